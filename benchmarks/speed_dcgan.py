@@ -1,0 +1,129 @@
+"""DCGAN training speed: ganlib's `fit()` step against the tutorial's loop, side by side.
+
+The tutorial loop (pyimagesearch, ported to Keras 3 as in ../shared/bench/seed_style_dcgan.py):
+per step `gen.predict(noise)`, a shuffled concat of 128 real + 128 fake through
+`disc.train_on_batch`, then `gan.train_on_batch(noise, ones)` with D frozen.
+ganlib: `GAN.fit()` on a `tf.data` pipeline, one traced `train_step` per step
+(optionally several steps per call with `steps_per_execution`).
+
+Same architecture, data, batch (128) and optimizers; each variant runs in a fresh
+process, variants alternate in rounds, and the ratio is taken within each round.
+
+    python benchmarks/speed_dcgan.py [--steps 150] [--rounds 2]
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import ganlib  # noqa: E402  (quiet TensorFlow import)
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+from ganlib import config, data, dcgan  # noqa: E402
+
+BATCH = 128
+
+
+def tutorial_loop(images_u8, steps, warmup=5):
+    """The tutorial's predict() + train_on_batch loop (float32, as the tutorial runs)."""
+    keras.mixed_precision.set_global_policy("float32")
+    gen, disc = dcgan.build_generator(), dcgan.build_discriminator()
+    disc.compile(loss="binary_crossentropy", optimizer=dcgan.tutorial_optimizer())
+    z = keras.Input((dcgan.LATENT_DIM,))
+    combined = keras.Model(z, disc(gen(z)))
+    combined.compile(loss="binary_crossentropy", optimizer=dcgan.tutorial_optimizer())
+    x = (images_u8[..., None].astype("float32") - 127.5) / 127.5
+    per_epoch = len(x) // BATCH
+    y = np.array([1] * BATCH + [0] * BATCH)
+
+    def step(i):
+        i %= per_epoch
+        real = x[i * BATCH:(i + 1) * BATCH]
+        fake = gen.predict(np.random.uniform(-1, 1, (BATCH, 100)), verbose=0)
+        p = np.random.permutation(2 * BATCH)
+        disc.trainable = True   # Keras 3 reads the flag when each train function is traced
+        disc.train_on_batch(np.concatenate([real, fake])[p], y[p])
+        disc.trainable = False
+        combined.train_on_batch(np.random.uniform(-1, 1, (BATCH, 100)), np.ones(BATCH))
+
+    for i in range(warmup):
+        step(i)
+    t = time.perf_counter()
+    for i in range(steps):
+        step(warmup + i)
+    return steps / (time.perf_counter() - t)
+
+
+def ganlib_fit(images_u8, steps, precision, steps_per_execution=1, warmup=5):
+    """ganlib's DCGAN through `fit()`, as the notebook trains it."""
+    config.set_precision(precision, verbose=False)
+    gan = dcgan.make_dcgan(seed=0)
+    gan.compile(d_optimizer=dcgan.tutorial_optimizer(), g_optimizer=dcgan.tutorial_optimizer(),
+                steps_per_execution=steps_per_execution)
+    ds = data.make_dataset(images_u8, batch_size=BATCH, seed=0)
+    gan.fit(ds, epochs=1, steps_per_epoch=max(warmup, steps_per_execution), verbose=0)
+    t = time.perf_counter()
+    gan.fit(ds, epochs=1, steps_per_epoch=steps, verbose=0)
+    rate = steps / (time.perf_counter() - t)
+    keras.mixed_precision.set_global_policy("float32")
+    return rate
+
+
+VARIANTS = {
+    "tutorial": "tutorial loop (predict + train_on_batch), float32",
+    "fit_fp32": "ganlib fit(), float32",
+    "fit_bf16": "ganlib fit(), mixed_bfloat16",
+    "fit_bf16_spe": "ganlib fit(), mixed_bfloat16, steps_per_execution=SPE",
+}
+
+
+def run_variant(name, steps, spe):
+    (xtr, _), (xte, _) = data.load_fashion_mnist(verbose=False)[0]
+    images = np.concatenate([xtr, xte])
+    if name == "tutorial":
+        return tutorial_loop(images, steps)
+    precision = "float32" if name == "fit_fp32" else "mixed_bfloat16"
+    return ganlib_fit(images, steps, precision, spe if name.endswith("spe") else 1)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--steps", type=int, default=150)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--spe", type=int, default=10, help="steps_per_execution of the last variant")
+    ap.add_argument("--variants", default=",".join(VARIANTS))
+    ap.add_argument("--only", help=argparse.SUPPRESS)  # internal: run one variant, print its rate
+    args = ap.parse_args()
+    if args.only:
+        print(f"steps_per_s={run_variant(args.only, args.steps, args.spe):.4f}")
+        return
+    names = args.variants.split(",")
+    print(f"DCGAN Fashion-MNIST, batch {BATCH}, {args.steps} timed steps per run, each run in a "
+          f"fresh process, {os.cpu_count()} CPU cores, auto precision here = "
+          f"{config.resolve_precision('auto')}", flush=True)
+    _, source = data.load_fashion_mnist(verbose=False)
+    print(f"data: {source}", flush=True)
+    results = {n: [] for n in names}
+    for r in range(args.rounds):
+        for n in names:
+            out = subprocess.run([sys.executable, __file__, "--only", n, "--steps", str(args.steps),
+                                  "--spe", str(args.spe)], capture_output=True, text=True)
+            line = [ln for ln in out.stdout.splitlines() if ln.startswith("steps_per_s=")]
+            if out.returncode or not line:
+                raise SystemExit(f"variant {n} failed:\n{out.stdout}\n{out.stderr[-3000:]}")
+            results[n].append(float(line[-1].split("=")[1]))
+            label = VARIANTS[n].replace("SPE", str(args.spe))
+            print(f"round {r + 1}  {label:<58} {results[n][-1]:6.2f} steps/s", flush=True)
+    base = np.array(results[names[0]])
+    print(f"\nsummary (median over rounds; ratio = same-round steps/s over {names[0]!r})")
+    for n in names:
+        v = np.array(results[n])
+        label = VARIANTS[n].replace("SPE", str(args.spe))
+        print(f"  {label:<58} {np.median(v):6.2f} steps/s   x{np.median(v / base):.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""One entry point for people and CI; each command sets itself up first.
+
+    python dev.py lab     # create .venv if needed, install, open the notebooks in JupyterLab
+    python dev.py test    # create .venv if needed, install, run the unit tests and the notebooks
+
+Set-up: a virtual environment in .venv with this package and its pinned dependencies
+(`pip install -e ".[test]"`), redone only when pyproject.toml changes.
+"""
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+VENV = os.path.join(ROOT, ".venv")
+BIN = os.path.join(VENV, "Scripts" if os.name == "nt" else "bin")
+PY = os.path.join(BIN, "python.exe" if os.name == "nt" else "python")
+STAMP = os.path.join(VENV, ".ganlib-installed")
+
+
+def run(*cmd, **kw):
+    print("+", " ".join(cmd), flush=True)
+    return subprocess.run(cmd, cwd=ROOT, **kw).returncode
+
+
+def setup():
+    if sys.version_info[:2] != (3, 11):
+        print(f"note: the pins are made for Python 3.11; this is {sys.version.split()[0]}")
+    if not os.path.exists(PY):
+        print(f"creating virtual environment {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
+        want = hashlib.sha256(f.read()).hexdigest()
+    have = open(STAMP).read().strip() if os.path.exists(STAMP) else ""
+    if have != want:
+        if run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[test]"):
+            sys.exit("installing the dependencies failed (see pip's message above)")
+        with open(STAMP, "w") as f:
+            f.write(want)
+
+
+def main():
+    cmd = sys.argv[1] if len(sys.argv) > 1 else ""
+    if cmd not in ("lab", "test"):
+        sys.exit(__doc__)
+    setup()
+    env = dict(os.environ)
+    if cmd == "lab":
+        os.execve(PY, [PY, "-m", "jupyter", "lab", "--notebook-dir=notebooks"] + sys.argv[2:], env)
+    extra = sys.argv[2:]
+    rc = run(PY, "-m", "pytest", "tests", *extra, env=env)
+    rc_nb = run(PY, "-m", "pytest", "--nbval", "notebooks/", *extra, env=env)
+    sys.exit(rc or rc_nb)
+
+
+if __name__ == "__main__":
+    main()

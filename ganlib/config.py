@@ -1,0 +1,74 @@
+"""Run modes, precision and seeding: the knobs every notebook shows at the top.
+
+Run mode (environment variable ``GANLIB_MODE``):
+  * ``smoke`` – a handful of steps, seconds per notebook (CI; pytest selects it);
+  * ``class`` – the default: at most ~10 minutes on a 2-core CPU, recognisable samples;
+  * ``full``  – the tutorial's own schedule (hours on a CPU; a GPU is advised).
+
+Precision (``GANLIB_PRECISION``): ``float32`` or ``mixed_bfloat16``.  ``auto`` (default)
+picks bfloat16 where the hardware runs it fast (a GPU, or a CPU with AMX-BF16 or
+AVX512-BF16 units),
+float32 elsewhere.  Losses and BatchNorm statistics stay float32 either way.
+"""
+import os
+
+MODES = ("smoke", "class", "full")
+PRECISIONS = ("float32", "mixed_bfloat16")
+
+
+def run_mode():
+    mode = os.environ.get("GANLIB_MODE", "class").strip().lower()
+    if mode not in MODES:
+        raise ValueError(f"GANLIB_MODE={mode!r} is not a run mode; choose one of {MODES}")
+    return mode
+
+
+def select(per_mode, mode=None, verbose=True):
+    """Pick the schedule of the current run mode from ``{"smoke": {...}, "class": {...}, "full": {...}}``."""
+    mode = mode or run_mode()
+    missing = [m for m in MODES if m not in per_mode]
+    if missing:
+        raise ValueError(f"schedule is missing run mode(s) {missing}")
+    chosen = dict(per_mode[mode])
+    if verbose:
+        print(f"run mode: {mode}  (set GANLIB_MODE to one of {', '.join(MODES)})")
+        for k, v in chosen.items():
+            print(f"  {k:<16} {v}")
+    return chosen
+
+
+def cpu_has_bf16():
+    """True when the CPU has bfloat16 matrix units oneDNN uses (Intel AMX-BF16 or AVX512-BF16)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((line.split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return False
+    return "amx_bf16" in flags or "avx512_bf16" in flags
+
+
+def resolve_precision(name=None):
+    name = (name or os.environ.get("GANLIB_PRECISION", "auto")).strip().lower()
+    if name == "auto":
+        import tensorflow as tf
+        fast_bf16 = bool(tf.config.list_physical_devices("GPU")) or cpu_has_bf16()
+        return "mixed_bfloat16" if fast_bf16 else "float32"
+    if name not in PRECISIONS:
+        raise ValueError(f"precision {name!r} is not one of {PRECISIONS + ('auto',)}")
+    return name
+
+
+def set_precision(name=None, verbose=True):
+    """Set Keras' global dtype policy; returns the policy name.  Build models after this."""
+    import keras
+    name = resolve_precision(name)
+    keras.mixed_precision.set_global_policy(name)
+    if verbose:
+        print(f"precision: {name}  (set GANLIB_PRECISION to float32, mixed_bfloat16 or auto)")
+    return name
+
+
+def set_seed(seed):
+    """Seed Python, NumPy and TensorFlow so a CPU run can be repeated exactly."""
+    import keras
+    keras.utils.set_random_seed(int(seed))

@@ -1,0 +1,55 @@
+"""DCGAN (Radford et al. 2015) as taught by the pyimagesearch Fashion-MNIST tutorial.
+
+G: z(100) → Dense 512 → ReLU → BN → Dense 7·7·64 → ReLU → BN → 7×7×64
+   → ConvT 32 5×5 s2 → ReLU → BN → ConvT C 5×5 s2 → tanh            (28×28×C)
+D: Conv 32 5×5 s2 → LReLU 0.2 → Conv 64 5×5 s2 → LReLU → Dense 512 → LReLU → Dense 1 → sigmoid
+Adam(2e-4, β1 0.5) with the tutorial's per-step time decay; batch 128.
+"""
+import keras
+from keras import layers
+
+from .gan import GAN
+from .models import check_image_shape
+
+LATENT_DIM = 100
+
+
+def build_generator(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, hidden=512, depth=64):
+    h, w, c = check_image_shape(image_shape, divisible_by=4)
+    return keras.Sequential([
+        keras.Input((latent_dim,)),
+        layers.Dense(hidden), layers.ReLU(), layers.BatchNormalization(),
+        layers.Dense(h // 4 * w // 4 * depth), layers.ReLU(), layers.BatchNormalization(),
+        layers.Reshape((h // 4, w // 4, depth)),
+        layers.Conv2DTranspose(32, 5, strides=2, padding="same"), layers.ReLU(),
+        layers.BatchNormalization(),
+        layers.Conv2DTranspose(c, 5, strides=2, padding="same"),
+        layers.Activation("tanh", dtype="float32"),
+    ], name="generator")
+
+
+def build_discriminator(image_shape=(28, 28, 1), alpha=0.2):
+    h, w, c = check_image_shape(image_shape, divisible_by=4)
+    return keras.Sequential([
+        keras.Input((h, w, c)),
+        layers.Conv2D(32, 5, strides=2, padding="same"), layers.LeakyReLU(alpha),
+        layers.Conv2D(64, 5, strides=2, padding="same"), layers.LeakyReLU(alpha),
+        layers.Flatten(),
+        layers.Dense(512), layers.LeakyReLU(alpha),
+        layers.Dense(1), layers.Activation("sigmoid", dtype="float32"),
+    ], name="discriminator")
+
+
+def tutorial_optimizer(lr=2e-4, epochs=50):
+    """Adam(lr, β1=0.5) with the tutorial's legacy `decay=lr/epochs`, applied per step."""
+    return keras.optimizers.Adam(keras.optimizers.schedules.InverseTimeDecay(lr, 1, lr / epochs),
+                                 beta_1=0.5)
+
+
+def make_dcgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, epochs=50, seed=None):
+    """The tutorial's DCGAN, compiled and ready for `fit()` on batches of real images."""
+    gan = GAN(build_generator(image_shape, latent_dim), build_discriminator(image_shape),
+              latent_dim=latent_dim, noise="uniform", joint_d_batch=True, seed=seed, name="dcgan")
+    gan.compile(d_optimizer=tutorial_optimizer(epochs=epochs),
+                g_optimizer=tutorial_optimizer(epochs=epochs))
+    return gan

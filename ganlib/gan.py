@@ -1,0 +1,217 @@
+"""The shared GAN trainer: one `keras.Model` whose `train_step` is the GAN algorithm.
+
+Each family (DCGAN, ACGAN, InfoGAN, WGAN, LSGAN, pix2pix) is a small subclass that
+says how to draw generator inputs and how to score real and fake images; the base
+class owns the update order, the explicit variable lists and the bookkeeping:
+
+    for each of `d_steps` critic/discriminator updates:
+        loss_D  = discriminator_loss(real batch, fresh fakes)
+        D.vars -= optimizer_D step on grad(loss_D, D.vars)        # G is untouched
+        clip D's weights to ±clip_value (WGAN only)
+    loss_G  = generator_loss(fresh fakes)
+    G.vars -= optimizer_G step on grad(loss_G, G.vars)            # D is untouched
+
+Why explicit variable lists rather than the tutorials' ``discriminator.trainable =
+False`` inside a combined model?  In Keras 3 `trainable` is read when a train function
+is *traced*, not when the model is compiled, so the old trick silently trains D during
+the G step (or never trains it).  A `GradientTape` applied to a named list of
+variables means exactly what it says.
+
+`fit()` then gives the progress bar, callbacks, checkpoints and `steps_per_execution`.
+"""
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from . import losses
+
+
+class GAN(keras.Model):
+    """Base GAN.  Subclasses override `generator_inputs`, `discriminator_loss`, `generator_loss`.
+
+    Args:
+      generator, discriminator: Keras models.
+      latent_dim: length of the noise vector z.
+      noise: "normal" or "uniform" (U(-1, 1), as several tutorials use).
+      d_steps: discriminator (critic) updates per generator update; each uses its own
+        slice of the incoming batch, so feed batches of ``d_steps * batch_size``.
+      clip_value: if set, clip every D weight to [-clip_value, clip_value] after each D update.
+      g_batch_factor: the generator update uses ``g_batch_factor * batch_size`` samples.
+      joint_d_batch: D scores real and fake images in one concatenated batch.
+      seed: seeds the noise drawn inside `train_step`.
+    """
+
+    extra_loss_names = ()  # further per-step scalars a family reports (e.g. "d_class")
+
+    def __init__(self, generator, discriminator, latent_dim, noise="normal", d_steps=1,
+                 clip_value=None, g_batch_factor=1, joint_d_batch=False, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if noise not in ("normal", "uniform"):
+            raise ValueError(f"noise must be 'normal' or 'uniform', got {noise!r}")
+        if int(d_steps) < 1:
+            raise ValueError(f"d_steps must be >= 1, got {d_steps}")
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(latent_dim)
+        self.noise = noise
+        self.d_steps = int(d_steps)
+        self.clip_value = clip_value
+        self.g_batch_factor = int(g_batch_factor)
+        self.joint_d_batch = bool(joint_d_batch)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        names = ("d_loss", "g_loss") + tuple(self.extra_loss_names)
+        self.trackers = {n: keras.metrics.Mean(name=n) for n in names}
+        self.built = generator.built and discriminator.built
+
+    # ------------------------------------------------------------------ set-up
+    def compile(self, d_optimizer, g_optimizer, d_loss_fn=losses.discriminator_bce,
+                g_loss_fn=losses.generator_bce, **kwargs):
+        """Separate optimizers and loss functions for the two players."""
+        super().compile(optimizer=None, **kwargs)  # the two optimizers below do the work
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        self.d_loss_fn = d_loss_fn
+        self.g_loss_fn = g_loss_fn
+        # Build the optimizers' slots now, so checkpoints can restore them before step 1.
+        d_optimizer.build(self.d_variables)
+        g_optimizer.build(self.g_variables)
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    @property
+    def d_variables(self):
+        return self.discriminator.trainable_variables
+
+    @property
+    def g_variables(self):
+        return self.generator.trainable_variables
+
+    def call(self, inputs, training=False):
+        return self.generator(inputs, training=training)
+
+    # ------------------------------------------------------------------ sampling
+    def sample_noise(self, n):
+        shape = (n, self.latent_dim)
+        if self.noise == "uniform":
+            return keras.random.uniform(shape, -1.0, 1.0, seed=self.seed_generator)
+        return keras.random.normal(shape, seed=self.seed_generator)
+
+    def generator_inputs(self, n, labels=None):
+        """What G is fed for `n` samples (conditional families add labels or codes)."""
+        return self.sample_noise(n)
+
+    # ------------------------------------------------------------------ the two objectives
+    def discriminator_loss(self, real, labels):
+        """Returns (loss, {name: scalar}) for one D update on `real` and as many fakes."""
+        n = ops.shape(real)[0]
+        # G in inference mode, as the tutorials' `generator.predict()`: this update must
+        # leave every G variable alone, BatchNorm statistics included.
+        fake = ops.stop_gradient(self.generator(self.generator_inputs(n, labels), training=False))
+        real_out, fake_out = self.discriminate(real, fake)
+        loss = self.d_loss_fn(real_out, fake_out)
+        return loss, {"d_loss": loss}
+
+    def discriminate(self, real, fake):
+        """D's outputs on real and fake images: one joint batch, or two batches.
+
+        A joint batch is what the DCGAN tutorial's `train_on_batch(concat(real, fake))`
+        does (one call, faster); two batches keep BatchNorm statistics of real and fake
+        apart, as the ACGAN tutorial's two `train_on_batch` calls do.
+        """
+        if self.joint_d_batch:
+            out = self.discriminator(ops.concatenate([real, ops.cast(fake, real.dtype)], 0),
+                                     training=True)
+            return out[:ops.shape(real)[0]], out[ops.shape(real)[0]:]
+        return self.discriminator(real, training=True), self.discriminator(fake, training=True)
+
+    def generator_loss(self, real, labels):
+        n = ops.shape(real)[0] * self.g_batch_factor
+        # D in inference mode: the G update must not move D's BatchNorm statistics either
+        # (what a frozen D inside the tutorials' combined model did in Keras 2).
+        fake_out = self.discriminator(self.generator(self.generator_inputs(n, labels), training=True),
+                                      training=False)
+        loss = self.g_loss_fn(fake_out)
+        return loss, {"g_loss": loss}
+
+    # ------------------------------------------------------------------ the algorithm
+    def apply_update(self, loss_fn, variables, optimizer, *args):
+        """One gradient step of `optimizer` on `variables` only; returns the loss logs."""
+        with tf.GradientTape() as tape:
+            loss, logs = loss_fn(*args)
+        grads = tape.gradient(loss, variables)
+        optimizer.apply_gradients(zip(grads, variables))
+        return logs
+
+    def clip_discriminator(self):
+        for v in self.d_variables:
+            v.assign(ops.clip(v, -self.clip_value, self.clip_value))
+
+    @staticmethod
+    def unpack(data):
+        if isinstance(data, (tuple, list)):
+            return data[0], (data[1] if len(data) > 1 else None)
+        return data, None
+
+    def train_step(self, data):
+        real, labels = self.unpack(data)
+        real_parts = ops.split(real, self.d_steps) if self.d_steps > 1 else [real]
+        label_parts = (ops.split(labels, self.d_steps) if labels is not None and self.d_steps > 1
+                       else [labels] * self.d_steps)
+        logs = {}
+        for real_k, labels_k in zip(real_parts, label_parts):
+            logs.update(self.apply_update(self.discriminator_loss, self.d_variables,
+                                          self.d_optimizer, real_k, labels_k))
+            if self.clip_value is not None:
+                self.clip_discriminator()
+        logs.update(self.apply_update(self.generator_loss, self.g_variables, self.g_optimizer,
+                                      real_parts[-1], label_parts[-1]))
+        for name, value in logs.items():
+            self.trackers[name].update_state(value)
+        return {name: t.result() for name, t in self.trackers.items()}
+
+    # ------------------------------------------------------------------ convenience
+    def fit(self, *args, shuffle=False, **kwargs):
+        """`keras.Model.fit`; shuffling belongs to the `tf.data` pipeline (see `data.make_dataset`)."""
+        return super().fit(*args, shuffle=shuffle, **kwargs)
+
+    def generate(self, n=None, inputs=None, batch_size=256):
+        """Images in the generator's output range, as a numpy float32 array."""
+        if inputs is None:
+            inputs = self.generator_inputs(int(n))
+        out = self.generator.predict(inputs, batch_size=batch_size, verbose=0)
+        return np.asarray(out, np.float32)
+
+
+class StopOnNaN(keras.callbacks.Callback):
+    """Stop training with a clear message as soon as any reported loss is NaN or infinite.
+
+    (Keras' own `TerminateOnNaN` only watches a log called "loss"; a GAN reports two.)
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.stopped_at = None
+
+    def on_train_batch_end(self, batch, logs=None):
+        bad = {k: v for k, v in (logs or {}).items() if not np.isfinite(float(v))}
+        if bad:
+            self.stopped_at = batch
+            self.model.stop_training = True
+            print(f"\nTraining stopped at batch {batch}: non-finite loss {bad}. Weights saved by "
+                  "earlier checkpoints are untouched; lower the learning rate or check the data.")
+
+
+def training_callbacks(run_dir=None, nan_guard=True):
+    """Callbacks every notebook uses: NaN guard, and (with a run_dir) backup/restore.
+
+    `BackupAndRestore` saves the full training state at each epoch end, so an
+    interrupted `fit()` resumes where it stopped when the same cell is run again; the
+    backup is removed once a `fit()` completes.
+    """
+    cbs = [StopOnNaN()] if nan_guard else []
+    if run_dir:
+        cbs.append(keras.callbacks.BackupAndRestore(backup_dir=str(run_dir)))
+    return cbs

@@ -1,0 +1,62 @@
+"""GAN losses as small pure functions of the discriminator's outputs.
+
+Every function takes D's outputs on real and/or generated images and returns a scalar.
+Outputs are cast to float32 first, so the loss maths stays in float32 under a
+mixed-precision policy.
+"""
+import keras
+from keras import ops
+
+
+def _f32(x):
+    return ops.cast(x, "float32")
+
+
+def bce(target, prob):
+    """Mean binary cross-entropy of probabilities `prob` against a constant `target` (0 or 1)."""
+    prob = _f32(prob)
+    return ops.mean(keras.losses.binary_crossentropy(ops.full_like(prob, target), prob, axis=None))
+
+
+# ----------------------------------------------------------------- minimax (Goodfellow et al.)
+def discriminator_bce(real_out, fake_out):
+    """D's cross-entropy on an equal mix of real (label 1) and fake (label 0) images.
+
+    This is the mean over the concatenated batch, as the tutorials' `train_on_batch`
+    on `concat(real, fake)` computes it.
+    """
+    return 0.5 * (bce(1.0, real_out) + bce(0.0, fake_out))
+
+
+def generator_bce(fake_out):
+    """The non-saturating generator loss: -log D(G(z)) (fakes labelled 'real')."""
+    return bce(1.0, fake_out)
+
+
+# ----------------------------------------------------------------- Wasserstein (Arjovsky et al.)
+def wasserstein(y, critic_out):
+    """-mean(y * D(x)) with y = +1 for real and -1 for fake, as in the seed's gan.py."""
+    return -ops.mean(y * _f32(critic_out))
+
+
+def critic_wasserstein(real_out, fake_out):
+    return 0.5 * (wasserstein(1.0, real_out) + wasserstein(-1.0, fake_out))
+
+
+def generator_wasserstein(fake_out):
+    return wasserstein(1.0, fake_out)
+
+
+# ----------------------------------------------------------------- least squares (Mao et al.)
+def discriminator_least_squares(real_out, fake_out):
+    return 0.5 * (ops.mean(ops.square(_f32(real_out) - 1.0)) + ops.mean(ops.square(_f32(fake_out))))
+
+
+def generator_least_squares(fake_out):
+    return ops.mean(ops.square(_f32(fake_out) - 1.0))
+
+
+# ----------------------------------------------------------------- auxiliary heads
+def sparse_class_ce(labels, class_probs):
+    """Cross-entropy of a softmax class head (ACGAN's L_C, InfoGAN's discrete code)."""
+    return ops.mean(keras.losses.sparse_categorical_crossentropy(labels, _f32(class_probs)))

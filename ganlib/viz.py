@@ -1,0 +1,105 @@
+"""Pictures: image grids, a live-sample callback for `fit()`, loss curves."""
+import os
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def tile(images, ncols=None, scale="tanh", pad=1):
+    """Arrange (N, H, W, C) images into one (rows·H, cols·W, C) uint8 mosaic."""
+    from .data import to_uint8
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., None]
+    if images.ndim != 4:
+        raise ValueError(f"expected (N, H, W) or (N, H, W, C) images, got shape {images.shape}")
+    if images.dtype != np.uint8:
+        images = to_uint8(images, scale)
+    n, h, w, c = images.shape
+    ncols = ncols or int(np.ceil(np.sqrt(n)))
+    nrows = int(np.ceil(n / ncols))
+    canvas = np.full((nrows * (h + pad) + pad, ncols * (w + pad) + pad, c), 255, np.uint8)
+    for i, img in enumerate(images):
+        r, q = divmod(i, ncols)
+        canvas[pad + r * (h + pad):pad + r * (h + pad) + h, pad + q * (w + pad):pad + q * (w + pad) + w] = img
+    return canvas
+
+
+def show_grid(images, ncols=None, scale="tanh", title=None, ax=None, size=6, row_labels=None,
+              col_labels=None):
+    """Plot images as a grid; returns the matplotlib Axes."""
+    mosaic = tile(images, ncols, scale)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(size, size * mosaic.shape[0] / mosaic.shape[1]))
+    ax.imshow(mosaic.squeeze(-1) if mosaic.shape[-1] == 1 else mosaic, cmap="gray", vmin=0, vmax=255)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    n = len(images)
+    ncols = ncols or int(np.ceil(np.sqrt(n)))
+    h, w = np.asarray(images).shape[1:3]
+    if row_labels is not None:
+        ax.set_yticks([1 + r * (h + 1) + h / 2 for r in range(len(row_labels))], row_labels)
+    if col_labels is not None:
+        ax.set_xticks([1 + q * (w + 1) + w / 2 for q in range(len(col_labels))], col_labels,
+                      rotation=45, ha="right")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Draw G's samples for a *fixed* noise batch every `every` epochs (or at the end).
+
+    In a notebook the figure is refreshed in place (one output, not a scroll of
+    pictures); `save_dir` also writes one PNG per refresh, named by the step count.
+    """
+
+    def __init__(self, inputs, every=1, ncols=None, scale="tanh", save_dir=None, display=True,
+                 size=4):
+        super().__init__()
+        self.inputs, self.every, self.ncols, self.scale = inputs, max(1, int(every)), ncols, scale
+        self.save_dir, self.display, self.size = save_dir, display, size
+        self.handle = None
+        self.saved = []
+
+    def draw(self, step):
+        images = self.model.generator.predict(self.inputs, verbose=0)
+        fig, ax = plt.subplots(figsize=(self.size, self.size))
+        show_grid(images, self.ncols, self.scale, title=f"after {step} generator steps", ax=ax)
+        if self.save_dir:
+            os.makedirs(self.save_dir, exist_ok=True)
+            path = os.path.join(self.save_dir, f"samples_step{step:07d}.png")
+            fig.savefig(path, bbox_inches="tight")
+            self.saved.append(path)
+        if self.display:
+            from IPython.display import display
+            if self.handle is None:
+                self.handle = display(fig, display_id=True)
+            else:
+                self.handle.update(fig)
+        plt.close(fig)
+
+    def _steps(self):
+        return int(self.model.g_optimizer.iterations.numpy())
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0:
+            self.draw(self._steps())
+
+
+def plot_history(history, keys=None, ax=None, title="losses (mean per logging interval)",
+                 steps_per_epoch=None):
+    """Loss curves from a `fit()` History (or its `.history` dict)."""
+    hist = getattr(history, "history", history)
+    keys = keys or [k for k in hist if k.endswith("loss") or k.startswith(("d_", "g_"))]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.5))
+    for k in keys:
+        x = np.arange(1, len(hist[k]) + 1) * (steps_per_epoch or 1)
+        ax.plot(x, hist[k], label=k)
+    ax.set_xlabel("generator steps" if steps_per_epoch else "epoch")
+    ax.set_title(title)
+    ax.legend()
+    ax.grid(alpha=0.3)
+    return ax

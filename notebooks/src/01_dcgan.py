@@ -1,0 +1,221 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Chapter 1 — DCGAN: a generator and a discriminator playing a game
+#
+# In this chapter we train a **deep convolutional GAN** (Radford et al., 2015) to draw
+# clothing items in the style of Fashion-MNIST. You will see
+#
+# 1. the two-player game behind every GAN and its value function,
+# 2. the six steps of one training iteration,
+# 3. the architecture guidelines that make convolutional GANs train at all,
+# 4. a complete training run with live samples, loss curves and a final grid.
+#
+# The architecture and hyper-parameters follow the pyimagesearch tutorial *GANs with Keras
+# and TensorFlow* (Rosebrock, 2020). The reusable code lives in the `ganlib` package next to
+# this notebook; whenever a cell relies on it, we print the relevant source so nothing is hidden.
+#
+# **Run modes.** The environment variable `GANLIB_MODE` picks how long to train:
+# `smoke` (a few steps — what the automated tests run), `class` (the default, a few minutes on
+# a laptop CPU) or `full` (the tutorial's 50 epochs — use a GPU).
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+import matplotlib.pyplot as plt
+import numpy as np
+
+import ganlib
+from ganlib import config, data, dcgan, viz
+from ganlib.gan import GAN, training_callbacks
+from ganlib.show import show
+
+SCHEDULE = config.select({
+    #          generator steps, steps per log line, refresh samples every N log lines
+    "smoke": dict(steps=20, log_every=10, sample_every=1, max_images=None),
+    "class": dict(steps=3000, log_every=100, sample_every=5, max_images=None),
+    "full":  dict(steps=50 * (70000 // 128), log_every=546, sample_every=1, max_images=None),
+})
+PRECISION = config.set_precision()   # bfloat16 where the hardware is fast at it, else float32
+SEED = 42
+config.set_seed(SEED)
+
+# %% [markdown]
+# ## 1. The game
+#
+# A GAN has two networks:
+#
+# * the **generator** $G$ maps a random vector $z \sim p_z$ (here 100 numbers drawn uniformly from
+#   $[-1, 1]$) to an image $G(z)$;
+# * the **discriminator** $D$ maps an image $x$ to a probability $D(x)$ that $x$ is real.
+#
+# Goodfellow et al. (2014) set them against each other in a minimax game with value function
+#
+# $$\min_G \max_D V(D, G) = \mathbb{E}_{x \sim p_\text{data}}[\log D(x)] + \mathbb{E}_{z \sim p_z}[\log(1 - D(G(z)))].$$
+#
+# $D$ wants $D(x) \to 1$ on real images and $D(G(z)) \to 0$ on fakes; $G$ wants the opposite.
+# For a fixed $G$ the best discriminator is $D^*(x) = p_\text{data}(x) / (p_\text{data}(x) + p_g(x))$,
+# and plugging it in shows that $G$ then minimises the Jensen–Shannon divergence between the real
+# distribution and its own — which is zero exactly when $p_g = p_\text{data}$, where $D^* = \tfrac12$ everywhere.
+#
+# In practice $G$ does not minimise $\log(1 - D(G(z)))$: early on $D$ rejects fakes easily, that term
+# saturates and its gradient vanishes. Instead $G$ *maximises* $\log D(G(z))$ — the "non-saturating"
+# loss — which is exactly "label the fakes as real and minimise cross-entropy".
+#
+# ### The six steps of one iteration
+#
+# 1. Draw a batch of noise vectors $z$.
+# 2. Pass them through $G$ to get fake images.
+# 3. Take a batch of real images and mix them with the fakes (real → label 1, fake → label 0).
+# 4. Update $D$ on that mix with binary cross-entropy.
+# 5. Draw fresh noise and label it **real** (1).
+# 6. Update $G$ through $D$ on those "real" labels — changing only $G$'s weights.
+#
+# ### Guidelines that make it train
+#
+# Radford et al. proposed, for stable convolutional GANs: replace pooling with strided
+# convolutions (and transposed convolutions in $G$), use batch normalisation, drop fully connected
+# hidden layers in deep models, use ReLU in $G$ except a `tanh` output, and LeakyReLU in $D$.
+# Chollet adds: sample $z$ from a normal rather than a uniform distribution, add dropout to $D$, add
+# noise to $D$'s labels, use kernel sizes divisible by the stride to avoid checkerboard artefacts, and
+# if the $G$ loss climbs while the $D$ loss collapses to zero, weaken $D$ (lower its learning rate,
+# more dropout). They are heuristics: this tutorial follows some of them (strided convolutions, BN,
+# ReLU/tanh, LeakyReLU) and not others (it keeps two dense layers and uniform noise).
+#
+# ### Why neither loss should go to zero
+#
+# We are not looking for a minimum but for a balance. If $D$'s loss reaches zero, $D$ separates
+# real from fake perfectly, its sigmoid saturates and $G$ receives almost no gradient: training
+# stalls. If $G$'s loss reaches zero, $G$ has found images that fool *this* $D$ — usually a few
+# degenerate ones (mode collapse). Healthy runs show both losses wandering around a plateau
+# (for cross-entropy, $D$ near $\log 2 \approx 0.69$ at perfect balance).
+
+# %% [markdown]
+# ## 2. Data
+#
+# Fashion-MNIST: 28×28 grey images of ten kinds of clothing. As the tutorial does, we pool the
+# training and test images — a GAN has no use for a held-out split during training.
+# `ganlib.data.load_fashion_mnist` uses `keras.datasets` when online and falls back to local
+# copies offline (Debian's `dataset-fashion-mnist` package, then a 10,000-image real sample shipped
+# in `data/`); it prints which one it used.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+((x_train, y_train), (x_test, y_test)), SOURCE = data.load_fashion_mnist()
+images = np.concatenate([x_train, x_test])[:SCHEDULE["max_images"]]
+print(f"{len(images)} images of shape {images.shape[1:]}, dtype {images.dtype}")
+
+# %%
+viz.show_grid(images[:64], ncols=16, scale="tanh", title="real Fashion-MNIST images", size=8)
+plt.show()
+
+# %% [markdown]
+# The images stay `uint8` in memory. `make_dataset` builds a `tf.data` pipeline that shuffles
+# (seeded), batches, and scales each batch to $[-1, 1]$ — the range of $G$'s `tanh` output.
+
+# %%
+show(data.make_dataset)
+
+# %%
+BATCH_SIZE = 128
+dataset = data.make_dataset(images, batch_size=BATCH_SIZE, scale="tanh", seed=SEED)
+dataset.element_spec
+
+# %% [markdown]
+# ## 3. The two networks
+#
+# The generator turns 100 numbers into a 7×7×64 volume through two dense layers, then doubles
+# the resolution twice with 5×5 transposed convolutions (stride 2): 7 → 14 → 28.
+# The discriminator is a small CNN: two strided 5×5 convolutions, a dense layer, and a sigmoid.
+
+# %%
+show(dcgan.build_generator)
+show(dcgan.build_discriminator)
+
+# %%
+gan = dcgan.make_dcgan(seed=SEED)
+gan.generator.summary()
+gan.discriminator.summary()
+
+# %% [markdown]
+# ## 4. The training step
+#
+# The whole algorithm lives in `GAN.train_step`, which `fit()` calls once per batch. Read it next
+# to the six steps above: the discriminator update (steps 1–4), then the generator update (5–6).
+
+# %%
+show(GAN.train_step)
+show(GAN.discriminator_loss)
+show(GAN.generator_loss)
+show(GAN.apply_update)
+
+# %% [markdown]
+# ### Why `GradientTape` over explicit variables, not a frozen discriminator
+#
+# The original tutorial builds a combined model `gan = D(G(z))`, sets `discriminator.trainable =
+# False` before compiling it, and relies on Keras 2 "remembering" that flag at compile time. In
+# **Keras 3** the flag is read when the training function is *traced* — the first time
+# `train_on_batch` runs — so the same code either keeps training $D$ during $G$'s step or never trains
+# $D$ at all, silently. `apply_update` instead computes gradients of one loss and applies them to a
+# named list of variables (`gan.d_variables` or `gan.g_variables`). The unit tests check that a $D$
+# update changes every $D$ weight and no $G$ weight, and vice versa.
+#
+# The optimiser is Adam with learning rate $2\times10^{-4}$ and $\beta_1 = 0.5$, decayed per step
+# like the tutorial's `decay=lr/epochs`:
+
+# %%
+show(dcgan.tutorial_optimizer)
+
+# %% [markdown]
+# ## 5. Training
+#
+# `fit()` runs the loop: progress output, callbacks, checkpoints. We count in generator steps;
+# each "epoch" below is just a logging interval of `log_every` steps. Two callbacks:
+#
+# * `viz.SampleGrid` redraws $G$'s images for a **fixed** batch of noise, so you watch the same 16
+#   "seeds" turn from static into clothes;
+# * `training_callbacks(run_dir)` stops on a NaN loss and backs the run up after every interval —
+#   if you interrupt the cell, running it again resumes where it stopped.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+fixed_noise = np.random.default_rng(SEED).uniform(-1, 1, (16, dcgan.LATENT_DIM)).astype("float32")
+samples = viz.SampleGrid(fixed_noise, every=SCHEDULE["sample_every"], ncols=8, size=5)
+epochs = SCHEDULE["steps"] // SCHEDULE["log_every"]
+history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"], verbose=2,
+                  callbacks=training_callbacks("runs/01_dcgan/backup") + [samples])
+
+# %% [markdown]
+# ## 6. Loss curves
+#
+# Each point is the mean over one logging interval. Look for the balance described above: neither
+# curve should dive to zero. A discriminator loss drifting down while the generator loss climbs
+# means $D$ is winning.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+viz.plot_history(history, steps_per_epoch=SCHEDULE["log_every"])
+plt.show()
+
+# %% [markdown]
+# ## 7. Samples
+#
+# One hundred fresh noise vectors through the trained generator. (In `smoke` mode, after a handful
+# of steps, expect grey blobs; in `class` mode, recognisable shirts, trousers, shoes and bags.)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+final = gan.generate(inputs=np.random.default_rng(0).uniform(-1, 1, (100, 100)).astype("float32"))
+viz.show_grid(final, ncols=10, title=f"DCGAN samples after {SCHEDULE['steps']} generator steps", size=8)
+plt.show()
+
+# %% [markdown]
+# Save the generator to reuse it later (`keras.models.load_model("runs/01_dcgan/generator.keras")`).
+
+# %%
+gan.generator.save("runs/01_dcgan/generator.keras")

@@ -1,0 +1,59 @@
+import os
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from ganlib import config, dcgan, show, viz  # noqa: E402
+
+
+def test_run_mode_and_schedule(monkeypatch, capsys):
+    sched = {"smoke": {"steps": 5}, "class": {"steps": 500}, "full": {"steps": 50000}}
+    monkeypatch.setenv("GANLIB_MODE", "class")
+    assert config.select(sched) == {"steps": 500}
+    assert "run mode: class" in capsys.readouterr().out
+    monkeypatch.setenv("GANLIB_MODE", "turbo")
+    with pytest.raises(ValueError, match="GANLIB_MODE='turbo'"):
+        config.run_mode()
+    with pytest.raises(ValueError, match="missing run mode"):
+        config.select({"smoke": {}}, mode="smoke")
+
+
+def test_precision_choice(monkeypatch):
+    assert config.resolve_precision("float32") == "float32"
+    assert config.resolve_precision("auto") in config.PRECISIONS
+    with pytest.raises(ValueError, match="precision 'fp8'"):
+        config.resolve_precision("fp8")
+
+
+def test_tile_layout():
+    imgs = np.zeros((5, 4, 6, 1), np.float32)
+    mosaic = viz.tile(imgs, ncols=3)
+    assert mosaic.shape == (2 * 5 + 1, 3 * 7 + 1, 1) and mosaic.dtype == np.uint8
+    assert mosaic[1, 1, 0] == 128  # 0.0 in [-1, 1] maps to mid-grey
+    with pytest.raises(ValueError, match="images"):
+        viz.tile(np.zeros((4, 4)))
+
+
+def test_sample_grid_callback_saves_pngs(tmp_path):
+    import keras
+    keras.mixed_precision.set_global_policy("float32")
+    gan = dcgan.make_dcgan(seed=0)
+    x = np.random.default_rng(0).integers(0, 256, (64, 28, 28), dtype=np.uint8)
+    from ganlib.data import make_dataset
+    cb = viz.SampleGrid(np.zeros((4, 100), "float32"), every=2, save_dir=str(tmp_path), display=False)
+    gan.fit(make_dataset(x, batch_size=16), epochs=4, steps_per_epoch=1, verbose=0, callbacks=[cb])
+    assert [os.path.basename(p) for p in cb.saved] == ["samples_step0000002.png", "samples_step0000004.png"]
+    assert all(os.path.getsize(p) > 0 for p in cb.saved)
+
+
+def test_plot_history_and_show(capsys):
+    ax = viz.plot_history({"d_loss": [1.0, 0.5], "g_loss": [2.0, 1.0]}, steps_per_epoch=10)
+    assert [line.get_label() for line in ax.get_lines()] == ["d_loss", "g_loss"]
+    assert list(ax.get_lines()[0].get_xdata()) == [10, 20]
+    show.show(viz.tile)
+    assert "def tile(" in capsys.readouterr().out
+    with pytest.raises(TypeError, match="cannot show"):
+        show.show(3)

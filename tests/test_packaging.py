@@ -1,0 +1,38 @@
+import os
+import re
+import tomllib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def pins_from_pyproject():
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
+        project = tomllib.load(f)["project"]
+    reqs = project["dependencies"] + [r for group in project["optional-dependencies"].values() for r in group]
+    return {r.split("==")[0].lower(): r.split("==")[1] for r in reqs}
+
+
+def pins_from_environment_yml():
+    text = open(os.path.join(ROOT, "environment.yml")).read()
+    pip_section = text.split("- pip:", 1)[1]
+    return {m.group(1).lower(): m.group(2) for m in re.finditer(r"^\s+- ([\w.-]+)==([\w.]+)\s*$",
+                                                                 pip_section, re.M)}
+
+
+def test_every_dependency_is_pinned():
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
+        project = tomllib.load(f)["project"]
+    for r in project["dependencies"] + project["optional-dependencies"]["test"]:
+        assert re.fullmatch(r"[\w.-]+==[\w.]+", r), f"{r} is not pinned with =="
+
+
+def test_environment_yml_and_pyproject_agree():
+    a, b = pins_from_pyproject(), pins_from_environment_yml()
+    assert a == b, f"only in pyproject: {set(a.items()) - set(b.items())}; only in environment.yml: {set(b.items()) - set(a.items())}"
+    assert "python=3.11" in open(os.path.join(ROOT, "environment.yml")).read()
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    ci = open(os.path.join(ROOT, ".ci", "run")).read()
+    assert "python dev.py test" in readme and "python3 dev.py test" in ci
