@@ -6,12 +6,22 @@ D: Conv 32 5×5 s2 → LReLU 0.2 → Conv 64 5×5 s2 → LReLU → Dense 512 →
 Adam(2e-4, β1 0.5) with the tutorial's per-step time decay; batch 128.
 """
 import keras
+import numpy as np
 from keras import layers
 
-from .gan import GAN
+from . import config, data
+from .gan import GAN, training_callbacks
 from .models import check_image_shape
 
 LATENT_DIM = 100
+BATCH_SIZE = 128
+STEPS_PER_EPOCH = 70000 // BATCH_SIZE  # the tutorial pools train + test: 70,000 images
+# Per run mode: generator steps, steps per logging interval, sample refresh (in intervals).
+SCHEDULES = {
+    "smoke": dict(steps=20, log_every=10, sample_every=1),
+    "class": dict(steps=4000, log_every=100, sample_every=5),
+    "full": dict(steps=50 * STEPS_PER_EPOCH, log_every=STEPS_PER_EPOCH, sample_every=1),
+}
 
 
 def build_generator(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, hidden=512, depth=64):
@@ -53,3 +63,24 @@ def make_dcgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, epochs=50, seed=N
     gan.compile(d_optimizer=tutorial_optimizer(epochs=epochs),
                 g_optimizer=tutorial_optimizer(epochs=epochs))
     return gan
+
+
+def load_images():
+    """The tutorial's training images: Fashion-MNIST train + test, pooled (uint8)."""
+    ((x_train, _), (x_test, _)), _ = data.load_fashion_mnist()
+    return np.concatenate([x_train, x_test])
+
+
+def train(schedule=None, images=None, seed=0, callbacks=(), verbose=0, run_dir=None):
+    """Build and train the tutorial's DCGAN with a run-mode schedule; returns (gan, history).
+
+    The notebook runs the same steps cell by cell; `benchmarks/quality.py` calls this.
+    """
+    schedule = schedule or config.select(SCHEDULES, verbose=False)
+    images = load_images() if images is None else images
+    gan = make_dcgan(seed=seed)
+    ds = data.make_dataset(images, batch_size=BATCH_SIZE, scale="tanh", seed=seed)
+    history = gan.fit(ds, epochs=schedule["steps"] // schedule["log_every"],
+                      steps_per_epoch=schedule["log_every"], verbose=verbose,
+                      callbacks=training_callbacks(run_dir) + list(callbacks))
+    return gan, history

@@ -107,9 +107,11 @@ class GAN(keras.Model):
     def discriminator_loss(self, real, labels):
         """Returns (loss, {name: scalar}) for one D update on `real` and as many fakes."""
         n = ops.shape(real)[0]
-        # G in inference mode, as the tutorials' `generator.predict()`: this update must
-        # leave every G variable alone, BatchNorm statistics included.
-        fake = ops.stop_gradient(self.generator(self.generator_inputs(n, labels), training=False))
+        # G runs in training mode, so D judges the same kind of fakes G's update will
+        # produce (the tutorials' `predict()` used BatchNorm's moving averages instead, which
+        # early on give different images and let both losses collapse towards zero).  No
+        # gradient reaches G; only its BatchNorm moving averages follow these batches.
+        fake = ops.stop_gradient(self.generator(self.generator_inputs(n, labels), training=True))
         real_out, fake_out = self.discriminate(real, fake)
         loss = self.d_loss_fn(real_out, fake_out)
         return loss, {"d_loss": loss}

@@ -35,12 +35,7 @@ from ganlib import config, data, dcgan, viz
 from ganlib.gan import GAN, training_callbacks
 from ganlib.show import show
 
-SCHEDULE = config.select({
-    #          generator steps, steps per log line, refresh samples every N log lines
-    "smoke": dict(steps=20, log_every=10, sample_every=1, max_images=None),
-    "class": dict(steps=3000, log_every=100, sample_every=5, max_images=None),
-    "full":  dict(steps=50 * (70000 // 128), log_every=546, sample_every=1, max_images=None),
-})
+SCHEDULE = config.select(dcgan.SCHEDULES)   # generator steps, steps per log line, ...
 PRECISION = config.set_precision()   # bfloat16 where the hardware is fast at it, else float32
 SEED = 42
 config.set_seed(SEED)
@@ -107,7 +102,7 @@ config.set_seed(SEED)
 # %%
 # NBVAL_IGNORE_OUTPUT
 ((x_train, y_train), (x_test, y_test)), SOURCE = data.load_fashion_mnist()
-images = np.concatenate([x_train, x_test])[:SCHEDULE["max_images"]]
+images = np.concatenate([x_train, x_test])
 print(f"{len(images)} images of shape {images.shape[1:]}, dtype {images.dtype}")
 
 # %%
@@ -122,8 +117,7 @@ plt.show()
 show(data.make_dataset)
 
 # %%
-BATCH_SIZE = 128
-dataset = data.make_dataset(images, batch_size=BATCH_SIZE, scale="tanh", seed=SEED)
+dataset = data.make_dataset(images, batch_size=dcgan.BATCH_SIZE, scale="tanh", seed=SEED)
 dataset.element_spec
 
 # %% [markdown]
@@ -157,13 +151,36 @@ show(GAN.apply_update)
 # %% [markdown]
 # ### Why `GradientTape` over explicit variables, not a frozen discriminator
 #
-# The original tutorial builds a combined model `gan = D(G(z))`, sets `discriminator.trainable =
-# False` before compiling it, and relies on Keras 2 "remembering" that flag at compile time. In
-# **Keras 3** the flag is read when the training function is *traced* — the first time
-# `train_on_batch` runs — so the same code either keeps training $D$ during $G$'s step or never trains
-# $D$ at all, silently. `apply_update` instead computes gradients of one loss and applies them to a
-# named list of variables (`gan.d_variables` or `gan.g_variables`). The unit tests check that a $D$
-# update changes every $D$ weight and no $G$ weight, and vice versa.
+# The original tutorial compiles $D$, then sets `discriminator.trainable = False`, builds a combined
+# model `gan = D(G(z))` and compiles that — relying on Keras 2 freezing the flag into each model at
+# `compile()` time, so that `D.train_on_batch` trains $D$ while `gan.train_on_batch` trains only $G$.
+# **Keras 3 reads the flag when a training function is first traced** (at the first
+# `train_on_batch`), not at `compile()`. Run literally, the tutorial's code then never trains $D$ at
+# all — and nothing warns you. The next cell checks it on tiny models:
+
+# %%
+import warnings
+
+import keras
+
+d_demo = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+g_demo = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4)])
+d_demo.compile(loss="binary_crossentropy", optimizer="adam")
+d_demo.trainable = False                              # the tutorial's freezing trick
+z = keras.Input((2,))
+combined = keras.Model(z, d_demo(g_demo(z)))
+combined.compile(loss="binary_crossentropy", optimizer="adam")
+before = d_demo.get_weights()[0].copy()
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    d_demo.train_on_batch(np.ones((8, 4)), np.ones(8))   # meant to train D ...
+print("D.train_on_batch changed D's weights:", not np.allclose(before, d_demo.get_weights()[0]))
+print("Keras said:", [str(w.message) for w in caught])
+
+# %% [markdown]
+# `apply_update` avoids the question: it computes the gradient of one loss and applies it to a
+# named list of variables (`gan.d_variables` or `gan.g_variables`), whatever any flag says. The unit
+# tests check that a $D$ update changes every $D$ weight and no $G$ weight, and vice versa.
 #
 # The optimiser is Adam with learning rate $2\times10^{-4}$ and $\beta_1 = 0.5$, decayed per step
 # like the tutorial's `decay=lr/epochs`:
