@@ -7,5 +7,5 @@ import os
 
 os.environ.setdefault("GANLIB_MODE", "smoke")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-# Never pop up figure windows from tests.
-os.environ.setdefault("MPLBACKEND", "Agg")
+# (No MPLBACKEND here: notebook kernels inherit this environment and must keep the
+# inline backend, or their figures vanish from the outputs nbval compares.)
