@@ -1,0 +1,68 @@
+"""pix2pix demo: pick a held-out pair and a direction, see source | generated | target."""
+import ipywidgets as W
+import numpy as np
+
+from . import GridView
+
+LABELS = {"sat2map": "satellite → map", "map2sat": "map → satellite"}
+
+
+class TranslationDemo:
+    """Translate one held-out image with the generator of the chosen direction.
+
+    Args:
+      translators: ``{direction: model}``, each with a ``translate(uint8 sources)``
+        method (a `Pix2Pix`) or a plain callable returning images in [-1, 1].
+      pairs: ``{direction: (sources, targets)}``, uint8 arrays (N, H, W, C).
+
+    Controls: ``index`` (an `IntText`: out-of-range values are refused with a message,
+    not clamped), ``direction`` (a `Dropdown`).  ``view.images`` holds the three
+    panels last drawn: source, generated, target.
+    """
+
+    def __init__(self, translators, pairs, size=6):
+        if not translators:
+            raise ValueError("TranslationDemo needs at least one trained translator")
+        missing = [d for d in translators if d not in pairs]
+        if missing:
+            raise ValueError(f"no held-out pairs for direction(s) {missing}")
+        self.translators, self.pairs = dict(translators), dict(pairs)
+        first = next(iter(self.translators))
+        self.view = GridView(size=size)
+        self.direction = W.Dropdown(options=[(LABELS.get(d, d), d) for d in self.translators],
+                                    value=first, description="direction")
+        self.index = W.IntText(value=0, description="pair #")
+        self.hint = W.HTML()
+        self.direction.observe(lambda _: self.update(), names="value")
+        self.index.observe(lambda _: self.update(), names="value")
+        self.widget = W.VBox([W.HBox([self.direction, self.index, self.hint]), self.view.output])
+        self.update()
+
+    def count(self, direction=None):
+        return len(self.pairs[direction or self.direction.value][0])
+
+    def _translate(self, direction, source):
+        model = self.translators[direction]
+        out = model.translate(source) if hasattr(model, "translate") else model(source)
+        return np.asarray(out, np.float32)
+
+    def update(self):
+        """Redraw for the current control values; returns False if the index was refused."""
+        d, i, n = self.direction.value, self.index.value, self.count()
+        self.hint.value = f"held-out pairs 0 … {n - 1}"
+        if not isinstance(i, (int, np.integer)) or not 0 <= i < n:
+            self.view.error(f"pair #{i} is out of range: choose an index from 0 to {n - 1} "
+                            f"({n} held-out pairs)")
+            return False
+        sources, targets = self.pairs[d]
+        src, tgt = sources[i:i + 1], targets[i:i + 1]
+        gen = self._translate(d, src)
+        from ..data import to_uint8
+        images = np.concatenate([src, to_uint8(gen), tgt])
+        self.view.draw(images, ncols=3, col_labels=["source", "generated", "target"],
+                       title=f"{LABELS.get(d, d)}, held-out pair #{i}")
+        return True
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)

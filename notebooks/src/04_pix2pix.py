@@ -1,0 +1,336 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Chapter 4 — pix2pix: translating satellite photos into maps, and back
+#
+# So far every generator started from random noise. Many practical problems are different: we
+# *have* an image and want **another image of the same scene** — a map for a satellite photo, a
+# photo for a sketch, a colour picture for a grey one. With **paired** training data (each input
+# comes with its correct output) this is *image-to-image translation*, and pix2pix (Isola et al.,
+# 2017) solves it with a **conditional GAN**. In this chapter you will see
+#
+# 1. why a conditional GAN, and why its generator loss mixes an L1 term with the adversarial one,
+# 2. the U-Net generator with skip connections and the 70×70 PatchGAN discriminator,
+# 3. two complete trainings — satellite → map and map → satellite — with live samples,
+# 4. an interactive demo and an evaluation against trivial baselines on held-out pairs.
+#
+# Architecture, losses and hyper-parameters follow the machinelearningmastery tutorial *How to
+# Develop a Pix2Pix GAN for Image-to-Image Translation* (Brownlee, 2019), which trains on the
+# "maps" dataset of the pix2pix paper. The reusable code lives in `ganlib.pix2pix` and
+# `ganlib.maps_data`; the cells print it where it matters.
+#
+# **Run modes** (`GANLIB_MODE`): `smoke` (a few steps on 32×32 images — the automated tests),
+# `class` (the default: 64×64 images, a few minutes per direction on a laptop CPU) or `full`
+# (the tutorial's 256×256 images, batch 1, 100 epochs — hours on a GPU).
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ganlib import config, data, maps_data, metrics, pix2pix, viz
+from ganlib.gan import training_callbacks
+from ganlib.show import show
+
+SCHEDULE = config.select(pix2pix.SCHEDULES)   # image size, batch, generator steps, ...
+PRECISION = config.set_precision()   # bfloat16 where the hardware is fast at it, else float32
+SEED = 42
+config.set_seed(SEED)
+SIZE = SCHEDULE["image_size"]
+
+# %% [markdown]
+# ## 1. Conditional GANs for paired translation
+#
+# In a plain GAN the generator $G$ maps noise $z$ to an image and the discriminator $D$ judges
+# an image on its own. In a **conditional** GAN both see a condition $x$ — here the *source*
+# image. $G(x)$ proposes a *target* image, and $D(x, y)$ judges the **pair**: is $y$ a plausible
+# translation *of this* $x$? A map with beautiful roads that are not where the satellite photo
+# has roads must be rejected, and only a discriminator that sees the source can do that.
+# The pix2pix objective is
+#
+# $$G^* = \arg\min_G \max_D \; \mathcal{L}_\text{cGAN}(G, D) + \lambda\, \mathcal{L}_{L1}(G),
+# \qquad \mathcal{L}_{L1} = \mathbb{E}_{x,y}\,\lVert y - G(x) \rVert_1, \quad \lambda = 100.$$
+#
+# ### Why L1 *and* an adversarial loss?
+#
+# * **L1 alone** is ordinary supervised regression. Where the right output is uncertain (is that
+#   grey patch a road or a car park?) the L1-optimal answer is the *median* of the plausible
+#   outputs: the right colours in the right places, but blurry and washed out. L1 captures the
+#   **low frequencies** — layout and colour — very well, and it keeps the output tied to the
+#   ground truth.
+# * **The adversarial loss alone** gives sharp, realistic-looking texture but has no reason to
+#   match *this* target pixel by pixel.
+# * Together, L1 takes care of the low frequencies, so the discriminator only needs to police
+#   the **high-frequency** structure: crisp edges, texture, "does this patch look real?". That is
+#   why pix2pix's discriminator looks at patches (section 3), and why $\lambda$ is large.
+#
+# There is no noise vector $z$: Isola et al. found that $G$ learned to ignore it. The only
+# randomness is **dropout**, which the tutorial keeps switched on at inference time.
+
+# %% [markdown]
+# ## 2. Data: the "maps" dataset — or its synthetic stand-in
+#
+# The tutorial uses the pix2pix **maps** dataset: about 1,100 training and 1,100 validation
+# JPEGs (the tutorial loads 1,096 training pairs), each 1200×600 pixels: a satellite photo of
+# New York on the left and the Google-Maps rendering of the same place on the right
+# (`maps/train/*.jpg`, `maps/val/*.jpg`). Each file is resized to 2·S × S and split down the
+# middle into a (satellite, map) pair of S × S images; the arrays are cached as a compressed
+# `.npz` — the tutorial's `maps_256.npz`.
+#
+# `maps_data.load_maps` uses the real set when it is on disk, otherwise downloads it
+# (checksum-verified, atomic, resumable). **Offline it cannot**, and then it generates a
+# **synthetic stand-in** in the same on-disk layout, read by the same loader: random city
+# scenes of streets, major roads, building blocks, parks and water, drawn once in flat map
+# colours (the map half) and once as a fake aerial photo with roof colours, texture, noise,
+# building shadows and a per-scene colour cast (the satellite half). It is seeded, so every
+# run sees the same 1,000 training and 200 held-out pairs. It is much simpler than New York —
+# numbers from it say nothing about the real benchmark — but it has the same structure: the
+# map is a simplified, colour-coded version of the photo.
+#
+# **The next cell prints which data this run used.**
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+DATA = pix2pix.load_data(SCHEDULE, seed=0)
+print()
+print("DATA USED:", "SYNTHETIC stand-in (not the real maps set)" if DATA.synthetic
+      else "the REAL pix2pix maps dataset")
+sat_train, map_train = DATA.train
+sat_val, map_val = DATA.val
+print(f"train: {sat_train.shape} satellite + {map_train.shape} map, uint8")
+print(f"held out: {len(sat_val)} pairs")
+
+# %%
+show(maps_data.read_pair)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+viz.show_grid(sat_train[:8], ncols=4, title="satellite (source for sat2map)", ax=axes[0])
+viz.show_grid(map_train[:8], ncols=4, title="map (target for sat2map)", ax=axes[1])
+plt.show()
+
+# %% [markdown]
+# For training, the uint8 pairs go through a small `tf.data` pipeline that shuffles (seeded),
+# batches and scales both images to $[-1, 1]$, the range of $G$'s `tanh` output. A direction
+# just decides which half is the source:
+
+# %%
+show(pix2pix.split_direction)
+show(pix2pix.pair_dataset)
+
+# %% [markdown]
+# ## 3. The two networks
+#
+# ### The U-Net generator
+#
+# An encoder-decoder squeezes the image down to a 1×1 bottleneck and expands it back. In
+# translation most of what the output needs is already in the input — the roads of the map are
+# exactly where the roads of the photo are — and forcing all of it through a 1×1 bottleneck
+# would blur it. The **U-Net** adds **skip connections**: decoder level $i$ is concatenated
+# with the encoder output of the same resolution, so fine spatial detail can take the short path
+# while the bottleneck carries global context. At 256×256 the encoder is C64-C128-C256-C512-
+# C512-C512-C512 (4×4 convolutions with stride 2, BatchNorm except on the first, LeakyReLU 0.2),
+# then a 512-filter bottleneck with ReLU at 1×1, and a mirror-image decoder (transposed
+# convolutions, BatchNorm, **dropout 0.5 in the first three blocks**, skip concatenation, ReLU)
+# ending in a 3-channel `tanh`. Smaller images get fewer levels — the bottleneck always lands
+# at 1×1 — so `class` mode's 64×64 U-Net has five; to fit the CPU budget, `class` mode also
+# halves every filter count (`width=0.5`: C32 … C256), `full` uses the tutorial's.
+#
+# Like the tutorial (`BatchNormalization()(g, training=True)`, `Dropout(0.5)(g, training=True)`),
+# BatchNorm here always normalises with the statistics of the current batch and dropout stays on
+# when we translate images later — two small layer classes make that explicit:
+
+# %%
+show(pix2pix.build_generator)
+show(pix2pix.BatchStatsNormalization)
+
+# %% [markdown]
+# ### The PatchGAN discriminator
+#
+# The discriminator takes source and target **concatenated on the channel axis** (6 channels)
+# and is fully convolutional: C64 (no BatchNorm) - C128 - C256 with stride 2, then C512 with
+# stride 1 and a 1-filter convolution, each 4×4. It does not output one verdict per image but a
+# **grid of verdicts**, one per overlapping patch. Each output unit sees a 70×70 window of the
+# input — its *receptive field*: walking back from the output, each 4×4 layer adds 3 × (product
+# of the strides before it) pixels, $1 + 3\,(1 + 2 + 4 + 8 + 8) = 70$. At 256×256 that is a
+# 30×30 grid of patch probabilities. Since L1 already enforces the low frequencies, judging
+# *local* realism is enough; a patch discriminator has fewer parameters, runs on any image size,
+# and treats the image like a texture.
+#
+# (The tutorial's Keras listing has one more stride-2 C512 layer than the paper's 70×70
+# PatchGAN, which grows the receptive field to 142 and shrinks the grid to 16×16; we follow the
+# paper's 70×70 design that the tutorial's text describes.)
+
+# %%
+show(pix2pix.build_discriminator)
+print("receptive field of one patch verdict:", pix2pix.receptive_field(), "pixels")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+gan = pix2pix.make_pix2pix(SIZE, width=SCHEDULE["width"], seed=SEED)
+gan.generator.summary(line_length=100)
+gan.discriminator.summary(line_length=100)
+
+# %% [markdown]
+# ## 4. The losses and the training step
+#
+# Each training step of `Pix2Pix` (a subclass of the shared `GAN` trainer) does what the
+# tutorial's loop does:
+#
+# * **D update** — the pair (source, real target) should score 1 on every patch, the pair
+#   (source, $G$(source)) 0; binary cross-entropy averaged over the patches, **weighted 0.5**
+#   (the tutorial's `loss_weights=[0.5]`), which slows $D$ down relative to $G$.
+# * **G update** — fool $D$ on every patch *and* stay close to the target:
+#   `g_loss = BCE(D(source, G(source)) → 1) + 100 · mean|G(source) − target|`.
+#
+# Each update changes only its own network's variables (see chapter 1 for why that needs
+# explicit variable lists in Keras 3). Adam with learning rate $2\times10^{-4}$ and $\beta_1 = 0.5$
+# for both. We log `d_loss`, `g_loss` and its two terms `g_adv` and `g_l1`.
+
+# %%
+show(pix2pix.Pix2Pix.discriminator_loss)
+show(pix2pix.Pix2Pix.generator_loss)
+
+# %% [markdown]
+# ## 5. Training: satellite → map
+#
+# The tutorial trains with batch 1 for 100 epochs of 1,096 steps on 256×256 images. `class` mode
+# trains a half-width model on 64×64 images in batches of 4 for 1,000 steps (about three minutes
+# per direction on a 2-core CPU). The callback redraws
+# **source | generated | target** for four *held-out* pairs, so you can watch the map appear:
+# first the big blocks of colour (the L1 term at work), later sharper roads.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+def train_direction(direction):
+    sources, targets = pix2pix.split_direction(DATA.train, direction)
+    val_sources, val_targets = pix2pix.split_direction(DATA.val, direction)
+    model = (gan if direction == "sat2map"
+             else pix2pix.make_pix2pix(SIZE, width=SCHEDULE["width"], seed=SEED))
+    dataset = pix2pix.pair_dataset(sources, targets, batch_size=SCHEDULE["batch_size"], seed=SEED)
+    samples = pix2pix.PairSamples(val_sources[:4], val_targets[:4], every=SCHEDULE["sample_every"])
+    history = model.fit(dataset, epochs=SCHEDULE["steps"] // SCHEDULE["log_every"],
+                        steps_per_epoch=SCHEDULE["log_every"], verbose=2,
+                        callbacks=training_callbacks(f"runs/04_pix2pix/{direction}") + [samples])
+    return model, history
+
+
+models, histories = {}, {}
+models["sat2map"], histories["sat2map"] = train_direction("sat2map")
+
+# %% [markdown]
+# ### Loss curves
+#
+# `g_l1` (the mean absolute pixel error, in units of the $[-1, 1]$ range) should fall steadily —
+# it dominates `g_loss` through the factor 100. `d_loss` and `g_adv` are the adversarial game:
+# neither should collapse to zero; if `d_loss` sits at zero for long, the tutorial advises
+# restarting the run.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+fig, axes = plt.subplots(1, 2, figsize=(12, 3.5))
+viz.plot_history(histories["sat2map"], keys=["d_loss", "g_adv"], ax=axes[0],
+                 steps_per_epoch=SCHEDULE["log_every"], title="adversarial terms (sat2map)")
+viz.plot_history(histories["sat2map"], keys=["g_l1"], ax=axes[1],
+                 steps_per_epoch=SCHEDULE["log_every"], title="L1 term (sat2map)")
+plt.show()
+
+# %% [markdown]
+# ## 6. Training: map → satellite
+#
+# The same model and recipe, with source and target swapped. This direction is harder: a map
+# says *where* the buildings and trees are, but not the colour of each roof or the texture of
+# the grass — information the generator has to invent. That is where the adversarial loss earns
+# its keep: L1 alone would paint flat average colours.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+models["map2sat"], histories["map2sat"] = train_direction("map2sat")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+fig, axes = plt.subplots(1, 2, figsize=(12, 3.5))
+viz.plot_history(histories["map2sat"], keys=["d_loss", "g_adv"], ax=axes[0],
+                 steps_per_epoch=SCHEDULE["log_every"], title="adversarial terms (map2sat)")
+viz.plot_history(histories["map2sat"], keys=["g_l1"], ax=axes[1],
+                 steps_per_epoch=SCHEDULE["log_every"], title="L1 term (map2sat)")
+plt.show()
+
+# %% [markdown]
+# ## 7. Try it: translate a held-out image
+#
+# Pick a held-out pair and a direction; the demo shows source | generated | target. Run it
+# twice on the same pair and the output changes slightly: that is the dropout, still active.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+from ganlib.widgets.pix2pix import TranslationDemo
+
+held_out = {d: pix2pix.split_direction(DATA.val, d) for d in pix2pix.DIRECTIONS}
+demo = TranslationDemo(models, held_out)
+demo
+
+# %% [markdown]
+# ## 8. Evaluate on held-out pairs
+#
+# Pictures can flatter. We score the translations of **all held-out pairs** with three
+# full-reference measures against the true targets:
+#
+# * **L1** — mean absolute error as a fraction of the pixel range (lower is better);
+# * **PSNR** — peak signal-to-noise ratio in dB, $10\log_{10}(255^2/\text{MSE})$ (higher is better);
+# * **SSIM** — structural similarity of local means, contrasts and correlations (1 = identical).
+#
+# A number means little without a reference, so next to the model stand two trivial
+# "translators": **copy input** (return the source unchanged) and **mean colour** (paint every
+# pixel with the average target colour). A translator worth its training must beat both on every
+# measure. Pixel measures punish invented detail — a plausible roof texture in the wrong place
+# costs more than a flat grey — so they favour blurry outputs; they check that the translation is
+# *right*, the pictures above show whether it is *sharp*.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+def evaluate(direction):
+    sources, targets = pix2pix.split_direction(DATA.val, direction)
+    generated = data.to_uint8(models[direction].translate(sources))
+    scores = {"pix2pix": metrics.image_metrics(generated, targets)}
+    scores.update(metrics.baselines(sources, targets))
+    return scores
+
+
+print(f"{len(sat_val)} held-out pairs at {SIZE}×{SIZE}, {SCHEDULE['steps']} generator steps; "
+      f"data: {'SYNTHETIC stand-in' if DATA.synthetic else 'real maps dataset'}\n")
+print(f"{'direction':<10}{'translator':<14}{'L1 ↓':>8}{'PSNR ↑':>9}{'SSIM ↑':>9}")
+beats = {}
+for direction in pix2pix.DIRECTIONS:
+    scores = evaluate(direction)
+    for name, s in scores.items():
+        print(f"{direction:<10}{name:<14}{s['l1']:>8.4f}{s['psnr']:>9.2f}{s['ssim']:>9.4f}")
+    model, base = scores["pix2pix"], [scores["copy input"], scores["mean colour"]]
+    beats[direction] = all(model["l1"] < b["l1"] and model["psnr"] > b["psnr"]
+                           and model["ssim"] > b["ssim"] for b in base)
+    print()
+for direction, ok in beats.items():
+    print(f"{direction}: beats both baselines on every measure: {'yes' if ok else 'NO'}")
+
+# %% [markdown]
+# In `class` mode both directions should beat both baselines on all three measures; in `smoke`
+# mode, after four steps, they will not. Satellite → map scores far higher than map → satellite:
+# a map is a deterministic simplification of the photo, while the photo's texture, roof colours
+# and colour cast cannot be recovered from the map — no translator can score well on them.
+#
+# Save both generators for later use (they need `import ganlib.pix2pix` to load, for the two
+# custom layers):
+
+# %%
+import os
+
+os.makedirs("runs/04_pix2pix", exist_ok=True)
+for direction, model in models.items():
+    model.generator.save(f"runs/04_pix2pix/generator_{direction}.keras")
