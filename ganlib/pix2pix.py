@@ -19,7 +19,6 @@ batch and its Dropout stays on at inference: the dropout is pix2pix's only sourc
 noise.  D's BatchNorm also uses batch statistics, as in the tutorial's training calls.
 """
 import math
-import os
 
 import keras
 import matplotlib.pyplot as plt
@@ -29,7 +28,7 @@ from keras import layers, ops
 from . import config, losses, maps_data
 from .gan import GAN, training_callbacks
 from .models import check_image_shape, gan_init
-from .viz import show_grid
+from .viz import SampleGrid, show_grid
 
 ENCODER_FILTERS = (64, 128, 256, 512, 512, 512, 512)  # the tutorial's U-Net at 256×256
 BOTTLENECK_FILTERS = 512
@@ -303,39 +302,23 @@ def show_triplets(sources, generated, targets, title=None, ax=None, size=6):
                      col_labels=["source", "generated", "target"])
 
 
-class PairSamples(keras.callbacks.Callback):
+class PairSamples(SampleGrid):
     """Show source | generated | target for fixed held-out pairs every `every` epochs.
 
     Refreshed in place in a notebook (one output); `save_dir` also writes PNGs.
     """
 
-    def __init__(self, sources, targets, every=1, save_dir=None, display=True, size=5):
-        super().__init__()
-        self.sources, self.targets = np.asarray(sources), np.asarray(targets)
-        self.every, self.save_dir = max(1, int(every)), save_dir
-        self.display, self.size = display, size
-        self.handle, self.saved = None, []
+    prefix = "pairs"
 
-    def draw(self, step):
+    def __init__(self, sources, targets, every=1, save_dir=None, display=True, size=5):
+        super().__init__(None, every=every, save_dir=save_dir, display=display, size=size)
+        self.sources, self.targets = np.asarray(sources), np.asarray(targets)
+
+    def figure(self, step):
         gen = self.model.translate(self.sources)
         fig, ax = plt.subplots(figsize=(self.size, self.size * len(self.sources) / 3))
         show_triplets(self.sources, gen, self.targets, title=f"after {step} generator steps", ax=ax)
-        if self.save_dir:
-            os.makedirs(self.save_dir, exist_ok=True)
-            path = os.path.join(self.save_dir, f"pairs_step{step:07d}.png")
-            fig.savefig(path, bbox_inches="tight")
-            self.saved.append(path)
-        if self.display:
-            from IPython.display import display
-            if self.handle is None:
-                self.handle = display(fig, display_id=True)
-            else:
-                self.handle.update(fig)
-        plt.close(fig)
-
-    def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every == 0:
-            self.draw(int(self.model.g_optimizer.iterations.numpy()))
+        return fig
 
 
 # --------------------------------------------------------------------------- training

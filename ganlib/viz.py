@@ -63,13 +63,20 @@ class SampleGrid(keras.callbacks.Callback):
         self.handle = None
         self.saved = []
 
-    def draw(self, step):
+    prefix = "samples"
+
+    def figure(self, step):
+        """The picture for generator step `step` (subclasses draw other layouts)."""
         images = self.model.generator.predict(self.inputs, verbose=0)
         fig, ax = plt.subplots(figsize=(self.size, self.size))
         show_grid(images, self.ncols, self.scale, title=f"after {step} generator steps", ax=ax)
+        return fig
+
+    def draw(self, step):
+        fig = self.figure(step)
         if self.save_dir:
             os.makedirs(self.save_dir, exist_ok=True)
-            path = os.path.join(self.save_dir, f"samples_step{step:07d}.png")
+            path = os.path.join(self.save_dir, f"{self.prefix}_step{step:07d}.png")
             fig.savefig(path, bbox_inches="tight")
             self.saved.append(path)
         if self.display:
