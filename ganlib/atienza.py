@@ -1,0 +1,96 @@
+"""The generator and discriminator of Atienza's *Advanced Deep Learning with Keras* (gan.py).
+
+One place for the builders the improved-GAN chapter reuses (WGAN, LSGAN, and the DCGAN
+baseline on the same networks), and for the training loop their `train()` functions share.
+
+G: z(100) → Dense (s/4)²·128 → reshape (s/4, s/4, 128)
+   → 4 × [BN → ReLU → ConvT 5×5] with filters 128, 64, 32, 1 and strides 2, 2, 1, 1
+   → sigmoid                                                         (s × s × 1, in [0, 1])
+D: 4 × [LeakyReLU 0.2 → Conv 5×5] with filters 32, 64, 128, 256 and strides 2, 2, 2, 1
+   → Flatten → Dense 1 → output activation ("sigmoid" for DCGAN, "linear" for the WGAN
+   critic, none for LSGAN).  No batch normalisation in D: the book notes it does not
+   converge with it.
+
+Noise is U(-1, 1)^100 and images are scaled to [0, 1] (``scale="sigmoid"``), as in the book.
+"""
+import keras
+from keras import layers
+
+from . import data
+from .gan import training_callbacks
+from .models import check_image_shape
+
+LATENT_DIM = 100
+IMAGE_SIZE = 28
+BATCH_SIZE = 64
+KERNEL_SIZE = 5
+G_FILTERS = (128, 64, 32, 1)
+G_STRIDES = (2, 2, 1, 1)
+D_FILTERS = (32, 64, 128, 256)
+D_STRIDES = (2, 2, 2, 1)
+
+
+def generator(latent_dim=LATENT_DIM, image_size=IMAGE_SIZE, activation="sigmoid"):
+    """Atienza's generator: Dense → reshape → four BN-ReLU-ConvTranspose blocks."""
+    h, w, _ = check_image_shape((image_size, image_size, 1), divisible_by=4)
+    model = keras.Sequential(name="generator")
+    model.add(keras.Input((int(latent_dim),), name="z_input"))
+    model.add(layers.Dense(h // 4 * w // 4 * G_FILTERS[0]))
+    model.add(layers.Reshape((h // 4, w // 4, G_FILTERS[0])))
+    for i, (filters, strides) in enumerate(zip(G_FILTERS, G_STRIDES)):
+        last = i == len(G_FILTERS) - 1
+        model.add(layers.BatchNormalization())
+        model.add(layers.ReLU())
+        # the last layer computes in float32, so a mixed-precision G still outputs float32
+        model.add(layers.Conv2DTranspose(filters, KERNEL_SIZE, strides=strides, padding="same",
+                                         dtype="float32" if last else None))
+    if activation is not None:
+        model.add(layers.Activation(activation, dtype="float32"))
+    return model
+
+
+def discriminator(image_size=IMAGE_SIZE, activation="sigmoid"):
+    """Atienza's discriminator: four LeakyReLU-Conv blocks → Flatten → Dense 1 → `activation`.
+
+    `activation`: "sigmoid" (probability that the image is real), "linear" (a WGAN critic's
+    unbounded score) or None (no output activation layer at all, as the book's LSGAN).
+    """
+    h, w, c = check_image_shape((image_size, image_size, 1), divisible_by=4)
+    model = keras.Sequential(name="discriminator")
+    model.add(keras.Input((h, w, c), name="discriminator_input"))
+    for filters, strides in zip(D_FILTERS, D_STRIDES):
+        model.add(layers.LeakyReLU(0.2))
+        model.add(layers.Conv2D(filters, KERNEL_SIZE, strides=strides, padding="same"))
+    model.add(layers.Flatten())
+    model.add(layers.Dense(1, dtype="float32"))
+    if activation is not None:
+        model.add(layers.Activation(activation, dtype="float32"))
+    return model
+
+
+def rmsprop(lr, decay=0.0):
+    """RMSprop with the book's legacy Keras `decay` (lr / (1 + decay · step)), per step."""
+    if decay:
+        lr = keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)
+    return keras.optimizers.RMSprop(lr)
+
+
+def load_images():
+    """The book's training images: the MNIST training split (uint8, N × 28 × 28)."""
+    ((x_train, _), _), _ = data.load_mnist()
+    return x_train
+
+
+def fit(gan, schedule, images=None, seed=0, callbacks=(), verbose=0, run_dir=None,
+        batch_size=BATCH_SIZE):
+    """Train `gan` for ``schedule["steps"]`` generator steps on MNIST scaled to [0, 1].
+
+    Each generator step consumes ``gan.d_steps`` batches of `batch_size` real images (one
+    per critic update), so the pipeline serves batches of ``d_steps * batch_size``.  Every
+    family of this chapter trains through here; returns the `fit()` History.
+    """
+    images = load_images() if images is None else images
+    ds = data.make_dataset(images, batch_size=gan.d_steps * batch_size, scale="sigmoid", seed=seed)
+    return gan.fit(ds, epochs=schedule["steps"] // schedule["log_every"],
+                   steps_per_epoch=schedule["log_every"], verbose=verbose,
+                   callbacks=training_callbacks(run_dir) + list(callbacks))

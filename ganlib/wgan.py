@@ -1,0 +1,143 @@
+"""Wasserstein GAN (Arjovsky et al. 2017) and WGAN-GP (Gulrajani et al. 2017) on MNIST.
+
+Networks: Atienza's generator and a critic with a *linear* output (`ganlib.atienza`).
+
+WGAN, as the book's wgan-mnist-5.1.2.py: Wasserstein loss -mean(y · D(x)) with y = +1 for
+real and -1 for fake; n_critic = 5 critic updates per generator update, each followed by
+clipping every critic weight to ±0.01; RMSprop(5e-5) for both players; batch 64;
+40,000 generator steps.
+
+WGAN-GP: the same networks and loss, no clipping; instead the critic loss adds
+λ · E[(‖∇D(x̂)‖₂ − 1)²] on random interpolates x̂ between real and fake images (λ = 10),
+with Adam(1e-4, β1 = 0.5, β2 = 0.9) and n_critic = 5.
+"""
+import keras
+import tensorflow as tf
+from keras import ops
+
+from . import atienza, config, losses
+from .gan import GAN
+
+LATENT_DIM = atienza.LATENT_DIM
+BATCH_SIZE = atienza.BATCH_SIZE
+N_CRITIC = 5
+CLIP_VALUE = 0.01
+LR = 5e-5
+GP_WEIGHT = 10.0
+GP_LR = 1e-4
+# Per run mode: generator steps, steps per logging interval, sample refresh (in intervals).
+SCHEDULES = {
+    "smoke": dict(steps=6, log_every=3, sample_every=1),
+    "class": dict(steps=500, log_every=25, sample_every=4),
+    "full": dict(steps=40000, log_every=500, sample_every=1),
+}
+# WGAN-GP in the notebook: a second run after the WGAN one (shorter in class mode, where
+# the notebook's two runs must share ~10 CPU minutes and a GP step costs more).
+GP_SCHEDULES = {
+    "smoke": SCHEDULES["smoke"],
+    "class": dict(steps=300, log_every=25, sample_every=4),
+    "full": SCHEDULES["full"],
+}
+
+
+class WGAN(GAN):
+    """A GAN whose discriminator is a critic; also logs the critic's Wasserstein estimate.
+
+    ``w_dist`` = mean D(real) − mean D(fake): the quantity the critic maximises, an estimate
+    (up to the unknown Lipschitz constant K of the clipped critic) of the Earth-Mover distance.
+    """
+
+    extra_loss_names = ("w_dist",)
+
+    def discriminator_loss(self, real, labels):
+        n = ops.shape(real)[0]
+        fake = ops.stop_gradient(self.generator(self.generator_inputs(n, labels), training=False))
+        real_out, fake_out = self.discriminate(real, fake)
+        loss = self.d_loss_fn(real_out, fake_out)
+        w_dist = ops.mean(ops.cast(real_out, "float32")) - ops.mean(ops.cast(fake_out, "float32"))
+        return loss, {"d_loss": loss, "w_dist": w_dist}
+
+
+class WGANGP(WGAN):
+    """WGAN with a gradient penalty instead of weight clipping.
+
+    The critic loss is the Wasserstein loss plus ``gp_weight * gp``, where
+    ``gp = mean((‖∇ₓ D(x̂)‖₂ − 1)²)`` over x̂ = ε·real + (1 − ε)·fake, ε ~ U(0, 1) per image.
+    ``d_loss`` reports the total; ``gp`` the penalty on its own.
+    """
+
+    extra_loss_names = ("w_dist", "gp")
+
+    def __init__(self, generator, discriminator, latent_dim, gp_weight=GP_WEIGHT, **kwargs):
+        if kwargs.get("clip_value") is not None:
+            raise ValueError("WGAN-GP replaces weight clipping by the gradient penalty: "
+                             "leave clip_value unset")
+        super().__init__(generator, discriminator, latent_dim, **kwargs)
+        self.gp_weight = float(gp_weight)
+
+    def gradient_penalty(self, real, fake):
+        """mean over the batch of (‖∇ₓ D(x̂)‖₂ − 1)², x̂ on random segments real → fake."""
+        n = ops.shape(real)[0]
+        fake = ops.cast(fake, real.dtype)
+        eps = keras.random.uniform((n,) + (1,) * (len(real.shape) - 1), seed=self.seed_generator)
+        x_hat = eps * real + (1.0 - eps) * fake
+        # An inner tape for ∇ₓD; the outer tape (in `apply_update`) then differentiates the
+        # penalty with respect to D's weights: a gradient of a gradient.
+        with tf.GradientTape() as tape:
+            tape.watch(x_hat)
+            out = ops.cast(self.discriminator(x_hat, training=True), "float32")
+        grads = ops.cast(tape.gradient(out, x_hat), "float32")
+        norms = ops.sqrt(ops.sum(ops.square(ops.reshape(grads, (n, -1))), axis=1) + 1e-12)
+        return ops.mean(ops.square(norms - 1.0))
+
+    def discriminator_loss(self, real, labels):
+        n = ops.shape(real)[0]
+        fake = ops.stop_gradient(self.generator(self.generator_inputs(n, labels), training=False))
+        real_out, fake_out = self.discriminate(real, fake)
+        w_loss = self.d_loss_fn(real_out, fake_out)
+        gp = self.gradient_penalty(real, fake)
+        loss = w_loss + self.gp_weight * gp
+        w_dist = ops.mean(ops.cast(real_out, "float32")) - ops.mean(ops.cast(fake_out, "float32"))
+        return loss, {"d_loss": loss, "w_dist": w_dist, "gp": gp}
+
+
+def make_wgan(latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE, seed=None):
+    """The book's WGAN: linear critic, 5 critic steps per G step, clipping at ±0.01, RMSprop."""
+    gan = WGAN(atienza.generator(latent_dim, image_size),
+               atienza.discriminator(image_size, activation="linear"),
+               latent_dim=latent_dim, noise="uniform", d_steps=N_CRITIC, clip_value=CLIP_VALUE,
+               joint_d_batch=False, seed=seed, name="wgan")
+    gan.compile(d_optimizer=keras.optimizers.RMSprop(LR), g_optimizer=keras.optimizers.RMSprop(LR),
+                d_loss_fn=losses.critic_wasserstein, g_loss_fn=losses.generator_wasserstein)
+    return gan
+
+
+def make_wgan_gp(latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE, seed=None,
+                 gp_weight=GP_WEIGHT):
+    """WGAN-GP on the same networks: gradient penalty, no clipping, Adam(1e-4, 0.5, 0.9)."""
+    gan = WGANGP(atienza.generator(latent_dim, image_size),
+                 atienza.discriminator(image_size, activation="linear"),
+                 latent_dim=latent_dim, gp_weight=gp_weight, noise="uniform", d_steps=N_CRITIC,
+                 joint_d_batch=False, seed=seed, name="wgan_gp")
+    gan.compile(d_optimizer=keras.optimizers.Adam(GP_LR, beta_1=0.5, beta_2=0.9),
+                g_optimizer=keras.optimizers.Adam(GP_LR, beta_1=0.5, beta_2=0.9),
+                d_loss_fn=losses.critic_wasserstein, g_loss_fn=losses.generator_wasserstein)
+    return gan
+
+
+VARIANTS = {"wgan": make_wgan, "wgan-gp": make_wgan_gp}
+
+
+def train(schedule=None, variant="wgan", images=None, seed=0, callbacks=(), verbose=0,
+          run_dir=None):
+    """Build and train a WGAN (``variant="wgan"``) or WGAN-GP (``"wgan-gp"``) on MNIST.
+
+    Returns (gan, history); the notebook runs the same steps cell by cell.
+    """
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {sorted(VARIANTS)}, got {variant!r}")
+    schedule = schedule or config.select(SCHEDULES, verbose=False)
+    gan = VARIANTS[variant](seed=seed)
+    history = atienza.fit(gan, schedule, images=images, seed=seed, callbacks=callbacks,
+                          verbose=verbose, run_dir=run_dir)
+    return gan, history

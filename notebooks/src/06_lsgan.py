@@ -1,0 +1,293 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Chapter 6 — Least Squares GAN: pulling fakes all the way to the data
+#
+# The WGAN of chapter 5 fixed the *stability* of GAN training by changing the distance being
+# minimised. The **Least Squares GAN** (Mao et al., 2017) targets stability *and* sample
+# quality with an even smaller change: replace the discriminator's sigmoid cross-entropy by a
+# **squared error**. In this chapter you will
+#
+# 1. see why sigmoid cross-entropy stops improving fakes that already fool the discriminator
+#    (the decision-boundary argument),
+# 2. compare the generator's gradient under both losses as a function of the discriminator's
+#    output, on a small toy figure computed with `ganlib.losses`,
+# 3. train an LSGAN on MNIST and, on the very same networks and schedule, the DCGAN it modifies.
+#
+# Networks and hyper-parameters follow Atienza, *Advanced Deep Learning with Keras*
+# (`lsgan-mnist-5.2.1.py` and the shared `gan.py`): the code lives in `ganlib.atienza`
+# (networks and training loop, shared with chapter 5) and `ganlib.lsgan`.
+#
+# **Run modes.** `GANLIB_MODE`: `smoke` (a few steps, for the tests), `class` (the default, a few
+# minutes per model on a laptop CPU) or `full` (the book's 40,000 generator steps; use a GPU).
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+import matplotlib.pyplot as plt
+import numpy as np
+
+import ganlib  # first: it imports TensorFlow with the start-up log lines muted
+import tensorflow as tf
+from ganlib import atienza, config, data, losses, lsgan, viz
+from ganlib.gan import GAN
+from ganlib.show import show
+
+SCHEDULE = config.select(lsgan.SCHEDULES)   # generator steps, steps per log line, ...
+PRECISION = config.set_precision()   # bfloat16 where the hardware is fast at it, else float32
+SEED = 42
+config.set_seed(SEED)
+
+# %% [markdown]
+# ## 1. The decision-boundary argument
+#
+# A sigmoid discriminator draws a **decision boundary** — the surface where $D(x) = \tfrac12$ —
+# between what it calls real and what it calls fake. With cross-entropy, the generator's
+# gradient comes from how *wrong* $D$ thinks a fake is. Consider fakes that are already on the
+# "real" side of the boundary but still far from the real data. $D$ scores them as real with
+# high confidence, the non-saturating loss $-\log D(G(z))$ is already near zero, its gradient
+# vanishes, and nothing pulls those samples any closer to the real digits. The generator is
+# rewarded for crossing the boundary, not for reaching the data.
+#
+# LSGAN keeps the same game but scores it with squared errors against target values: with $a$ the
+# label for fake, $b$ for real, and $c$ the value the generator wants $D$ to give its fakes,
+#
+# $$\min_D \; \tfrac12\,\mathbb{E}_{x \sim p_\text{data}}\big[(D(x) - b)^2\big] + \tfrac12\,\mathbb{E}_{z}\big[(D(G(z)) - a)^2\big],
+# \qquad
+# \min_G \; \tfrac12\,\mathbb{E}_{z}\big[(D(G(z)) - c)^2\big].$$
+#
+# The book (like most implementations) uses the 0-1 coding $a = 0$, $b = c = 1$: the losses are
+# simply the **mean squared error** of $D$'s raw output against the usual labels, and $D$ has **no
+# output activation**. Now a fake scored $D(G(z)) = 3$ — deep on the real side — is penalised
+# $(3-1)^2 = 4$: the loss is zero only *on* the target, so fakes far from the real data keep
+# receiving gradient on either side of the boundary. (Mao et al. also show that with
+# $b - c = 1$ and $b - a = 2$ the generator minimises the Pearson $\chi^2$ divergence between
+# $p_\text{data} + p_g$ and $2p_g$.)
+#
+# The two loss pairs, as `ganlib.losses` implements them:
+
+# %%
+show(losses.discriminator_least_squares)
+show(losses.generator_least_squares)
+show(losses.discriminator_bce)
+show(losses.generator_bce)
+
+# %% [markdown]
+# ## 2. A toy comparison of the generator's gradient
+#
+# Take one fake image and let $s$ be the discriminator's last linear output for it (the *logit*).
+# With cross-entropy $D = \sigma(s)$; with least squares $D = s$. The plots below differentiate
+# the actual `ganlib` losses with respect to $s$ (with `tf.GradientTape`), which is the signal
+# that back-propagates into the generator:
+#
+# * **non-saturating cross-entropy**, $-\log \sigma(s)$: gradient magnitude $1 - \sigma(s)$, which
+#   dies out once $s$ is well past the boundary ($s = 0$) on the real side;
+# * **the original minimax loss**, $\log(1 - \sigma(s))$: gradient $\sigma(s)$, dead on the *fake*
+#   side — exactly where a young generator lives (why nobody uses it);
+# * **least squares**, $(s - 1)^2$: gradient $2|s - 1|$, growing with the distance from the target
+#   on both sides.
+
+# %%
+s = tf.constant(np.linspace(-6, 6, 241, dtype="float32")[:, None])
+with tf.GradientTape(persistent=True) as tape:
+    tape.watch(s)
+    # the losses average over the batch; multiply by its size for per-sample values
+    n = float(s.shape[0])
+    ce_loss = n * losses.generator_bce(tf.sigmoid(s))                      # -log σ(s)
+    minimax_loss = -n * losses.bce(0.0, tf.sigmoid(s))                     # log(1 - σ(s))
+    ls_loss = n * losses.generator_least_squares(s)                        # (s - 1)²
+curves = (("non-saturating CE", "−log σ(s)", ce_loss),
+          ("minimax CE", "log(1 − σ(s))", minimax_loss),
+          ("least squares", "(s − 1)²", ls_loss))
+grads = {name: np.abs(tape.gradient(loss, s).numpy().ravel()) for name, _, loss in curves}
+x = s.numpy().ravel()
+fig, (ax_l, ax_g) = plt.subplots(1, 2, figsize=(11, 3.8))
+ax_l.plot(x, -np.log(1 / (1 + np.exp(-x))), label="non-saturating CE")
+ax_l.plot(x, (x - 1) ** 2, label="least squares")
+ax_l.set_ylim(0, 10)
+ax_l.set_title("generator loss for one fake")
+for name, formula, _ in curves:
+    ax_g.plot(x, grads[name], label=f"{name}  {formula}")
+ax_g.set_ylim(0, 6)
+ax_g.set_title("|gradient| with respect to the logit s")
+for ax in (ax_l, ax_g):
+    ax.axvline(0, color="grey", ls=":", lw=1)
+    ax.set_xlabel("discriminator logit s for a fake   (← 'fake'  |  'real' →)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+plt.show()
+
+# %% [markdown]
+# A few values, to read off the curves (the gradient of each per-sample loss at $s$):
+
+# %%
+for logit in (-4.0, 0.0, 1.0, 4.0):
+    i = int(np.argmin(np.abs(x - logit)))
+    print(f"s = {logit:+.0f}:  " + "   ".join(f"{name} {g[i]:6.3f}" for name, g in grads.items()))
+
+# %% [markdown]
+# At $s = +4$ — a fake the discriminator is 98% sure is real — cross-entropy gives the
+# generator almost nothing (0.018), while least squares pushes with force 6 towards the target
+# $s = 1$. Note the flip side: the least-squares gradient also *grows* with the error, and pulls
+# back fakes that overshoot the real data, which is what keeps them near it.
+
+# %% [markdown]
+# ## 3. Data
+#
+# MNIST digits in $[0, 1]$ (the generator ends in a sigmoid). Offline, `load_mnist` falls back to
+# a 10,000-image real sample shipped in `data/` and says so. As in the book we train on the
+# training split.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+((x_train, y_train), (x_test, y_test)), SOURCE = data.load_mnist()
+print(f"{len(x_train)} training images of shape {x_train.shape[1:]}, dtype {x_train.dtype}")
+
+# %%
+viz.show_grid(x_train[:64], ncols=16, title="real MNIST digits", size=8)
+plt.show()
+
+# %% [markdown]
+# ## 4. The networks
+#
+# The same builders as the WGAN chapter: a generator of four BN → ReLU → transposed-convolution
+# blocks ending in a sigmoid, and a discriminator of four LeakyReLU → convolution blocks ending
+# in one linear unit. LSGAN asks for **no** output activation (`activation=None`); the DCGAN
+# baseline passes `"sigmoid"`. Everything else is shared.
+
+# %%
+show(atienza.generator)
+show(atienza.discriminator)
+
+# %% [markdown]
+# `make_gan` chooses the output activation and the pair of losses by name, with the book's
+# optimisers: RMSprop, learning rate $2 \times 10^{-4}$ for $D$ and half that for $G$ (with the
+# legacy Keras `decay` of $6\times10^{-8}$ per step, negligible here). As in the book's training
+# loop, $D$ sees each batch of 64 real and 64 fake images concatenated in one batch.
+
+# %%
+show(lsgan.make_gan)
+
+# %%
+gan = lsgan.make_gan("lsgan", seed=SEED)
+gan.generator.summary()
+gan.discriminator.summary()
+
+# %% [markdown]
+# ## 5. The training step
+#
+# LSGAN needs no new algorithm: it is the shared `GAN.train_step` — one discriminator update on
+# real and fake images, then one generator update through the frozen discriminator — with the
+# least-squares losses plugged in. Compared with chapter 5: one $D$ step per $G$ step, no clipping.
+
+# %%
+show(GAN.train_step)
+show(GAN.discriminator_loss)
+show(GAN.generator_loss)
+
+# %% [markdown]
+# ## 6. Training the LSGAN
+#
+# `viz.SampleGrid` redraws the samples of 16 fixed noise vectors; `atienza.fit` (shared with
+# chapter 5) builds the input pipeline and runs `fit()` with the NaN guard and the backup /
+# resume callback.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+fixed_noise = np.random.default_rng(SEED).uniform(-1, 1, (16, atienza.LATENT_DIM)).astype("float32")
+samples = viz.SampleGrid(fixed_noise, every=SCHEDULE["sample_every"], ncols=8, scale="sigmoid", size=5)
+history = atienza.fit(gan, SCHEDULE, images=x_train, seed=SEED, verbose=2,
+                      callbacks=[samples], run_dir="runs/06_lsgan/backup")
+
+# %% [markdown]
+# ### Loss curves
+#
+# Both losses are mean squared errors. If $D$ could not tell real from fake at all, its best
+# constant answer would be $\tfrac12$ everywhere: $D$'s loss $\tfrac12(0.25 + 0.25) = 0.25$ and
+# $G$'s $(0.5 - 1)^2 = 0.25$. A $D$ loss far below 0.25 with a $G$ loss far above means $D$ is winning.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+viz.plot_history(history, steps_per_epoch=SCHEDULE["log_every"], title="LSGAN losses (mean per logging interval)")
+plt.show()
+
+# %% [markdown]
+# ## 7. The same networks with the DCGAN loss
+#
+# To see what the loss alone changes, train a fresh pair with `make_gan("dcgan")` — identical
+# networks, optimisers, data, seed and schedule, but a sigmoid on $D$ and binary cross-entropy:
+# the book's DCGAN.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+gan_dc = lsgan.make_gan("dcgan", seed=SEED)
+samples_dc = viz.SampleGrid(fixed_noise, every=SCHEDULE["sample_every"], ncols=8, scale="sigmoid", size=5)
+history_dc = atienza.fit(gan_dc, SCHEDULE, images=x_train, seed=SEED, verbose=2,
+                         callbacks=[samples_dc], run_dir="runs/06_dcgan/backup")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
+viz.plot_history(history, steps_per_epoch=SCHEDULE["log_every"], ax=axes[0], title="LSGAN (squared error)")
+viz.plot_history(history_dc, steps_per_epoch=SCHEDULE["log_every"], ax=axes[1], title="DCGAN (cross-entropy)")
+plt.show()
+
+# %% [markdown]
+# ## 8. Samples
+#
+# One hundred fresh noise vectors — the same ones — through both generators. In `class` mode
+# expect recognisable but rough digits; the book's 40,000 steps (`full`) give clean ones, where
+# Atienza finds LSGAN's perceptually better than the DCGAN's. After only a thousand steps the
+# two look much alike: whatever advantage the loss brings is not visible this early.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+eval_noise = np.random.default_rng(0).uniform(-1, 1, (100, atienza.LATENT_DIM)).astype("float32")
+fig, axes = plt.subplots(1, 2, figsize=(12, 6))
+viz.show_grid(gan.generate(inputs=eval_noise), ncols=10, scale="sigmoid", ax=axes[0],
+              title=f"LSGAN, {SCHEDULE['steps']} steps")
+viz.show_grid(gan_dc.generate(inputs=eval_noise), ncols=10, scale="sigmoid", ax=axes[1],
+              title=f"DCGAN loss, {SCHEDULE['steps']} steps")
+plt.show()
+
+# %% [markdown]
+# ## 9. Evaluate
+#
+# Pictures can mislead, so score both generators with the reference MNIST classifier of
+# `ganlib.metrics` (a small CNN trained on real digits):
+#
+# * **Fréchet distance** between 1,000 samples and 1,000 real test digits, on the classifier's
+#   128 penultimate features (the FID recipe with a small MNIST network instead of Inception);
+#   lower is better, and two sets of real digits give the floor;
+# * **classifier score** (the Inception-Score recipe): up to 10 when every sample is confidently
+#   one digit and all ten digits occur.
+#
+# With a single short run per loss these numbers carry run-to-run noise: treat small differences
+# as ties.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+from ganlib import metrics
+
+n_eval = 1000
+eval_z = np.random.default_rng(1).uniform(-1, 1, (n_eval, atienza.LATENT_DIM)).astype("float32")
+real_test = x_test[:n_eval]
+print(f"{'':>22} {'Fréchet distance':>17} {'classifier score':>17}")
+print(f"{'real (train vs test)':>22} {metrics.frechet_distance(x_train[:n_eval], real_test, 'mnist'):>17.2f} "
+      f"{metrics.classifier_score(real_test, 'mnist'):>17.2f}")
+for name, model in (("LSGAN", gan), ("DCGAN loss", gan_dc)):
+    fakes = model.generate(inputs=eval_z)
+    fd = metrics.frechet_distance(fakes, real_test, "mnist", scale_a="sigmoid")
+    score = metrics.classifier_score(fakes, "mnist", scale="sigmoid")
+    print(f"{name:>22} {fd:>17.2f} {score:>17.2f}")
+
+# %% [markdown]
+# Save the LSGAN generator to reuse it (`keras.models.load_model("runs/06_lsgan/generator.keras")`).
+
+# %%
+gan.generator.save("runs/06_lsgan/generator.keras")

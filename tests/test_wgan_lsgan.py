@@ -1,0 +1,207 @@
+"""Atienza's builders, WGAN (clipping), WGAN-GP and LSGAN: quick checks on tiny runs."""
+import keras
+import numpy as np
+import pytest
+
+from ganlib import atienza, data, losses, lsgan, wgan
+
+
+@pytest.fixture(autouse=True)
+def float32_policy():
+    keras.mixed_precision.set_global_policy("float32")
+    yield
+    keras.mixed_precision.set_global_policy("float32")
+
+
+def weights(model):
+    return [v.numpy().copy() for v in model.weights]
+
+
+def moved(before, model):
+    return [not np.array_equal(a, v.numpy()) for a, v in zip(before, model.weights)]
+
+
+def tiny_images(n=320, seed=0):
+    return np.random.default_rng(seed).integers(0, 256, (n, 28, 28), dtype=np.uint8)
+
+
+def batch(n, seed=0):
+    x = np.random.default_rng(seed).uniform(0, 1, (n, 28, 28, 1)).astype("float32")
+    return keras.ops.convert_to_tensor(x)
+
+
+# ----------------------------------------------------------------------------- builders
+def test_generator_matches_the_book():
+    g = atienza.generator()
+    assert g.input_shape == (None, 100) and g.output_shape == (None, 28, 28, 1)
+    dense = 100 * 7 * 7 * 128 + 7 * 7 * 128
+    convt = (25 * 128 * 128 + 128) + (25 * 128 * 64 + 64) + (25 * 64 * 32 + 32) + (25 * 32 * 1 + 1)
+    bn = 4 * (128 + 128 + 64 + 32)
+    assert g.count_params() == dense + convt + bn == 1_301_505  # the book's model.summary()
+    strides = [layer.strides for layer in g.layers if isinstance(layer, keras.layers.Conv2DTranspose)]
+    assert strides == [(2, 2), (2, 2), (1, 1), (1, 1)]
+    assert g.layers[-1].get_config()["activation"] == "sigmoid"
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "linear", None])
+def test_discriminator_matches_the_book(activation):
+    d = atienza.discriminator(activation=activation)
+    assert d.input_shape == (None, 28, 28, 1) and d.output_shape == (None, 1)
+    convs = [layer for layer in d.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert [c.filters for c in convs] == [32, 64, 128, 256]
+    assert [c.strides for c in convs] == [(2, 2), (2, 2), (2, 2), (1, 1)]
+    assert d.count_params() == 1_080_577  # 832 + 51,264 + 204,928 + 819,456 + 4,097
+    has_activation = isinstance(d.layers[-1], keras.layers.Activation)
+    assert has_activation == (activation is not None)
+
+
+@pytest.mark.parametrize("size", [30, 0, -4, "x"])
+def test_builders_reject_bad_image_sizes(size):
+    with pytest.raises(ValueError, match="image_shape"):
+        atienza.generator(image_size=size)
+    with pytest.raises(ValueError, match="image_shape"):
+        atienza.discriminator(image_size=size)
+
+
+def test_outputs_stay_float32_under_mixed_precision():
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    g, d = atienza.generator(), atienza.discriminator(activation=None)
+    img = g(np.zeros((2, 100), "float32"))
+    assert img.dtype.name == "float32" and d(img).dtype.name == "float32"
+
+
+# ----------------------------------------------------------------------------- WGAN
+def test_wgan_clips_and_runs_five_critic_steps_per_generator_step():
+    gan = wgan.make_wgan(seed=0)
+    assert gan.discriminator.layers[-1].get_config()["activation"] == "linear"
+    hist = atienza.fit(gan, dict(steps=2, log_every=1), images=tiny_images(), batch_size=8)
+    assert int(gan.d_optimizer.iterations.numpy()) == 2 * wgan.N_CRITIC == 10
+    assert int(gan.g_optimizer.iterations.numpy()) == 2
+    assert max(float(np.abs(v.numpy()).max()) for v in gan.d_variables) <= wgan.CLIP_VALUE + 1e-7
+    assert all(np.isfinite(v).all() for v in hist.history.values())
+    assert set(hist.history) == {"d_loss", "g_loss", "w_dist"}
+
+
+def test_wgan_critic_sees_real_and_fake_in_separate_batches():
+    gan = wgan.make_wgan(seed=0)
+    assert gan.joint_d_batch is False
+    sizes = []
+    critic = gan.discriminator
+    gan.discriminator = lambda x, training=False: (sizes.append(int(x.shape[0])), critic(x))[1]
+    gan.discriminator_loss(batch(4), None)
+    gan.discriminator = critic
+    assert sizes == [4, 4]
+
+
+def test_w_dist_is_minus_twice_the_critic_loss():
+    gan = wgan.make_wgan(seed=0)
+    loss, logs = gan.discriminator_loss(batch(6), None)
+    assert np.isclose(float(logs["w_dist"]), -2 * float(loss), rtol=1e-5, atol=1e-7)
+
+
+def test_unknown_variants_and_losses_are_rejected():
+    with pytest.raises(ValueError, match="variant"):
+        wgan.train(dict(steps=1, log_every=1), variant="wgan-lp", images=tiny_images(64))
+    with pytest.raises(ValueError, match="loss"):
+        lsgan.make_gan("hinge")
+    with pytest.raises(ValueError, match="clip"):
+        wgan.WGANGP(atienza.generator(), atienza.discriminator(activation="linear"), 100,
+                    clip_value=0.01)
+
+
+# ----------------------------------------------------------------------------- WGAN-GP
+def linear_critic(norm, seed=0):
+    critic = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                               keras.layers.Dense(1, use_bias=False)])
+    w = np.random.default_rng(seed).normal(size=(28 * 28, 1)).astype("float32")
+    critic.layers[-1].kernel.assign(norm * w / np.linalg.norm(w))
+    return critic
+
+
+@pytest.mark.parametrize("norm, expected", [(1.0, 0.0), (3.0, 4.0), (0.5, 0.25)])
+def test_gradient_penalty_of_a_linear_critic(norm, expected):
+    gan = wgan.WGANGP(atienza.generator(), linear_critic(norm), latent_dim=100, seed=0)
+    gp = float(gan.gradient_penalty(batch(8, 1), batch(8, 2)))
+    assert gp == pytest.approx(expected, abs=1e-5)
+
+
+def test_gradient_penalty_is_positive_for_the_untrained_critic():
+    gan = wgan.make_wgan_gp(seed=0)
+    assert float(gan.gradient_penalty(batch(4, 1), batch(4, 2))) > 0
+
+
+def test_wgan_gp_penalty_reaches_the_critic_weights():
+    """The penalty's own gradient (a gradient of a gradient) is non-zero for D's weights."""
+    import tensorflow as tf
+    gan = wgan.WGANGP(atienza.generator(), linear_critic(3.0), latent_dim=100, seed=0)
+    with tf.GradientTape() as tape:
+        gp = gan.gradient_penalty(batch(4, 1), batch(4, 2))
+    (grad,) = tape.gradient(gp, gan.d_variables)
+    assert grad is not None and float(np.abs(grad).max()) > 0
+
+
+def test_wgan_gp_trains_without_clipping():
+    gan, hist = wgan.train(dict(steps=1, log_every=1), variant="wgan-gp", images=tiny_images(),
+                           seed=0)
+    assert gan.clip_value is None
+    assert int(gan.d_optimizer.iterations.numpy()) == 5
+    assert set(hist.history) == {"d_loss", "g_loss", "w_dist", "gp"}
+    assert all(np.isfinite(v).all() for v in hist.history.values())
+
+
+@pytest.mark.parametrize("make", [wgan.make_wgan_gp, lambda seed: lsgan.make_gan("lsgan", seed=seed)])
+def test_generator_update_moves_no_critic_weight(make):
+    gan = make(seed=0)
+    g0, d0 = weights(gan.generator), weights(gan.discriminator)
+    gan.apply_update(gan.generator_loss, gan.g_variables, gan.g_optimizer, batch(4), None)
+    assert not any(moved(d0, gan.discriminator)), "a G update moved a D weight"
+    assert any(moved(g0, gan.generator))
+
+
+def test_critic_update_with_penalty_moves_no_generator_weight():
+    gan = wgan.make_wgan_gp(seed=0)
+    g0 = weights(gan.generator)
+    gan.apply_update(gan.discriminator_loss, gan.d_variables, gan.d_optimizer, batch(4), None)
+    assert not any(moved(g0, gan.generator)), "a critic update moved a G weight"
+
+
+# ----------------------------------------------------------------------------- LSGAN
+def test_lsgan_discriminator_is_linear_and_uses_least_squares():
+    gan = lsgan.make_gan("lsgan", seed=0)
+    assert not isinstance(gan.discriminator.layers[-1], keras.layers.Activation)
+    assert isinstance(gan.discriminator.layers[-1], keras.layers.Dense)
+    assert gan.d_loss_fn is losses.discriminator_least_squares
+    assert gan.g_loss_fn is losses.generator_least_squares
+    # D learns at 2e-4, G at half that (before the tiny legacy decay)
+    d_lr = float(keras.ops.convert_to_numpy(gan.d_optimizer.learning_rate))
+    g_lr = float(keras.ops.convert_to_numpy(gan.g_optimizer.learning_rate))
+    assert d_lr == pytest.approx(2e-4) and g_lr == pytest.approx(1e-4)
+
+
+@pytest.mark.parametrize("loss", ["lsgan", "dcgan"])
+def test_lsgan_and_dcgan_baseline_losses_stay_finite(loss):
+    gan, hist = lsgan.train(dict(steps=3, log_every=1), loss=loss, images=tiny_images(), seed=0)
+    assert int(gan.g_optimizer.iterations.numpy()) == 3
+    assert all(np.isfinite(v).all() for v in hist.history.values())
+    out = gan.generate(4)
+    assert out.shape == (4, 28, 28, 1) and out.min() >= 0 and out.max() <= 1
+
+
+def test_dcgan_baseline_has_a_sigmoid_discriminator():
+    gan = lsgan.make_gan("dcgan", seed=0)
+    assert gan.discriminator.layers[-1].get_config()["activation"] == "sigmoid"
+    assert gan.d_loss_fn is losses.discriminator_bce
+
+
+def test_fit_feeds_d_steps_batches_per_generator_step(monkeypatch):
+    sizes = []
+    original = data.make_dataset
+
+    def spy(images, batch_size, **kw):
+        sizes.append(batch_size)
+        return original(images, batch_size=batch_size, **kw)
+
+    monkeypatch.setattr(data, "make_dataset", spy)
+    gan = wgan.make_wgan(seed=0)
+    atienza.fit(gan, dict(steps=1, log_every=1), images=tiny_images(), batch_size=4)
+    assert sizes == [wgan.N_CRITIC * 4]
