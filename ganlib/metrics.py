@@ -1,0 +1,482 @@
+"""Measured quality: reference classifiers, Fréchet distance and friends, pix2pix metrics.
+
+A GAN's losses say little about how good its pictures are.  The measures here score
+*images* with small CNN classifiers trained on the real data (shipped in ``data/``,
+retrained by ``data/train_classifiers.py``):
+
+* `frechet_distance` – the FID recipe on the classifier's penultimate layer (128
+  features) instead of Inception: distance between two Gaussians fitted to features of
+  two image sets.  Lower is better; real-vs-real sets the floor, noise the ceiling.
+  Numbers are comparable only with the same classifier and the same sample sizes.
+  For scale, at 2,000 vs 2,000 images: real train vs real test ≈ 1.3 (Fashion-MNIST) and
+  3.1 (MNIST, 2,000 vs 2,000 of the sample); uniform noise ≈ 204 and 531; an untrained
+  DCGAN generator ≈ 238 (Fashion-MNIST).
+* `class_accuracy` – do class-conditional samples (ACGAN) show the requested class?
+* `classifier_score` – the Inception-Score recipe: exp(E KL(p(y|x) || p(y))),
+  high when each image is confidently one class and all classes occur (1 … 10).
+* `code_purity` – InfoGAN: how well does the categorical code pick out one class?
+* `l1`, `psnr`, `ssim`, `baselines` – image-to-image (pix2pix) against targets.
+* `MetricHistory` – a callback recording any of these against generator steps.
+
+Image convention for the classifier metrics: uint8 ``(N, 28, 28)`` or ``(N, 28, 28, 1)``
+(0 … 255), or floats with ``scale="tanh"`` ([-1, 1], the generators' output, the
+default) or ``scale="sigmoid"`` ([0, 1]).  Anything else raises a ``ValueError``.
+"""
+import os
+import warnings
+
+import keras
+import numpy as np
+
+from . import data
+
+DATASETS = ("mnist", "fashion_mnist")
+FEATURE_LAYER = "features"
+RANGE_TOLERANCE = 1e-3  # float images may overshoot their range by this much (round-off)
+_SCALES = ("tanh", "sigmoid")
+_cache = {}
+
+
+class ClassifierError(RuntimeError):
+    """The shipped reference classifier is missing or unreadable."""
+
+
+# --------------------------------------------------------------------------- classifiers
+def build_classifier(num_classes=10, feature_dim=128, dropout=0.3):
+    """The reference CNN for 28×28×1 images in [0, 1] (~260k parameters, float32).
+
+    Conv32 → pool → Conv64 → pool → Conv64 → Dense 128 ('features') → softmax 10.
+    Always float32, whatever the global mixed-precision policy, so metrics do not
+    depend on the hardware a notebook runs on.
+    """
+    from keras import layers
+    f32 = dict(dtype="float32")
+    return keras.Sequential([
+        keras.Input((28, 28, 1), dtype="float32"),
+        layers.Conv2D(32, 3, padding="same", activation="relu", name="conv1", **f32),
+        layers.MaxPooling2D(name="pool1", **f32),
+        layers.Conv2D(64, 3, padding="same", activation="relu", name="conv2", **f32),
+        layers.MaxPooling2D(name="pool2", **f32),
+        layers.Conv2D(64, 3, activation="relu", name="conv3", **f32),
+        layers.Flatten(name="flatten", **f32),
+        layers.Dropout(dropout, name="dropout1", **f32),
+        layers.Dense(feature_dim, activation="relu", name=FEATURE_LAYER, **f32),
+        layers.Dropout(dropout, name="dropout2", **f32),
+        layers.Dense(num_classes, activation="softmax", name="probs", **f32),
+    ], name="reference_classifier")
+
+
+def classifier_path(dataset):
+    _check_dataset(dataset)
+    return os.path.join(data.DATA_DIR, f"classifier_{dataset}.keras")
+
+
+def _check_dataset(dataset):
+    if dataset not in DATASETS:
+        raise ValueError(f"unknown dataset {dataset!r}; the reference classifiers cover {DATASETS}")
+
+
+def load_classifier(dataset, path=None):
+    """The shipped reference classifier for ``"mnist"`` or ``"fashion_mnist"`` (cached).
+
+    Loaded with Keras' safe mode (no code from the file is ever run).
+    """
+    _check_dataset(dataset)
+    path = path or classifier_path(dataset)
+    key = (dataset, os.path.abspath(path))
+    if key in _cache:
+        return _cache[key]
+    retrain = ("Retrain it with `python data/train_classifiers.py` (a few minutes on a CPU; "
+               "see data/README.md).")
+    if not os.path.exists(path):
+        raise ClassifierError(f"reference classifier for {dataset} not found at {path}. {retrain}")
+    try:
+        model = keras.models.load_model(path, compile=False, safe_mode=True)
+    except Exception as e:  # zip errors, bad config, bad weights: all mean "corrupt"
+        raise ClassifierError(f"reference classifier {path} cannot be loaded "
+                              f"({type(e).__name__}: {e}). The file is corrupt or from "
+                              f"another version. {retrain}") from None
+    try:
+        model.get_layer(FEATURE_LAYER)
+    except ValueError:
+        raise ClassifierError(f"{path} has no layer named {FEATURE_LAYER!r}; it is not a "
+                              f"ganlib reference classifier. {retrain}") from None
+    if tuple(model.input_shape[1:]) != (28, 28, 1) or model.output_shape[-1] != 10:
+        raise ClassifierError(f"{path}: expected 28×28×1 inputs and 10 classes, got "
+                              f"{model.input_shape} → {model.output_shape}. {retrain}")
+    _cache[key] = model
+    return model
+
+
+def feature_model(dataset, path=None):
+    """A model mapping images in [0, 1] to (penultimate features, class probabilities)."""
+    clf = load_classifier(dataset, path)
+    key = ("features", id(clf))
+    if key not in _cache:
+        _cache[key] = keras.Model(clf.inputs[0], [clf.get_layer(FEATURE_LAYER).output, clf.outputs[0]],
+                                  name=f"{clf.name}_features")
+    return _cache[key]
+
+
+def clear_cache():
+    _cache.clear()
+
+
+# --------------------------------------------------------------------------- image input
+def prepare_images(images, scale="tanh", name="images"):
+    """Validate classifier-metric input and return float32 ``(N, 28, 28, 1)`` in [0, 1]."""
+    x = np.asarray(images)
+    if x.ndim == 3:
+        x = x[..., None]
+    if x.ndim != 4 or x.shape[1:] != (28, 28, 1):
+        raise ValueError(f"{name}: expected images of shape (N, 28, 28) or (N, 28, 28, 1), "
+                         f"got {np.shape(images)}")
+    if len(x) == 0:
+        raise ValueError(f"{name}: no images")
+    if x.dtype == np.uint8:
+        return x.astype(np.float32) / 255.0
+    if np.issubdtype(x.dtype, np.integer):
+        if x.min() < 0 or x.max() > 255:
+            raise ValueError(f"{name}: integer images must hold pixel values 0..255, "
+                             f"got {x.min()}..{x.max()}")
+        return x.astype(np.float32) / 255.0
+    if not np.issubdtype(x.dtype, np.floating):
+        raise ValueError(f"{name}: expected uint8 or float images, got dtype {x.dtype}")
+    if scale not in _SCALES:
+        raise ValueError(f"{name}: scale must be 'tanh' ([-1, 1]) or 'sigmoid' ([0, 1]) "
+                         f"for float images, got {scale!r}")
+    x = x.astype(np.float32)
+    if not np.isfinite(x).all():
+        raise ValueError(f"{name}: contains NaN or infinite values")
+    lo, hi = (-1.0, 1.0) if scale == "tanh" else (0.0, 1.0)
+    if x.min() < lo - RANGE_TOLERANCE or x.max() > hi + RANGE_TOLERANCE:
+        if x.max() > 1.5:
+            hint = " (pixel values 0..255 in a float array? pass them as uint8)"
+        elif scale == "sigmoid" and x.min() >= -1.0 - RANGE_TOLERANCE:
+            hint = " (images in [-1, 1]? pass scale='tanh')"
+        else:
+            hint = ""
+        raise ValueError(f"{name}: values span {x.min():.4g}..{x.max():.4g}, outside the "
+                         f"[{lo:g}, {hi:g}] of scale={scale!r}{hint}")
+    if scale == "tanh":
+        x = (x + 1.0) / 2.0
+    return np.clip(x, 0.0, 1.0)
+
+
+def features_and_probs(images, dataset, scale="tanh", batch_size=500, path=None):
+    """Penultimate features (N, 128) and class probabilities (N, 10) as float64 arrays."""
+    x = prepare_images(images, scale)
+    model = feature_model(dataset, path)
+    feats, probs = [], []
+    for i in range(0, len(x), batch_size):
+        f, p = model(x[i:i + batch_size], training=False)
+        feats.append(np.asarray(f))
+        probs.append(np.asarray(p))
+    return np.concatenate(feats).astype(np.float64), np.concatenate(probs).astype(np.float64)
+
+
+def predict_probs(images, dataset, scale="tanh", **kw):
+    return features_and_probs(images, dataset, scale, **kw)[1]
+
+
+def predict_labels(images, dataset, scale="tanh", **kw):
+    return predict_probs(images, dataset, scale, **kw).argmax(1)
+
+
+def _labels(labels, n, name="labels"):
+    y = np.asarray(labels)
+    if y.ndim == 2:  # one-hot
+        y = y.argmax(1)
+    if y.shape != (n,):
+        raise ValueError(f"{name}: expected {n} labels (one per image), got shape {np.shape(labels)}")
+    if not np.issubdtype(y.dtype, np.integer):
+        if not np.all(y == np.round(y)):
+            raise ValueError(f"{name}: expected integer class labels")
+        y = y.astype(np.int64)
+    return y.astype(np.int64)
+
+
+# --------------------------------------------------------------------------- class metrics
+def class_accuracy(images, requested_labels, dataset, scale="tanh", **kw):
+    """How often the classifier sees the requested class: ``dict(overall, per_class)``.
+
+    ``per_class[k]`` is the accuracy over images requested as class k (NaN if none).
+    """
+    y = _labels(requested_labels, len(np.asarray(images)), "requested_labels")
+    if y.min() < 0 or y.max() > 9:
+        raise ValueError("requested_labels must lie in 0..9")
+    pred = predict_labels(images, dataset, scale, **kw)
+    hit = pred == y
+    counts = np.bincount(y, minlength=10)
+    per_class = np.full(10, np.nan)
+    nz = counts > 0
+    per_class[nz] = np.bincount(y, weights=hit, minlength=10)[nz] / counts[nz]
+    return dict(overall=float(hit.mean()), per_class=per_class)
+
+
+def classifier_score(images, dataset, scale="tanh", eps=1e-12, **kw):
+    """exp(mean KL(p(y|x) || p(y))): 1 (one class, or no confident class) … 10 (ideal)."""
+    p = predict_probs(images, dataset, scale, **kw)
+    return score_from_probs(p, eps)
+
+
+def score_from_probs(p, eps=1e-12):
+    p = np.asarray(p, np.float64)
+    marginal = p.mean(0, keepdims=True)
+    kl = (p * (np.log(p + eps) - np.log(marginal + eps))).sum(1)
+    return float(np.exp(kl.mean()))
+
+
+def code_purity(codes, images=None, dataset=None, scale="tanh", predicted=None, **kw):
+    """InfoGAN: how well the categorical code determines the class the classifier sees.
+
+    Builds the code-vs-class contingency table, finds the one-to-one code → class
+    assignment with most agreement (Hungarian algorithm) and returns
+    ``(purity, {code: class})``: purity is the fraction of images whose class is the one
+    assigned to their code (1.0 = each code value draws exactly one class).
+    Pass ``predicted`` (class per image) instead of ``images`` to skip the classifier.
+    """
+    from scipy.optimize import linear_sum_assignment
+    if predicted is None:
+        if images is None or dataset is None:
+            raise ValueError("code_purity needs images and dataset (or predicted labels)")
+        predicted = predict_labels(images, dataset, scale, **kw)
+    predicted = _labels(predicted, len(np.asarray(predicted)), "predicted")
+    c = _labels(codes, len(predicted), "codes")
+    if c.min() < 0:
+        raise ValueError("codes must be non-negative integers")
+    table = np.zeros((max(int(c.max()) + 1, 10), 10), np.int64)
+    np.add.at(table, (c, predicted), 1)
+    rows, cols = linear_sum_assignment(-table)
+    used = set(np.unique(c).tolist())
+    mapping = {int(r): int(k) for r, k in zip(rows, cols) if r in used}
+    purity = table[rows, cols].sum() / len(c)
+    return float(purity), mapping
+
+
+# --------------------------------------------------------------------------- Fréchet distance
+def feature_stats(images, dataset, scale="tanh", **kw):
+    """Mean and covariance of the classifier features of a set of images."""
+    f, _ = features_and_probs(images, dataset, scale, **kw)
+    if len(f) < 2:
+        raise ValueError("the Fréchet distance needs at least 2 images per set")
+    return f.mean(0), np.cov(f, rowvar=False)
+
+
+def frechet_distance_from_stats(mu1, sigma1, mu2, sigma2, eps=1e-6):
+    """||mu1 - mu2||² + Tr(S1 + S2 - 2 (S1 S2)^½), computed carefully.
+
+    The matrix square root comes from `scipy.linalg.sqrtm`; if it is singular or not finite (a
+    singular product, e.g. fewer images than features or dead features), eps·I is added
+    to both covariances; round-off imaginary parts are dropped (large ones raise).
+    """
+    from scipy import linalg
+    mu1, mu2 = np.atleast_1d(np.asarray(mu1, np.float64)), np.atleast_1d(np.asarray(mu2, np.float64))
+    s1, s2 = np.atleast_2d(np.asarray(sigma1, np.float64)), np.atleast_2d(np.asarray(sigma2, np.float64))
+    if mu1.shape != mu2.shape or s1.shape != s2.shape or s1.shape != (len(mu1), len(mu1)):
+        raise ValueError(f"mismatched statistics: means {mu1.shape} {mu2.shape}, "
+                         f"covariances {s1.shape} {s2.shape}")
+    diff = mu1 - mu2
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", linalg.LinAlgWarning)
+        covmean = linalg.sqrtm(s1 @ s2)
+    singular = any(issubclass(w.category, linalg.LinAlgWarning) for w in caught)
+    if singular or not np.isfinite(covmean).all():
+        # e.g. features that are always 0 (dead ReLUs): regularise both covariances
+        offset = np.eye(len(s1)) * eps
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", linalg.LinAlgWarning)
+            covmean = linalg.sqrtm((s1 + offset) @ (s2 + offset))
+        if not np.isfinite(covmean).all():
+            raise ValueError("matrix square root of the covariance product is not finite")
+    if np.iscomplexobj(covmean):
+        imag = np.abs(covmean.imag).max()
+        if imag > 1e-3 * max(1.0, np.abs(covmean.real).max()):
+            raise ValueError(f"matrix square root has a large imaginary part ({imag:.3g})")
+        covmean = covmean.real
+    fd = diff @ diff + np.trace(s1) + np.trace(s2) - 2.0 * np.trace(covmean)
+    return float(max(fd, 0.0))  # tiny negative values are round-off
+
+
+def frechet_distance(images_a, images_b, dataset, scale_a="tanh", scale_b="tanh", **kw):
+    """Fréchet distance between two image sets in the reference classifier's feature space."""
+    return frechet_distance_from_stats(*feature_stats(images_a, dataset, scale_a, **kw),
+                                       *feature_stats(images_b, dataset, scale_b, **kw))
+
+
+# --------------------------------------------------------------------------- image-to-image
+def _pair(a, b, scale, data_range):
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape:
+        raise ValueError(f"image sets differ in shape: {a.shape} vs {b.shape}")
+    if a.ndim == 2:
+        a, b = a[None, ..., None], b[None, ..., None]
+    elif a.ndim == 3:  # one (H, W, C) image with 1, 3 or 4 channels, else (N, H, W) grayscale
+        a, b = (a[None], b[None]) if a.shape[-1] in (1, 3, 4) else (a[..., None], b[..., None])
+    if a.ndim != 4:
+        raise ValueError(f"expected images of shape (N, H, W, C), (N, H, W) or (H, W, C), got {a.shape}")
+    if (a.dtype == np.uint8) != (b.dtype == np.uint8):
+        raise ValueError(f"one image set is uint8 and the other {a.dtype if b.dtype == np.uint8 else b.dtype}: "
+                         "convert both to the same convention (e.g. floats in [-1, 1])")
+    if a.dtype == np.uint8:
+        lo, hi, default = 0.0, 255.0, 255.0
+    elif scale == "tanh":
+        lo, hi, default = -1.0, 1.0, 2.0
+    elif scale == "sigmoid":
+        lo, hi, default = 0.0, 1.0, 1.0
+    else:
+        raise ValueError(f"scale must be 'tanh' ([-1, 1]) or 'sigmoid' ([0, 1]), got {scale!r}")
+    a, b = a.astype(np.float64), b.astype(np.float64)
+    for x, nm in ((a, "a"), (b, "b")):
+        if not np.isfinite(x).all():
+            raise ValueError(f"{nm}: contains NaN or infinite values")
+        tol = RANGE_TOLERANCE * (hi - lo)
+        if x.min() < lo - tol or x.max() > hi + tol:
+            raise ValueError(f"{nm}: values span {x.min():.4g}..{x.max():.4g}, outside "
+                             f"[{lo:g}, {hi:g}] of scale={scale!r} (pass scale='sigmoid' for "
+                             f"[0, 1] images, or uint8 for 0..255)")
+    return a, b, float(data_range or default), lo
+
+
+def l1(a, b, scale="tanh", data_range=None):
+    """Mean absolute error, as a fraction of the data range (0 = identical, 1 = opposite)."""
+    a, b, r, _ = _pair(a, b, scale, data_range)
+    return float(np.abs(a - b).mean() / r)
+
+
+def psnr(a, b, scale="tanh", data_range=None):
+    """Mean per-image PSNR in dB (inf when every pair is identical)."""
+    a, b, r, _ = _pair(a, b, scale, data_range)
+    mse = ((a - b) ** 2).reshape(len(a), -1).mean(1)
+    with np.errstate(divide="ignore"):
+        per_image = 10.0 * np.log10(r * r / mse)
+    return float(per_image.mean())
+
+
+def ssim(a, b, scale="tanh", data_range=None, sigma=1.5, radius=5, k1=0.01, k2=0.03):
+    """Mean SSIM (Wang et al. 2004): 1 = identical, 0 = unrelated, < 0 = anti-correlated.
+
+    Gaussian window (σ 1.5, 11×11, as `tf.image.ssim`), local statistics per channel,
+    averaged over the positions where the window fits inside the image (a smaller window
+    on images under 11 pixels), over channels and images.  [-1, 1] images are shifted to
+    [0, 2] first, so both scale conventions give the same value.
+    """
+    from scipy.ndimage import gaussian_filter
+    a, b, r, lo = _pair(a, b, scale, data_range)
+    a, b = a - lo, b - lo  # SSIM's luminance term assumes intensities 0 … data range
+    radius = int(min(radius, (min(a.shape[1], a.shape[2]) - 1) // 2))
+    def filt(x):
+        return gaussian_filter(x, sigma=(0, sigma, sigma, 0), mode="reflect", radius=(0, radius, radius, 0))
+    c1, c2 = (k1 * r) ** 2, (k2 * r) ** 2
+    mu_a, mu_b = filt(a), filt(b)
+    var_a = filt(a * a) - mu_a ** 2
+    var_b = filt(b * b) - mu_b ** 2
+    cov = filt(a * b) - mu_a * mu_b
+    smap = ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / ((mu_a ** 2 + mu_b ** 2 + c1) * (var_a + var_b + c2))
+    if radius:
+        smap = smap[:, radius:-radius, radius:-radius, :]
+    return float(smap.mean())
+
+
+def image_metrics(predictions, targets, scale="tanh", data_range=None):
+    """``dict(l1, psnr, ssim)`` of predictions against targets."""
+    return dict(l1=l1(predictions, targets, scale, data_range),
+                psnr=psnr(predictions, targets, scale, data_range),
+                ssim=ssim(predictions, targets, scale, data_range))
+
+
+def baselines(sources, targets, scale="tanh", data_range=None):
+    """What a translator must beat: the metrics of two trivial 'translations'.
+
+    * ``copy input`` – output the source image unchanged (grayscale tiled to the
+      target's channels);
+    * ``mean colour`` – output, for every pixel, the mean colour of all targets.
+    """
+    s, t = np.asarray(sources), np.asarray(targets)
+    if s.shape[:-1] == t.shape[:-1] and s.ndim == 4 and s.shape[-1] != t.shape[-1]:
+        if s.shape[-1] != 1:
+            raise ValueError(f"cannot copy {s.shape[-1]}-channel sources onto "
+                             f"{t.shape[-1]}-channel targets")
+        s = np.repeat(s, t.shape[-1], axis=-1)
+    if s.shape != t.shape:
+        raise ValueError(f"sources and targets differ in shape: {s.shape} vs {t.shape}")
+    axes = tuple(range(t.ndim - 1)) if t.ndim == 4 else None
+    mean = t.astype(np.float64).mean(axis=axes, keepdims=True)
+    mean_img = np.broadcast_to(mean, t.shape)
+    if t.dtype == np.uint8:
+        mean_img = np.round(mean_img).astype(np.uint8)
+    return {"copy input": image_metrics(s, t, scale, data_range),
+            "mean colour": image_metrics(mean_img, t, scale, data_range)}
+
+
+# --------------------------------------------------------------------------- during training
+class MetricHistory(keras.callbacks.Callback):
+    """Compute ``fn(gan)`` every `every` epochs (logging intervals) and record it.
+
+    ``fn`` returns a float or a dict of floats.  ``steps`` holds the generator step of
+    each record (the generator optimizer's iteration count), ``values`` the results;
+    ``series(key)`` gives ``(steps, values)`` arrays ready for plotting.
+    With ``at_start=True`` the untrained model is measured as well (step 0).
+    """
+
+    def __init__(self, fn, every=1, at_start=False, name="metric", verbose=False):
+        super().__init__()
+        if int(every) < 1:
+            raise ValueError(f"every must be >= 1, got {every}")
+        self.fn, self.every, self.at_start = fn, int(every), at_start
+        self.name, self.verbose = name, verbose
+        self.steps, self.values = [], []
+        self._epochs_seen = 0
+
+    def _step(self):
+        opt = getattr(self.model, "g_optimizer", None) or getattr(self.model, "optimizer", None)
+        if opt is not None and getattr(opt, "iterations", None) is not None:
+            return int(opt.iterations.numpy() if hasattr(opt.iterations, "numpy")
+                       else opt.iterations)
+        return self._epochs_seen * int((self.params or {}).get("steps") or 1)
+
+    def record(self):
+        value = self.fn(self.model)
+        if isinstance(value, dict):
+            value = {k: float(v) for k, v in value.items()}
+        else:
+            value = float(value)
+        step = self._step()
+        if self.steps and self.steps[-1] == step:  # same step twice (resume): replace
+            self.values[-1] = value
+        else:
+            self.steps.append(step)
+            self.values.append(value)
+        if self.verbose:
+            print(f"step {step}: {self.name} = {value}")
+        return value
+
+    def on_train_begin(self, logs=None):
+        if self.at_start and not self.steps:
+            self.record()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._epochs_seen = epoch + 1
+        if (epoch + 1) % self.every == 0:
+            self.record()
+
+    @property
+    def history(self):
+        return list(zip(self.steps, self.values))
+
+    def series(self, key=None):
+        steps = np.asarray(self.steps)
+        if key is None:
+            if self.values and isinstance(self.values[0], dict):
+                raise ValueError(f"values are dicts; pick a key from {sorted(self.values[0])}")
+            return steps, np.asarray(self.values, np.float64)
+        return steps, np.asarray([v[key] for v in self.values], np.float64)
+
+    def plot(self, key=None, ax=None, **kw):
+        import matplotlib.pyplot as plt
+        ax = ax or plt.gca()
+        steps, vals = self.series(key)
+        ax.plot(steps, vals, marker="o", **kw)
+        ax.set_xlabel("generator step")
+        ax.set_ylabel(key or self.name)
+        return ax

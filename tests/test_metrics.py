@@ -1,0 +1,219 @@
+"""Measured quality: the metrics must separate good from bad images, and say why they refuse input.
+
+The classifier tests load the shipped reference classifiers (data/classifier_*.keras)
+and score the real images of the shipped samples (2,000 held-out per dataset).
+"""
+import os
+
+import numpy as np
+import pytest
+
+from ganlib import data, metrics
+from ganlib.metrics import ClassifierError
+
+
+def sample(name):
+    path = os.path.join(data.DATA_DIR, data.SAMPLE_FILES[name])
+    return data.load_dataset(name, path, verbose=False)[0]
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    return sample("mnist")
+
+
+@pytest.fixture(scope="module")
+def fashion():
+    return sample("fashion_mnist")
+
+
+# --------------------------------------------------------------------------- classifiers
+@pytest.mark.parametrize("name", ["mnist", "fashion_mnist"])
+def test_shipped_classifiers_are_small_float32_and_have_features(name):
+    path = metrics.classifier_path(name)
+    assert os.path.getsize(path) <= 2_000_000
+    clf = metrics.load_classifier(name)
+    assert metrics.load_classifier(name) is clf  # cached per process
+    assert clf.get_layer("features").output.shape[-1] == 128
+    assert all(w.dtype == "float32" for w in clf.weights)
+
+
+def test_class_accuracy_of_real_images_is_the_classifiers_accuracy(mnist):
+    _, (xte, yte) = mnist
+    clf = metrics.load_classifier("mnist")
+    direct = float((clf.predict(xte[..., None] / 255.0, verbose=0).argmax(1) == yte).mean())
+    res = metrics.class_accuracy(xte, yte, "mnist")
+    assert res["overall"] == pytest.approx(direct, abs=1e-9)
+    assert res["overall"] >= 0.97  # the shipped weights are good enough to judge digits
+    counts = np.bincount(yte, minlength=10)
+    assert res["per_class"].shape == (10,)
+    assert (res["per_class"] * counts).sum() / counts.sum() == pytest.approx(res["overall"])
+    # the same images as a generator would emit them: floats in [-1, 1] (one flip allowed)
+    as_tanh = xte.astype(np.float32) / 127.5 - 1.0
+    assert abs(metrics.class_accuracy(as_tanh, yte, "mnist")["overall"] - direct) <= 1 / len(xte)
+
+
+def test_label_shuffled_generator_scores_chance(fashion):
+    _, (xte, yte) = fashion
+    shuffled = np.random.default_rng(0).permutation(yte)
+    res = metrics.class_accuracy(xte, shuffled, "fashion_mnist")
+    assert 0.06 < res["overall"] < 0.14
+    assert metrics.class_accuracy(xte, yte, "fashion_mnist")["overall"] > 0.85
+
+
+def test_classifier_score_real_beats_one_repeated_image(fashion):
+    _, (xte, _) = fashion
+    real = metrics.classifier_score(xte[:1000], "fashion_mnist")
+    same = metrics.classifier_score(np.repeat(xte[:1], 1000, axis=0), "fashion_mnist")
+    assert same == pytest.approx(1.0, abs=1e-6)
+    assert 6.0 < real <= 10.0
+    assert metrics.score_from_probs(np.eye(10)) == pytest.approx(10.0)
+
+
+def test_code_purity_finds_a_permuted_mapping(mnist):
+    _, (xte, yte) = mnist
+    perm = np.random.default_rng(3).permutation(10)  # code c draws class k where perm[k] == c
+    predicted = metrics.predict_labels(xte, "mnist")
+    purity, mapping = metrics.code_purity(perm[predicted], xte, "mnist")
+    assert purity == 1.0
+    assert mapping == {int(perm[k]): k for k in range(10)}
+    # codes that follow the true labels: purity is the classifier's accuracy
+    purity, mapping = metrics.code_purity(perm[yte], xte, "mnist")
+    assert purity == pytest.approx(float((predicted == yte).mean()))
+    assert mapping == {int(perm[k]): k for k in range(10)}
+    # codes unrelated to the images: far from pure
+    rand_codes = np.random.default_rng(1).integers(0, 10, len(yte))
+    assert metrics.code_purity(rand_codes, predicted=predicted)[0] < 0.2
+
+
+# --------------------------------------------------------------------------- Fréchet distance
+def test_frechet_distance_separates_real_from_noise(fashion):
+    (xtr, _), (xte, _) = fashion
+    noise = np.random.default_rng(0).uniform(-1, 1, (1000, 28, 28)).astype(np.float32)
+    fd_real = metrics.frechet_distance(xtr[:1000], xte[:1000], "fashion_mnist")
+    fd_noise = metrics.frechet_distance(xte[:1000], noise, "fashion_mnist")
+    assert fd_real < 0.05 * fd_noise
+    # a "generator" that draws only two classes is much worse than real data
+    (_, ytr), _ = fashion
+    two = xtr[np.isin(ytr, [1, 8])][:1000]
+    assert metrics.frechet_distance(two, xte[:1000], "fashion_mnist") > 5 * fd_real
+
+
+def test_frechet_distance_is_symmetric_and_zero_on_identical_sets(mnist):
+    (xtr, _), (xte, _) = mnist
+    a, b = xtr[:500], xte[:500]
+    ab = metrics.frechet_distance(a, b, "mnist")
+    assert ab == pytest.approx(metrics.frechet_distance(b, a, "mnist"), rel=1e-6)
+    assert metrics.frechet_distance(a, a, "mnist") < 1e-6 * ab
+    # scale conventions meet: uint8 vs the same images as [0, 1] floats
+    as_sigmoid = a.astype(np.float32) / 255.0
+    assert metrics.frechet_distance(a, as_sigmoid, "mnist", scale_b="sigmoid") < 1e-6 * ab
+
+
+def test_frechet_distance_from_stats_known_values():
+    # 1-D Gaussians: (mu1 - mu2)^2 + (sigma1 - sigma2)^2
+    assert metrics.frechet_distance_from_stats([0.0], [[1.0]], [1.0], [[4.0]]) == pytest.approx(2.0)
+    s1, s2 = np.diag([1.0, 4.0, 9.0]), np.diag([4.0, 4.0, 1.0])
+    assert metrics.frechet_distance_from_stats(np.zeros(3), s1, np.ones(3), s2) == \
+        pytest.approx(3 + 1 + 0 + 4)
+    # rank-deficient covariances (fewer samples than features) stay finite
+    f = np.random.default_rng(0).normal(size=(5, 20))
+    g = np.random.default_rng(1).normal(size=(5, 20))
+    fd = metrics.frechet_distance_from_stats(f.mean(0), np.cov(f, rowvar=False),
+                                             g.mean(0), np.cov(g, rowvar=False))
+    assert np.isfinite(fd) and fd > 0
+    with pytest.raises(ValueError, match="mismatched"):
+        metrics.frechet_distance_from_stats(np.zeros(2), np.eye(2), np.zeros(3), np.eye(3))
+
+
+# --------------------------------------------------------------------------- input checks
+def test_classifier_metrics_reject_bad_images():
+    with pytest.raises(ValueError, match=r"\(N, 28, 28\) or \(N, 28, 28, 1\).*\(4, 32, 32\)"):
+        metrics.class_accuracy(np.zeros((4, 32, 32), np.uint8), np.zeros(4), "mnist")
+    with pytest.raises(ValueError, match=r"outside the \[-1, 1\].*uint8"):
+        metrics.classifier_score(np.full((4, 28, 28), 200.0), "mnist")
+    with pytest.raises(ValueError, match=r"outside the \[0, 1\] of scale='sigmoid'"):
+        metrics.classifier_score(np.full((4, 28, 28), -0.5), "mnist", scale="sigmoid")
+    with pytest.raises(ValueError, match="NaN"):
+        metrics.frechet_distance(np.full((4, 28, 28), np.nan), np.zeros((4, 28, 28)), "mnist")
+    with pytest.raises(ValueError, match="scale must be"):
+        metrics.classifier_score(np.zeros((4, 28, 28)), "mnist", scale="0-255")
+    with pytest.raises(ValueError, match="no images"):
+        metrics.classifier_score(np.zeros((0, 28, 28), np.uint8), "mnist")
+    with pytest.raises(ValueError, match="expected 4 labels"):
+        metrics.class_accuracy(np.zeros((4, 28, 28), np.uint8), np.zeros(3, int), "mnist")
+    with pytest.raises(ValueError, match="unknown dataset 'cifar10'"):
+        metrics.load_classifier("cifar10")
+
+
+def test_missing_or_corrupt_classifier_says_how_to_retrain(tmp_path):
+    with pytest.raises(ClassifierError, match="(?s)not found.*train_classifiers.py"):
+        metrics.load_classifier("mnist", path=str(tmp_path / "classifier_mnist.keras"))
+    bad = tmp_path / "classifier_mnist.keras"
+    bad.write_bytes(b"not a zip archive at all")
+    with pytest.raises(ClassifierError, match="(?s)corrupt.*train_classifiers.py"):
+        metrics.load_classifier("mnist", path=str(bad))
+
+
+# --------------------------------------------------------------------------- image-to-image
+def test_image_metrics_on_identical_and_known_pairs():
+    rng = np.random.default_rng(0)
+    a = rng.uniform(-1, 1, (3, 32, 32, 3)).astype(np.float32)
+    assert metrics.l1(a, a) == 0.0
+    assert metrics.psnr(a, a) == np.inf
+    assert metrics.ssim(a, a) == pytest.approx(1.0, abs=1e-6)
+    zero, tenth = np.zeros((2, 16, 16, 1)), np.full((2, 16, 16, 1), 0.1)
+    assert metrics.psnr(zero, tenth, scale="sigmoid") == pytest.approx(20.0)
+    assert metrics.l1(zero, tenth, scale="sigmoid") == pytest.approx(0.1)
+    # the same pair in [-1, 1]: same L1 and PSNR (both relative to the data range)
+    assert metrics.psnr(zero * 2 - 1, tenth * 2 - 1) == pytest.approx(20.0)
+    assert metrics.l1(zero * 2 - 1, tenth * 2 - 1) == pytest.approx(0.1)
+    assert metrics.ssim(a, -a) < -0.9  # anti-correlated
+    # the same as TensorFlow's SSIM on [0, 1] images, whichever convention is passed in
+    import tensorflow as tf
+    b = np.clip(a + rng.normal(0, 0.3, a.shape), -1, 1).astype(np.float32)
+    a01, b01 = (a + 1) / 2, (b + 1) / 2
+    expected = float(np.mean(tf.image.ssim(a01, b01, max_val=1.0)))
+    assert metrics.ssim(a01, b01, scale="sigmoid") == pytest.approx(expected, abs=1e-5)
+    assert metrics.ssim(a, b) == pytest.approx(expected, abs=1e-5)
+    u8 = rng.integers(0, 256, (2, 28, 28), dtype=np.uint8)
+    assert metrics.psnr(u8, u8) == np.inf and metrics.ssim(u8, u8) == pytest.approx(1.0)
+
+
+def test_baselines_rank_a_close_copy_above_the_mean_colour():
+    rng = np.random.default_rng(0)
+    targets = np.clip(rng.normal(0, 0.5, (4, 32, 32, 3)).cumsum(1) / 8, -1, 1).astype(np.float32)
+    sources = np.clip(targets + rng.normal(0, 0.05, targets.shape), -1, 1)
+    b = metrics.baselines(sources, targets)
+    assert set(b) == {"copy input", "mean colour"}
+    copy, mean = b["copy input"], b["mean colour"]
+    assert copy["l1"] < mean["l1"] and copy["psnr"] > mean["psnr"] and copy["ssim"] > mean["ssim"]
+    # a grayscale source is tiled to the target's colour channels
+    gray = sources.mean(-1, keepdims=True)
+    assert metrics.baselines(gray, targets)["copy input"]["l1"] > 0
+    with pytest.raises(ValueError, match="differ in shape"):
+        metrics.l1(targets, targets[:2])
+    with pytest.raises(ValueError, match=r"outside \[-1, 1\]"):
+        metrics.psnr(targets * 300, targets)
+    with pytest.raises(ValueError, match=r"outside \[0, 1\]"):
+        metrics.ssim(targets, targets, scale="sigmoid")
+    with pytest.raises(ValueError, match="same convention"):
+        metrics.l1(np.zeros((2, 8, 8), np.uint8), np.zeros((2, 8, 8)))
+
+
+# --------------------------------------------------------------------------- during training
+def test_metric_history_records_generator_steps():
+    from ganlib import dcgan
+    gan = dcgan.make_dcgan(seed=0)
+    x = np.random.default_rng(0).integers(0, 256, (256, 28, 28), dtype=np.uint8)
+    ds = data.make_dataset(x, batch_size=32, seed=0)
+    hist = metrics.MetricHistory(lambda g: {"mean": g.generate(8).mean(), "n": 8.0},
+                                 every=2, at_start=True)
+    gan.fit(ds, epochs=4, steps_per_epoch=2, verbose=0, callbacks=[hist])
+    assert hist.steps == [0, 4, 8]
+    steps, vals = hist.series("n")
+    assert steps.tolist() == [0, 4, 8] and vals.tolist() == [8.0] * 3
+    with pytest.raises(ValueError, match="pick a key"):
+        hist.series()
+    with pytest.raises(ValueError, match="every"):
+        metrics.MetricHistory(lambda g: 0.0, every=0)
