@@ -1,0 +1,263 @@
+"""ACGAN (Odena et al. 2016) as taught by the machinelearningmastery Fashion-MNIST tutorial.
+
+The generator is told *which class* to draw; the discriminator is **not** shown the label
+but must *predict* it, next to its usual real/fake verdict:
+
+G: label → Embedding(10, 50) → Dense 49 → 7×7×1 ┐
+   z(100) → Dense 384·7·7 → ReLU → 7×7×384      ┴ concatenate → 7×7×385
+   → ConvT 192 5×5 s2 → BN → ReLU → ConvT C 5×5 s2 → tanh                (28×28×C)
+D: Conv 32 3×3 s2 → LReLU 0.2 → Dropout 0.5 → Conv 64 → BN → LReLU → Dropout
+   → Conv 128 s2 → BN → LReLU → Dropout → Conv 256 → BN → LReLU → Dropout → Flatten
+   → two heads: Dense 1 → sigmoid (real/fake, L_S) and Dense 10 → softmax (class, L_C)
+Weights N(0, 0.02); Adam(2e-4, β1 0.5); batch 64: D sees 32 real + 32 fake, G 64 fakes.
+
+Objective (the paper's notation, log-likelihoods):
+  L_S = E[log P(S=real | x_real)] + E[log P(S=fake | x_fake)]
+  L_C = E[log P(C=c | x_real)]    + E[log P(C=c | x_fake)]
+D maximises L_S + L_C, G maximises L_C − L_S.  As cross-entropies to *minimise*:
+D: BCE(real→1, fake→0) + CE(class on real and fake);  G: BCE(fake→1) + CE(class on fake).
+
+`full` is the tutorial's recipe (100 epochs of 937 steps).  `class` (≤ 10 min on a 2-core
+CPU) uses a slimmer generator, a D class head trained on real images only, and a heavier
+class term on G; see `LIGHT_RECIPE`.
+"""
+import keras
+import numpy as np
+from keras import layers, ops
+
+from . import config, data, losses
+from .gan import GAN, training_callbacks
+from .models import check_image_shape, gan_init
+
+LATENT_DIM = 100
+NUM_CLASSES = 10
+BATCH_SIZE = 64                      # per G update; D sees BATCH_SIZE // 2 real + as many fakes
+STEPS_PER_EPOCH = 60000 // BATCH_SIZE  # the tutorial trains on the 60,000 training images: 937
+
+# The tutorial's model sizes and loss weights.
+SEED_RECIPE = dict(base_filters=384, up_filters=192, class_weight=1.0, fake_class_weight=1.0)
+# The lighter recipe of the `class` (and `smoke`) run mode:
+#  * ~5× fewer generator multiply-adds per image, so ~2× more steps fit in the budget;
+#  * D's class head learns from real images only (fake_class_weight=0): it stays a
+#    classifier of *real* garments, so G cannot satisfy it with an arbitrary private
+#    code for each class — it has to draw what real trousers look like;
+#  * the class term weighs double in G's loss, so G commits to the class early.
+LIGHT_RECIPE = dict(base_filters=128, up_filters=64, class_weight=2.0, fake_class_weight=0.0)
+
+# Per run mode: generator steps, steps per logging interval, sample refresh (in
+# intervals), and the model recipe.
+SCHEDULES = {
+    "smoke": dict(steps=20, log_every=10, sample_every=1, **LIGHT_RECIPE),
+    "class": dict(steps=4000, log_every=200, sample_every=4, **LIGHT_RECIPE),
+    "full": dict(steps=100 * STEPS_PER_EPOCH, log_every=STEPS_PER_EPOCH, sample_every=10,
+                 **SEED_RECIPE),
+}
+
+
+# --------------------------------------------------------------------------- builders
+def build_generator(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, num_classes=NUM_CLASSES,
+                    base_filters=384, up_filters=192, embed_dim=50):
+    """The tutorial's class-conditional generator: inputs ``[z (N, latent_dim), label (N, 1)]``."""
+    h, w, c = check_image_shape(image_shape, divisible_by=4)
+    h4, w4 = h // 4, w // 4
+    label = keras.Input((1,), dtype="int32", name="label")
+    li = layers.Embedding(num_classes, embed_dim, name="label_embedding")(label)   # (N, 1, 50)
+    li = layers.Dense(h4 * w4, kernel_initializer=gan_init(), name="label_dense")(li)
+    li = layers.Reshape((h4, w4, 1), name="label_map")(li)                         # one extra channel
+    z = keras.Input((latent_dim,), name="noise")
+    x = layers.Dense(h4 * w4 * base_filters, kernel_initializer=gan_init(), name="noise_dense")(z)
+    x = layers.ReLU()(x)
+    x = layers.Reshape((h4, w4, base_filters), name="noise_map")(x)
+    x = layers.Concatenate(name="merge")([x, li])
+    x = layers.Conv2DTranspose(up_filters, 5, strides=2, padding="same",
+                               kernel_initializer=gan_init())(x)
+    x = layers.BatchNormalization()(x)
+    x = layers.ReLU()(x)
+    x = layers.Conv2DTranspose(c, 5, strides=2, padding="same", kernel_initializer=gan_init(),
+                               dtype="float32")(x)
+    image = layers.Activation("tanh", dtype="float32", name="image")(x)
+    return keras.Model([z, label], image, name="generator")
+
+
+def build_discriminator(image_shape=(28, 28, 1), num_classes=NUM_CLASSES, alpha=0.2, dropout=0.5):
+    """The tutorial's discriminator with two heads: ``[P(real) (N, 1), P(class) (N, classes)]``."""
+    h, w, c = check_image_shape(image_shape, divisible_by=4)
+    image = keras.Input((h, w, c), name="image")
+    x = image
+    for i, (filters, stride) in enumerate(((32, 2), (64, 1), (128, 2), (256, 1))):
+        x = layers.Conv2D(filters, 3, strides=stride, padding="same", kernel_initializer=gan_init())(x)
+        if i:  # no BatchNorm on the first layer (DCGAN guideline)
+            x = layers.BatchNormalization()(x)
+        x = layers.LeakyReLU(alpha)(x)
+        x = layers.Dropout(dropout)(x)
+    x = layers.Flatten()(x)
+    source = layers.Dense(1, kernel_initializer=gan_init(), dtype="float32", name="source_logit")(x)
+    source = layers.Activation("sigmoid", dtype="float32", name="source")(source)
+    cls = layers.Dense(num_classes, kernel_initializer=gan_init(), dtype="float32",
+                       name="class_logits")(x)
+    cls = layers.Activation("softmax", dtype="float32", name="class")(cls)
+    return keras.Model(image, [source, cls], name="discriminator")
+
+
+# --------------------------------------------------------------------------- the trainer
+class ACGAN(GAN):
+    """GAN whose generator takes ``[noise, labels]`` and whose discriminator has a class head.
+
+    One training step (batch of ``B`` real images and labels from the pipeline):
+      * D update: ``B`` real images with their true labels and ``B`` fakes of random
+        requested labels, scored in two separate batches (BatchNorm statistics of real
+        and fake kept apart, as the tutorial's two ``train_on_batch`` calls);
+        loss = BCE(source) + ½ [CE(class on real) + fake_class_weight · CE(class on fake)].
+      * G update on ``g_batch_factor · B`` fresh fakes (2·32 = 64, the tutorial's full
+        batch); loss = BCE(fakes → "real") + class_weight · CE(class on the fakes), with D
+        in training mode but frozen (see `discriminate_for_generator`).
+
+    The tutorial makes two D optimizer steps (real half batch, then fake half batch);
+    here both halves enter one gradient step, as the shared `GAN` trainer does.
+    """
+
+    extra_loss_names = ("d_source", "d_class", "g_source", "g_class")
+
+    def __init__(self, generator, discriminator, latent_dim=LATENT_DIM, num_classes=NUM_CLASSES,
+                 class_weight=1.0, fake_class_weight=1.0, real_target=1.0, g_batch_factor=2,
+                 d_training_in_g_step=True, **kwargs):
+        kwargs.setdefault("noise", "normal")
+        super().__init__(generator, discriminator, latent_dim, g_batch_factor=g_batch_factor,
+                         joint_d_batch=False, **kwargs)
+        self.num_classes = int(num_classes)
+        self.class_weight = float(class_weight)
+        self.fake_class_weight = float(fake_class_weight)
+        self.real_target = float(real_target)
+        self.d_training_in_g_step = bool(d_training_in_g_step)
+
+    # ------------------------------------------------------------------ sampling
+    def sample_labels(self, n):
+        return keras.random.randint((n,), 0, self.num_classes, seed=self.seed_generator,
+                                    dtype="int32")
+
+    def check_labels(self, labels):
+        """Validate requested class labels (numpy/list input); return an int32 array (N,)."""
+        y = np.asarray(labels)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        if y.ndim != 1 or (y.size and not np.all(np.equal(np.mod(y, 1), 0))):
+            raise ValueError(f"labels must be a 1-D sequence of integer classes, got shape {y.shape}")
+        if y.size and (y.min() < 0 or y.max() >= self.num_classes):
+            raise ValueError(f"class labels must lie in 0..{self.num_classes - 1}, "
+                             f"got {y.min()}..{y.max()}")
+        return y.astype(np.int32)
+
+    def generator_inputs(self, n, labels=None):
+        """``[noise (n, latent_dim), labels (n, 1)]``; random labels when none are given."""
+        if labels is None:
+            labels = self.sample_labels(n)
+        return [self.sample_noise(n), ops.reshape(ops.cast(labels, "int32"), (-1, 1))]
+
+    def generate(self, n=None, inputs=None, labels=None, noise=None, batch_size=256):
+        """Images in [-1, 1]: pass ``labels`` (and optionally fixed ``noise``) or raw ``inputs``."""
+        if inputs is None and labels is not None:
+            y = self.check_labels(labels)
+            if noise is None:
+                noise = np.asarray(self.sample_noise(len(y)))
+            noise = np.asarray(noise, np.float32)
+            if noise.shape != (len(y), self.latent_dim):
+                raise ValueError(f"noise must have shape ({len(y)}, {self.latent_dim}), got {noise.shape}")
+            inputs = [noise, y[:, None]]
+        return super().generate(n, inputs, batch_size)
+
+    # ------------------------------------------------------------------ the two objectives
+    def discriminator_loss(self, real, labels):
+        n = ops.shape(real)[0]
+        if labels is None:
+            raise ValueError("ACGAN trains on (images, labels) batches; got images only")
+        fake_labels = self.sample_labels(n)
+        # G in inference mode (the tutorial's `predict()`): no G variable moves here.
+        fake = ops.stop_gradient(self.generator(self.generator_inputs(n, fake_labels),
+                                                training=False))
+        real_src, real_cls = self.discriminator(real, training=True)
+        fake_src, fake_cls = self.discriminator(ops.cast(fake, real.dtype), training=True)
+        d_source = 0.5 * (losses.bce(self.real_target, real_src) + losses.bce(0.0, fake_src))
+        d_class = 0.5 * (losses.sparse_class_ce(labels, real_cls)
+                         + self.fake_class_weight * losses.sparse_class_ce(fake_labels, fake_cls))
+        loss = d_source + d_class
+        return loss, {"d_loss": loss, "d_source": d_source, "d_class": d_class}
+
+    def discriminate_for_generator(self, fake):
+        """D's verdict on a batch of fakes for G's update: D in *training* mode, frozen.
+
+        D is trained on separate real and fake batches, so its BatchNorm layers normalise a
+        fake batch by the fake batch's own statistics; their moving averages mix real and
+        fake.  In inference mode D would be a different function from the one that was
+        trained — G would chase a discriminator nobody trains, and learn to fool it and
+        nothing else.  So G is scored by D in training mode, as the tutorial's composite
+        model did, and D's BatchNorm statistics are put back afterwards: the G update
+        still moves no D variable.
+        """
+        if not self.d_training_in_g_step:
+            return self.discriminator(fake, training=False)
+        # BatchNorm moving statistics only (the dropout seed states must keep advancing);
+        # `+ 0` takes a copy, not a view that the BatchNorm update would overwrite.
+        stats = [v for v in self.discriminator.non_trainable_variables if "moving_" in v.path]
+        saved = [ops.convert_to_tensor(v) + 0 for v in stats]
+        out = self.discriminator(fake, training=True)
+        for v, value in zip(stats, saved):
+            v.assign(value)
+        return out
+
+    def generator_loss(self, real, labels):
+        n = ops.shape(real)[0] * self.g_batch_factor
+        wanted = self.sample_labels(n)
+        fake = self.generator(self.generator_inputs(n, wanted), training=True)
+        src, cls = self.discriminate_for_generator(fake)
+        g_source = losses.bce(1.0, src)
+        g_class = losses.sparse_class_ce(wanted, cls)
+        loss = g_source + self.class_weight * g_class
+        return loss, {"g_loss": loss, "g_source": g_source, "g_class": g_class}
+
+
+def make_acgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, num_classes=NUM_CLASSES,
+               base_filters=384, up_filters=192, class_weight=1.0, fake_class_weight=1.0, lr=2e-4,
+               seed=None, **kwargs):
+    """The tutorial's ACGAN (or a lighter variant), compiled and ready for `fit()`.
+
+    `fit()` expects ``(images, labels)`` batches of ``BATCH_SIZE // 2`` (the D half batch).
+    """
+    gan = ACGAN(build_generator(image_shape, latent_dim, num_classes, base_filters, up_filters),
+                build_discriminator(image_shape, num_classes), latent_dim=latent_dim,
+                num_classes=num_classes, class_weight=class_weight,
+                fake_class_weight=fake_class_weight, seed=seed, name="acgan",
+                **kwargs)
+    gan.compile(d_optimizer=keras.optimizers.Adam(lr, beta_1=0.5),
+                g_optimizer=keras.optimizers.Adam(lr, beta_1=0.5))
+    return gan
+
+
+def recipe(schedule):
+    """The model keyword arguments of a schedule (filters, class weight)."""
+    keys = ("base_filters", "up_filters", "class_weight", "fake_class_weight")
+    return {k: schedule[k] for k in keys if k in schedule}
+
+
+def load_images(dataset="fashion_mnist"):
+    """The tutorial's training set: the 60,000 training images and their labels (uint8)."""
+    if dataset not in data.CLASS_NAMES:
+        raise ValueError(f"unknown dataset {dataset!r}; choose one of {sorted(data.CLASS_NAMES)}")
+    ((x_train, y_train), _), _ = data.load_dataset(dataset)
+    return x_train, y_train
+
+
+def train(schedule=None, dataset="fashion_mnist", images=None, labels=None, seed=0, callbacks=(),
+          verbose=0, run_dir=None):
+    """Build and train an ACGAN with a run-mode schedule; returns (gan, history).
+
+    ``dataset="mnist"`` trains on digits with nothing else changed.
+    """
+    schedule = schedule or config.select(SCHEDULES, verbose=False)
+    if images is None:
+        images, labels = load_images(dataset)
+    gan = make_acgan(seed=seed, **recipe(schedule))
+    ds = data.make_dataset(images, labels, batch_size=BATCH_SIZE // 2, scale="tanh", seed=seed)
+    history = gan.fit(ds, epochs=schedule["steps"] // schedule["log_every"],
+                      steps_per_epoch=schedule["log_every"], verbose=verbose,
+                      callbacks=training_callbacks(run_dir) + list(callbacks))
+    return gan, history

@@ -1,0 +1,321 @@
+"""InfoGAN (Chen et al. 2016) on MNIST, as taught by the machinelearningmastery tutorial.
+
+G's input is noise plus *codes* the generator is pushed to make visible in its images:
+
+    z  (62 numbers ~ N(0, 1))  |  c1 one-hot (10-way categorical)  |  c2, c3 ~ U(-1, 1)
+
+G: Dense 512·7·7 → ReLU → BN → 7×7×512 → Conv 128 4×4 → ReLU → BN
+   → ConvT 64 4×4 s2 → ReLU → BN → ConvT 1 4×4 s2 → tanh              (28×28×1)
+Shared trunk: Conv 64 4×4 s2 → LReLU 0.1 → Conv 128 4×4 s2 → LReLU → BN
+   → Conv 256 4×4 → LReLU → BN → Flatten
+D head: Dense 1 → sigmoid (real or fake?)
+Q head: Dense 128 → BN → LReLU 0.1 → [softmax over c1 | mean of c2, c3]
+Weights N(0, 0.02); Adam(2e-4, β1 0.5); 32 real + 32 fake images per D update and
+64 samples per G/Q update (the tutorial's batch of 64); the tutorial's 100 epochs.
+
+The tutorial uses the categorical code only; ``n_cont=0`` reproduces it exactly.
+
+Who learns from the mutual-information (MI) term
+------------------------------------------------
+The information loss  L_I = λ_cat · CE(c1, Q(G(z, c))) + λ_cont · MSE(c2,3, Q(G(z, c)))
+(cross-entropy for the categorical code; for the continuous codes a Gaussian with fixed
+variance, whose negative log-likelihood *is* a squared error) is minimised by both
+players in InfoGAN's objective  min_{G,Q} max_D V(D, G) − λ L_I(G, Q).  Here:
+
+* **D step** (variables: trunk + D head): binary cross-entropy on real and fake images
+  **plus L_I on the same fakes**, so the shared trunk learns features that also serve Q
+  (``mi_trunk=True``, the default).  The Q head itself is not updated here.
+* **G/Q step** (variables: G + Q head): the non-saturating adversarial loss plus L_I.
+  The trunk is *not* updated here: G must not be able to change the features D judges
+  it by.
+
+Both updates run G and the trunk with BatchNorm batch statistics, so D judges exactly the
+fakes G is trained on (see `discriminator_loss`).
+
+The tutorial's composite model freezes every non-BN layer of D, so its trunk learns from
+the real/fake task only (its Q head gets the MI gradient in the composite update, as
+here).  ``mi_trunk=False`` gives that behaviour: the trunk then never sees the MI
+gradient.  The trunk's BatchNorm layers use batch statistics in both updates, as the
+tutorial's trainable BN layers did.
+"""
+import keras
+import numpy as np
+from keras import layers, ops
+
+from . import config, data, losses
+from .gan import GAN, training_callbacks
+from .models import check_image_shape, gan_init
+
+LATENT_DIM = 62
+N_CAT = 10
+N_CONT = 2
+BATCH_SIZE = 64                       # samples per G/Q update
+HALF_BATCH = BATCH_SIZE // 2          # real (and fake) images per D update
+STEPS_PER_EPOCH = 60000 // BATCH_SIZE  # 937: the tutorial's epoch over MNIST's 60,000 digits
+LAMBDA_CAT = 1.0
+LAMBDA_CONT = 0.5
+CONT_RANGE = 2.0                      # sliders and sweeps reach beyond the training range ±1
+# Per run mode: generator steps, steps per logging interval, sample refresh and code-purity
+# measurement (both in logging intervals).
+SCHEDULES = {
+    "smoke": dict(steps=20, log_every=10, sample_every=1, purity_every=1),
+    "class": dict(steps=2000, log_every=100, sample_every=5, purity_every=5),
+    "full": dict(steps=100 * STEPS_PER_EPOCH, log_every=STEPS_PER_EPOCH, sample_every=10,
+                 purity_every=10),
+}
+
+
+# ----------------------------------------------------------------------------- builders
+def build_generator(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, n_cat=N_CAT, n_cont=N_CONT,
+                    seed=None):
+    """G: [z | one-hot c1 | c2, c3] → image in [-1, 1] (the tutorial's `define_generator`)."""
+    h, w, c = check_image_shape(image_shape, divisible_by=4)
+    init = lambda k: gan_init(seed=None if seed is None else seed + k)  # noqa: E731
+    return keras.Sequential([
+        keras.Input((latent_dim + n_cat + n_cont,)),
+        layers.Dense(512 * (h // 4) * (w // 4), kernel_initializer=init(0)), layers.ReLU(),
+        layers.BatchNormalization(),
+        layers.Reshape((h // 4, w // 4, 512)),
+        layers.Conv2D(128, 4, padding="same", kernel_initializer=init(1)), layers.ReLU(),
+        layers.BatchNormalization(),
+        layers.Conv2DTranspose(64, 4, strides=2, padding="same", kernel_initializer=init(2)),
+        layers.ReLU(), layers.BatchNormalization(),
+        layers.Conv2DTranspose(c, 4, strides=2, padding="same", kernel_initializer=init(3)),
+        layers.Activation("tanh", dtype="float32"),
+    ], name="generator")
+
+
+def build_trunk(image_shape=(28, 28, 1), alpha=0.1, seed=None):
+    """The feature extractor D and Q share (the tutorial's `define_discriminator` up to Flatten)."""
+    h, w, c = check_image_shape(image_shape, divisible_by=4)
+    init = lambda k: gan_init(seed=None if seed is None else seed + 10 + k)  # noqa: E731
+    return keras.Sequential([
+        keras.Input((h, w, c)),
+        layers.Conv2D(64, 4, strides=2, padding="same", kernel_initializer=init(0)),
+        layers.LeakyReLU(alpha),
+        layers.Conv2D(128, 4, strides=2, padding="same", kernel_initializer=init(1)),
+        layers.LeakyReLU(alpha), layers.BatchNormalization(),
+        layers.Conv2D(256, 4, padding="same", kernel_initializer=init(2)),
+        layers.LeakyReLU(alpha), layers.BatchNormalization(),
+        layers.Flatten(),
+    ], name="shared_trunk")
+
+
+def build_d_head(feature_dim, seed=None):
+    """D's real/fake output on the trunk's features."""
+    return keras.Sequential([
+        keras.Input((feature_dim,)),
+        layers.Dense(1, kernel_initializer=gan_init(seed=seed), dtype="float32"),
+        layers.Activation("sigmoid", dtype="float32"),
+    ], name="d_head")
+
+
+def build_q_head(feature_dim, n_cat=N_CAT, n_cont=N_CONT, alpha=0.1, seed=None):
+    """Q's prediction of the codes: ``[softmax over c1 (n_cat) | means of c2… (n_cont)]``, float32."""
+    if n_cat < 2:
+        raise ValueError(f"the categorical code needs at least 2 values, got n_cat={n_cat}")
+    if n_cont < 0:
+        raise ValueError(f"n_cont must be >= 0, got {n_cont}")
+    feats = keras.Input((feature_dim,))
+    q = layers.Dense(128, kernel_initializer=gan_init(seed=seed))(feats)
+    q = layers.BatchNormalization()(q)
+    q = layers.LeakyReLU(alpha)(q)
+    out = layers.Dense(n_cat, activation="softmax", dtype="float32", name="c_cat")(q)
+    if n_cont:
+        means = layers.Dense(n_cont, dtype="float32", name="c_cont")(q)  # linear: the mean
+        out = layers.Concatenate(dtype="float32")([out, means])
+    return keras.Model(feats, out, name="q_head")
+
+
+def build_discriminator_and_q(image_shape=(28, 28, 1), n_cat=N_CAT, n_cont=N_CONT, seed=None):
+    """The shared trunk and the two heads: ``(trunk, d_head, q_head)``."""
+    trunk = build_trunk(image_shape, seed=seed)
+    dim = int(trunk.output_shape[-1])
+    return (trunk, build_d_head(dim, seed=None if seed is None else seed + 20),
+            build_q_head(dim, n_cat, n_cont, seed=None if seed is None else seed + 30))
+
+
+# ----------------------------------------------------------------------------- inputs
+def latent_inputs(noise, cat, cont=None, n_cat=N_CAT):
+    """Numpy G inputs ``[noise | one-hot(cat) | cont]`` (float32) for chosen codes.
+
+    `cat` is an int or one int per row; `cont` is ``None`` (no continuous codes), one
+    row of values for all, or one row per sample.
+    """
+    noise = np.asarray(noise, np.float32)
+    if noise.ndim != 2:
+        raise ValueError(f"noise must be (n, latent_dim), got shape {noise.shape}")
+    n = len(noise)
+    cat = np.broadcast_to(np.asarray(cat), (n,)).astype(np.int64)
+    if cat.min() < 0 or cat.max() >= n_cat:
+        raise ValueError(f"categorical code out of range: values must lie in 0..{n_cat - 1}, "
+                         f"got {sorted(set(cat.tolist()))}")
+    parts = [noise, np.eye(n_cat, dtype=np.float32)[cat]]
+    if cont is not None:
+        cont = np.asarray(cont, np.float32)
+        parts.append(np.broadcast_to(cont if cont.ndim == 2 else cont[None], (n, cont.shape[-1])))
+    return np.concatenate(parts, axis=1).astype(np.float32)
+
+
+def code_grid_inputs(n_per_code, n_cat=N_CAT, n_cont=N_CONT, latent_dim=LATENT_DIM, seed=0,
+                     cont=0.0):
+    """Inputs for a grid: row k = code value k, column j = the same noise z_j in every row."""
+    noise = np.random.default_rng(seed).normal(size=(n_per_code, latent_dim)).astype(np.float32)
+    rows = [latent_inputs(noise, k, np.full(n_cont, cont) if n_cont else None, n_cat)
+            for k in range(n_cat)]
+    return np.concatenate(rows)
+
+
+def sweep_inputs(code, dim, values, n_rows=1, n_cat=N_CAT, n_cont=N_CONT, latent_dim=LATENT_DIM,
+                 seed=0):
+    """Inputs varying continuous code `dim` (0 → c2, 1 → c3) over `values`, the others at 0.
+
+    Row r uses noise z_r and categorical value ``code[r]`` (or `code` for all rows).
+    """
+    if not 0 <= dim < n_cont:
+        raise ValueError(f"continuous code index {dim} out of range: this model has {n_cont}")
+    noise = np.random.default_rng(seed).normal(size=(n_rows, latent_dim)).astype(np.float32)
+    codes = np.broadcast_to(np.asarray(code), (n_rows,))
+    out = []
+    for r in range(n_rows):
+        cont = np.zeros((len(values), n_cont), np.float32)
+        cont[:, dim] = values
+        out.append(latent_inputs(np.repeat(noise[r:r + 1], len(values), 0), codes[r], cont, n_cat))
+    return np.concatenate(out)
+
+
+# ----------------------------------------------------------------------------- the model
+class InfoGAN(GAN):
+    """GAN with a Q network recovering the codes from the images (see the module docstring)."""
+
+    extra_loss_names = ("q_cat_loss", "q_cont_loss")
+
+    def __init__(self, generator, trunk, d_head, q_head, latent_dim=LATENT_DIM, n_cat=N_CAT,
+                 n_cont=N_CONT, lambda_cat=LAMBDA_CAT, lambda_cont=LAMBDA_CONT, mi_trunk=True,
+                 seed=None, **kwargs):
+        image = keras.Input(trunk.input_shape[1:])
+        feats = trunk(image)
+        discriminator = keras.Model(image, d_head(feats), name="discriminator")
+        q_network = keras.Model(image, q_head(feats), name="q_network")
+        kwargs.setdefault("g_batch_factor", 2)  # 32 real + 32 fake per D update, 64 per G update
+        super().__init__(generator, discriminator, latent_dim, noise="normal", seed=seed, **kwargs)
+        self.trunk, self.d_head, self.q_head, self.q_network = trunk, d_head, q_head, q_network
+        self.n_cat, self.n_cont = int(n_cat), int(n_cont)
+        self.lambda_cat, self.lambda_cont = float(lambda_cat), float(lambda_cont)
+        self.mi_trunk = bool(mi_trunk)
+        expected = self.latent_dim + self.n_cat + self.n_cont
+        if generator.input_shape[-1] != expected:
+            raise ValueError(f"generator takes {generator.input_shape[-1]} inputs, but "
+                             f"latent_dim + n_cat + n_cont = {expected}")
+
+    # The explicit variable lists of the two updates.
+    @property
+    def d_variables(self):
+        return self.trunk.trainable_variables + self.d_head.trainable_variables
+
+    @property
+    def g_variables(self):
+        return self.generator.trainable_variables + self.q_head.trainable_variables
+
+    # ------------------------------------------------------------------ codes and inputs
+    def sample_codes(self, n):
+        """Random codes: (categorical values (n,) int32, continuous (n, n_cont) in [-1, 1])."""
+        cat = keras.random.randint((n,), 0, self.n_cat, seed=self.seed_generator, dtype="int32")
+        cont = keras.random.uniform((n, self.n_cont), -1.0, 1.0, seed=self.seed_generator)
+        return cat, cont
+
+    def generator_inputs(self, n, labels=None, codes=None):
+        """``[z (latent_dim) | one-hot c1 (n_cat) | c2, c3 (n_cont)]``; `labels` is ignored
+        (InfoGAN never sees labels); `codes` as `sample_codes` returns them, else random."""
+        cat, cont = self.sample_codes(n) if codes is None else codes
+        parts = [self.sample_noise(n), ops.one_hot(cat, self.n_cat)]
+        if self.n_cont:
+            parts.append(ops.cast(cont, "float32"))
+        return ops.concatenate(parts, axis=1)
+
+    def info_loss(self, q_out, cat, cont):
+        """(λ_cat·CE + λ_cont·MSE, CE, MSE) of Q's output against the codes that made the images."""
+        q_out = ops.cast(q_out, "float32")
+        cat_loss = losses.sparse_class_ce(cat, q_out[:, :self.n_cat])
+        if self.n_cont:
+            cont_loss = ops.mean(ops.square(q_out[:, self.n_cat:] - ops.cast(cont, "float32")))
+        else:
+            cont_loss = ops.zeros((), "float32")
+        return self.lambda_cat * cat_loss + self.lambda_cont * cont_loss, cat_loss, cont_loss
+
+    # ------------------------------------------------------------------ the two objectives
+    def discriminator_loss(self, real, labels):
+        n = ops.shape(real)[0]
+        codes = self.sample_codes(n)
+        # G in training mode: D must judge the very images the G step trains on.  (With
+        # G's BatchNorm in inference mode its running averages lag behind fast-changing
+        # weights early on; D then rejects those stale fakes while G's real outputs fool
+        # it, and the game falls apart.)  G's weights stay untouched; only its BN running
+        # averages - never trained, used only for sampling - take in this batch too.
+        fake = ops.stop_gradient(self.generator(self.generator_inputs(n, codes=codes),
+                                                training=True))
+        # Real and fake in separate batches (the tutorial's two train_on_batch calls).
+        real_f = self.trunk(real, training=True)
+        fake_f = self.trunk(ops.cast(fake, real.dtype), training=True)
+        loss = self.d_loss_fn(self.d_head(real_f, training=True), self.d_head(fake_f, training=True))
+        total = loss
+        if self.mi_trunk:  # the trunk also learns to keep what Q needs (Q head itself frozen here)
+            info, _, _ = self.info_loss(self.q_head(fake_f, training=False), *codes)
+            total = loss + info
+        return total, {"d_loss": loss}
+
+    def generator_loss(self, real, labels):
+        n = ops.shape(real)[0] * self.g_batch_factor
+        codes = self.sample_codes(n)
+        fake = self.generator(self.generator_inputs(n, codes=codes), training=True)
+        feats = self.trunk(fake, training=True)  # batch statistics, as in the D step
+        adversarial = self.g_loss_fn(self.d_head(feats, training=False))
+        info, cat_loss, cont_loss = self.info_loss(self.q_head(feats, training=True), *codes)
+        return adversarial + info, {"g_loss": adversarial, "q_cat_loss": cat_loss,
+                                    "q_cont_loss": cont_loss}
+
+    # ------------------------------------------------------------------ convenience
+    def predict_codes(self, images, batch_size=256):
+        """Q's reading of images: (categorical probabilities (n, n_cat), continuous means)."""
+        out = np.asarray(self.q_network.predict(images, batch_size=batch_size, verbose=0), np.float32)
+        return out[:, :self.n_cat], out[:, self.n_cat:]
+
+    def generate_codes(self, n, seed=0):
+        """n samples with random codes, reproducibly: (images, categorical codes, continuous codes)."""
+        rng = np.random.default_rng(seed)
+        cat = rng.integers(0, self.n_cat, n)
+        cont = rng.uniform(-1, 1, (n, self.n_cont)).astype(np.float32) if self.n_cont else None
+        noise = rng.normal(size=(n, self.latent_dim)).astype(np.float32)
+        return self.generate(inputs=latent_inputs(noise, cat, cont, self.n_cat)), cat, cont
+
+
+def make_infogan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, n_cat=N_CAT, n_cont=N_CONT,
+                 lambda_cat=LAMBDA_CAT, lambda_cont=LAMBDA_CONT, mi_trunk=True, lr=2e-4, seed=None):
+    """The tutorial's InfoGAN (plus continuous codes unless ``n_cont=0``), compiled for `fit()`
+    on batches of HALF_BATCH real images."""
+    generator = build_generator(image_shape, latent_dim, n_cat, n_cont, seed=seed)
+    trunk, d_head, q_head = build_discriminator_and_q(image_shape, n_cat, n_cont, seed=seed)
+    gan = InfoGAN(generator, trunk, d_head, q_head, latent_dim=latent_dim, n_cat=n_cat,
+                  n_cont=n_cont, lambda_cat=lambda_cat, lambda_cont=lambda_cont,
+                  mi_trunk=mi_trunk, seed=seed, name="infogan")
+    gan.compile(d_optimizer=keras.optimizers.Adam(lr, beta_1=0.5),
+                g_optimizer=keras.optimizers.Adam(lr, beta_1=0.5))
+    return gan
+
+
+def load_images():
+    """The tutorial's training images: MNIST's training digits (uint8)."""
+    ((x_train, _), _), _ = data.load_mnist()
+    return x_train
+
+
+def train(schedule=None, images=None, seed=0, callbacks=(), verbose=0, run_dir=None, **model_kw):
+    """Build and train the InfoGAN with a run-mode schedule; returns (gan, history)."""
+    schedule = schedule or config.select(SCHEDULES, verbose=False)
+    images = load_images() if images is None else images
+    gan = make_infogan(seed=seed, **model_kw)
+    ds = data.make_dataset(images, batch_size=HALF_BATCH, scale="tanh", seed=seed)
+    history = gan.fit(ds, epochs=schedule["steps"] // schedule["log_every"],
+                      steps_per_epoch=schedule["log_every"], verbose=verbose,
+                      callbacks=training_callbacks(run_dir) + list(callbacks))
+    return gan, history

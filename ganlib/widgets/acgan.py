@@ -1,0 +1,136 @@
+"""Class-conditional sampling demo for an ACGAN generator (ipywidgets).
+
+Three views, all driven by the same controls:
+
+* **one class** — a grid of `count` samples of the class picked in the dropdown, from
+  the noise vectors of `seed` ("new noise" moves to the next seed);
+* **same noise, every class** — rows are noise vectors, columns are classes: what the
+  class input changes while the noise stays put;
+* **interpolation** — the picked class, drawn from noise ``(1 − t)·z₀ + t·z₁`` for the
+  slider's ``t`` between two noise vectors of the seed (ends shown beside it).
+
+Everything is plain Python: set a control's ``.value`` (or call `set_class`) and the
+views redraw; `view.images`, `grid_view.images` and `interp_view.images` hold what was
+drawn, and `view.message` any refusal, so tests need no browser.
+"""
+import ipywidgets as W
+import numpy as np
+
+from . import GridView
+
+
+class ACGANDemo:
+    """Interactive sampler for a class-conditional generator.
+
+    Args:
+      model: an `ganlib.acgan.ACGAN` (its `.generator` is used), or any generator with
+        ``predict([noise (N, latent_dim), labels (N, 1)])`` returning (N, H, W, C) images.
+      class_names: one name per class (e.g. ``ganlib.data.class_names("fashion_mnist")``).
+      latent_dim: length of the noise vector (read from an ACGAN when omitted).
+      count, seed: initial sample count and noise seed.
+      max_count: upper end of the sample-count slider.
+      scale: the generator's output range ("tanh" = [-1, 1]).
+    """
+
+    def __init__(self, model, class_names, latent_dim=None, count=16, seed=0, max_count=64,
+                 rows=4, scale="tanh", size=5):
+        self.generator = getattr(model, "generator", model)
+        self.latent_dim = int(latent_dim or getattr(model, "latent_dim"))
+        self.class_names = list(class_names)
+        self.num_classes = len(self.class_names)
+        if self.num_classes < 1:
+            raise ValueError("class_names is empty")
+        self.scale = scale
+        self.class_picker = W.Dropdown(options=[(f"{k}: {n}", k) for k, n in enumerate(self.class_names)],
+                                       value=0, description="class")
+        self.count = W.IntSlider(value=int(count), min=1, max=int(max_count), description="samples")
+        self.seed = W.IntText(value=int(seed), description="seed")
+        self.new_noise = W.Button(description="new noise", icon="refresh")
+        self.rows = W.IntSlider(value=int(rows), min=1, max=10, description="noise rows")
+        self.t = W.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description="t",
+                               continuous_update=False)
+        self.view = GridView(size=size)
+        self.grid_view = GridView(size=size + 2)
+        self.interp_view = GridView(size=size)
+
+        self.new_noise.on_click(lambda _: self.next_seed())
+        for control in (self.class_picker, self.count, self.seed):
+            control.observe(lambda _: self.redraw(), names="value")
+        self.rows.observe(lambda _: self.draw_every_class(), names="value")
+        self.t.observe(lambda _: self.draw_interpolation(), names="value")
+        self.widget = W.VBox([
+            W.HBox([self.class_picker, self.count]), W.HBox([self.seed, self.new_noise]),
+            self.view.output,
+            W.HTML("<b>Same noise, every class</b> (rows: noise vectors, columns: classes)"),
+            self.rows, self.grid_view.output,
+            W.HTML("<b>Interpolation</b> between two noise vectors of this seed, picked class"),
+            self.t, self.interp_view.output,
+        ])
+        self.redraw()
+
+    # ------------------------------------------------------------------ sampling
+    def noise(self, n, seed=None):
+        """``n`` standard-normal noise vectors from `seed` (the seed control by default)."""
+        rng = np.random.default_rng(int(self.seed.value if seed is None else seed))
+        return rng.standard_normal((int(n), self.latent_dim)).astype("float32")
+
+    def sample(self, noise, labels):
+        """Run the generator on ``noise`` (N, latent_dim) and integer ``labels`` (N,)."""
+        labels = np.asarray(labels, "int32").reshape(-1, 1)
+        return np.asarray(self.generator.predict([np.asarray(noise, "float32"), labels], verbose=0))
+
+    # ------------------------------------------------------------------ controls
+    def check_class(self, k):
+        """Return ``k`` as an int if it names a class, else raise ValueError with the choices."""
+        choices = f"choose 0..{self.num_classes - 1} ({', '.join(self.class_names)})"
+        if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
+            raise ValueError(f"class must be an integer index, got {k!r}; {choices}")
+        if not 0 <= int(k) < self.num_classes:
+            raise ValueError(f"class {k} is out of range: {choices}")
+        return int(k)
+
+    def set_class(self, k):
+        """Pick class ``k`` (redraws); an invalid class is refused with a message in the view."""
+        try:
+            k = self.check_class(k)
+        except ValueError as e:
+            self.view.error(str(e))
+            return False
+        if k == self.class_picker.value:
+            self.redraw()
+        else:
+            self.class_picker.value = k  # the observer redraws
+        return True
+
+    def next_seed(self):
+        self.seed.value = int(self.seed.value) + 1  # the observer redraws
+
+    # ------------------------------------------------------------------ views
+    def redraw(self):
+        self.draw_class()
+        self.draw_every_class()
+        self.draw_interpolation()
+
+    def draw_class(self):
+        k, n = int(self.class_picker.value), int(self.count.value)
+        self.view.draw(self.sample(self.noise(n), np.full(n, k)), ncols=min(n, 8), scale=self.scale,
+                       title=f"{self.class_names[k]} (class {k}), seed {self.seed.value}")
+
+    def draw_every_class(self):
+        rows, c = int(self.rows.value), self.num_classes
+        z = np.repeat(self.noise(rows, seed=int(self.seed.value) + 10_000), c, axis=0)
+        labels = np.tile(np.arange(c), rows)
+        self.grid_view.draw(self.sample(z, labels), ncols=c, scale=self.scale,
+                            col_labels=self.class_names, title="same noise, every class")
+
+    def draw_interpolation(self):
+        k, t = int(self.class_picker.value), float(self.t.value)
+        z0, z1 = self.noise(2, seed=int(self.seed.value) + 20_000)
+        z = np.stack([z0, (1.0 - t) * z0 + t * z1, z1])
+        self.interp_view.draw(self.sample(z, np.full(3, k)), ncols=3, scale=self.scale,
+                              col_labels=["t = 0", f"t = {t:.2f}", "t = 1"],
+                              title=f"{self.class_names[k]}: noise z₀ → z₁")
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)

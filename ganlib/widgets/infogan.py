@@ -1,0 +1,95 @@
+"""InfoGAN demo: pick the categorical code, slide the continuous codes, watch one row redraw.
+
+    explorer = CodeExplorer(gan)      # gan: a trained ganlib.infogan.InfoGAN
+    explorer.widget                   # display it in a notebook
+
+The noise row is fixed, so only the codes change between redraws.  Set the controls'
+``.value`` (or call ``show(code=..., c2=...)``) and ``view.images`` holds the new images;
+values outside the allowed range are refused with a message instead of a picture.
+"""
+import ipywidgets as W
+import numpy as np
+
+from ..infogan import CONT_RANGE, latent_inputs
+from . import GridView
+
+
+class CodeExplorer:
+    """A code picker and one slider per continuous code, redrawing `n` fixed-noise samples."""
+
+    def __init__(self, gan, n=8, seed=0, size=8, limit=CONT_RANGE):
+        self.gan = gan
+        self.limit = float(limit)
+        self.noise = np.random.default_rng(seed).normal(size=(n, gan.latent_dim)).astype(np.float32)
+        self.code = W.ToggleButtons(options=list(range(gan.n_cat)), value=0,
+                                    description="code c1", style={"button_width": "32px"})
+        self.sliders = [W.FloatSlider(value=0.0, min=-self.limit, max=self.limit, step=0.1,
+                                      description=f"c{i + 2}", continuous_update=False)
+                        for i in range(gan.n_cont)]
+        self.view = GridView(size=size)
+        self._holding = False
+        for control in [self.code] + self.sliders:
+            control.observe(self._changed, names="value")
+        self.draw()
+
+    @property
+    def c2(self):
+        return self.sliders[0]
+
+    @property
+    def c3(self):
+        return self.sliders[1]
+
+    @property
+    def widget(self):
+        return W.VBox([self.code, *self.sliders, self.view.output])
+
+    def inputs(self):
+        """G's inputs for the current control values: the fixed noise with the chosen codes."""
+        cont = [s.value for s in self.sliders] if self.sliders else None
+        return latent_inputs(self.noise, self.code.value, cont, self.gan.n_cat)
+
+    def draw(self):
+        images = self.gan.generate(inputs=self.inputs())
+        conts = ", ".join(f"{s.description} = {s.value:+.1f}" for s in self.sliders)
+        self.view.draw(images, ncols=len(images),
+                       title=f"code c1 = {self.code.value}" + (f", {conts}" if conts else ""))
+
+    def _changed(self, change):
+        if not self._holding:
+            self.draw()
+
+    def check(self, code=None, **cont):
+        """The reason `code` / continuous values are refused, or None when they are fine."""
+        if code is not None and (not isinstance(code, (int, np.integer))
+                                 or not 0 <= code < self.gan.n_cat):
+            return (f"code {code!r} is out of range: the categorical code takes the values "
+                    f"0..{self.gan.n_cat - 1}")
+        names = [s.description for s in self.sliders]
+        for name, value in cont.items():
+            if name not in names:
+                return f"this model has no continuous code {name!r} (it has {names or 'none'})"
+            if value is None:
+                continue
+            if not np.isfinite(value) or abs(value) > self.limit:
+                return (f"{name} = {value!r} is out of range: the sliders span "
+                        f"[-{self.limit:g}, {self.limit:g}] (training drew codes from [-1, 1])")
+        return None
+
+    def show(self, code=None, **cont):
+        """Set the controls and redraw once; False (and a message in the view) if refused."""
+        problem = self.check(code, **cont)
+        if problem:
+            self.view.error(problem)
+            return False
+        self._holding = True
+        try:
+            if code is not None:
+                self.code.value = int(code)
+            for s in self.sliders:
+                if cont.get(s.description) is not None:
+                    s.value = float(cont[s.description])
+        finally:
+            self._holding = False
+        self.draw()
+        return True

@@ -1,0 +1,378 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Chapter 3 — InfoGAN: codes that mean something, learned without labels
+#
+# A plain GAN turns random noise into images, but nobody tells it *how* to use that noise: which
+# of the 100 numbers decides the digit, which the slant, which the stroke width. In this chapter
+# we train an **InfoGAN** (Chen et al., 2016) on handwritten digits. Next to the noise, its
+# generator receives a few **codes** — one categorical code with ten values and two continuous
+# ones — and a third network, $Q$, is trained to read those codes back from the images. To make
+# $Q$'s job possible, the generator has to make each code *visible* in the picture. Without ever
+# seeing a label, the categorical code ends up choosing the digit.
+#
+# You will see
+#
+# 1. why a GAN's latent space is *entangled*, and what mutual information has to do with it,
+# 2. the variational lower bound that makes the mutual information trainable,
+# 3. why $Q$ shares almost all of its layers with the discriminator,
+# 4. a training run, the digits each code value draws, and sliders for the continuous codes,
+# 5. a measurement: how *pure* is each code value, and which digit did it pick?
+#
+# The architecture and hyper-parameters follow the machinelearningmastery tutorial *How to
+# Develop an Information Maximizing GAN (InfoGAN) in Keras* (Brownlee, 2019), itself taken from
+# the paper's MNIST appendix. The tutorial uses the categorical code only; we add the paper's two
+# continuous codes $c_2, c_3$ (pass `n_cont=0` to `make_infogan` to get the tutorial's model
+# exactly).
+#
+# **Run modes.** `GANLIB_MODE` = `smoke` (a few steps, what the tests run), `class` (the default,
+# about ten minutes on a laptop CPU) or `full` (the tutorial's 100 epochs — use a GPU).
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ganlib import config, data, infogan, metrics, viz
+from ganlib.gan import training_callbacks
+from ganlib.infogan import InfoGAN
+from ganlib.show import show
+
+SCHEDULE = config.select(infogan.SCHEDULES)   # generator steps, steps per log line, ...
+PRECISION = config.set_precision()   # bfloat16 where the hardware is fast at it, else float32
+SEED = 42
+config.set_seed(SEED)
+
+# %% [markdown]
+# ## 1. Entangled latent spaces
+#
+# A generator $G(z)$ learns *some* mapping from $z$ to images, and any mapping that produces
+# realistic images satisfies the discriminator. Nothing in the GAN objective asks for a mapping
+# in which one coordinate of $z$ controls one property of the image. In practice, the digit's
+# identity, its slant and its thickness are all smeared across many coordinates: the latent
+# space is **entangled**. Moving along one axis of $z$ changes several things at once, and there
+# is no axis that means "make it a 7".
+#
+# A conditional GAN fixes this with labels: feed the class in, and make the discriminator check
+# it. InfoGAN does it **without labels**. It splits the generator's input into
+#
+# * incompressible noise $z$ (62 numbers from $\mathcal N(0, 1)$), and
+# * a **latent code** $c$: here $c_1 \sim \text{Cat}(K{=}10, p{=}0.1)$ fed as a one-hot vector, and
+#   $c_2, c_3 \sim \mathcal U(-1, 1)$,
+#
+# and it asks that the code stay **recoverable** from the image.
+#
+# ## 2. Mutual information and its variational lower bound
+#
+# "Recoverable" is measured by the **mutual information** between the code and the image,
+#
+# $$I(c; G(z, c)) = H(c) - H(c \mid G(z, c)),$$
+#
+# the drop in uncertainty about $c$ once we see the image. If $G$ ignored $c$, the image would
+# tell us nothing about it and $I = 0$; if every code value drew a distinct kind of image,
+# $H(c \mid G(z,c)) = 0$ and $I$ would be as large as it can be, $H(c) = \log 10$ for $c_1$.
+# InfoGAN adds this term to the GAN game, weighted by $\lambda$:
+#
+# $$\min_G \max_D \; V(D, G) - \lambda\, I(c; G(z, c)).$$
+#
+# The posterior $P(c \mid x)$ inside $H(c \mid x)$ is unknown, so InfoGAN approximates it with a
+# network $Q(c \mid x)$. For any $Q$ (Barber & Agakov's *variational information maximisation*),
+#
+# $$I(c; G(z,c)) \;\ge\; \mathbb{E}_{c \sim P(c),\, x \sim G(z,c)}\big[\log Q(c \mid x)\big] + H(c)
+#   \;=:\; L_I(G, Q),$$
+#
+# with equality when $Q$ is the true posterior. $H(c)$ is a constant (we fix the code's
+# distribution), so maximising the bound means **minimising the cross-entropy between the code
+# that made an image and $Q$'s prediction of it** — an ordinary classification loss:
+#
+# * for $c_1$: softmax output, categorical cross-entropy, $\lambda = 1$ (the paper's choice for
+#   discrete codes);
+# * for $c_2, c_3$: $Q$ outputs a mean, and a Gaussian with fixed variance turns $-\log Q$ into a
+#   squared error — a mean squared error with a smaller weight ($\lambda = 0.5$ here), as the
+#   paper advises for continuous codes.
+#
+# Both $G$ and $Q$ minimise this loss: $Q$ learns to read the codes, and $G$ learns to write them
+# legibly into its images.
+#
+# ## 3. Why $Q$ shares the discriminator's trunk
+#
+# $Q$ has to look at a digit and extract high-level information from it — exactly what $D$'s
+# convolutional layers already do to tell real from fake. So $Q$ is not a new network: it is a
+# small **head** (one hidden layer of 128 units) on top of $D$'s **shared trunk**. This costs
+# almost nothing (the paper: InfoGAN is "negligible" extra computation over a GAN) and gives $Q$
+# good features from the start.
+#
+# Sharing raises a design question the tutorial answers implicitly: **who trains the trunk on the
+# MI term?** Its composite model freezes $D$'s layers, so the trunk learns from the real/fake task
+# only, and the mutual information reaches just $G$ and the Q head. We let the MI term *also* train
+# the trunk, but only in the discriminator's update:
+#
+# | update | variables | loss |
+# |---|---|---|
+# | $D$ step | trunk + D head | BCE(real, fake) $+\; \lambda L_I$ on the same fakes |
+# | $G$/$Q$ step | generator + Q head | non-saturating $-\log D(G(z,c)) \;+\; \lambda L_I$ |
+#
+# The trunk then keeps features that help $Q$, while the generator still cannot reshape the
+# features it is judged by. (`make_infogan(mi_trunk=False)` gives the tutorial's choice.)
+
+# %% [markdown]
+# ## 4. Data
+#
+# MNIST: 28×28 grey handwritten digits. The labels are loaded but **never used for training** —
+# only at the very end, indirectly, to *evaluate* what the code learned. Offline, `load_mnist`
+# falls back to a sample of 10,000 real digits shipped in `data/` (8,000 for training).
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+((x_train, y_train), (x_test, y_test)), SOURCE = data.load_mnist()
+print(f"{len(x_train)} training digits of shape {x_train.shape[1:]}, dtype {x_train.dtype}; "
+      f"{len(x_test)} held out")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+viz.show_grid(x_train[:64], ncols=16, title="real MNIST digits", size=8)
+plt.show()
+
+# %% [markdown]
+# As in the tutorial, each discriminator update sees a half batch of 32 real images and 32 fakes
+# (in two separate batches), and each generator update 64 samples; the pipeline serves the half
+# batches, scaled to $[-1, 1]$.
+
+# %%
+dataset = data.make_dataset(x_train, batch_size=infogan.HALF_BATCH, scale="tanh", seed=SEED)
+dataset.element_spec
+
+# %% [markdown]
+# ## 5. The networks
+#
+# The generator's input is `[z (62) | one-hot c1 (10) | c2, c3]`, 74 numbers. A dense layer makes
+# 512 feature maps of 7×7, a 4×4 convolution reduces them to 128, and two transposed
+# convolutions (stride 2) upsample 7 → 14 → 28. The trunk mirrors it with strided convolutions
+# and LeakyReLU (slope 0.1); all weights start from $\mathcal N(0, 0.02)$.
+
+# %%
+show(infogan.build_generator)
+show(infogan.build_trunk)
+show(infogan.build_q_head)
+
+# %%
+gan = infogan.make_infogan(seed=SEED)
+gan.generator.summary()
+gan.trunk.summary()
+gan.q_head.summary()
+
+# %% [markdown]
+# `generator_inputs` draws the noise and the codes and lays them side by side:
+
+# %%
+show(InfoGAN.generator_inputs)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+example = np.asarray(gan.generator_inputs(3))
+print("one-hot c1:", example[:, 62:72].argmax(1), "  c2, c3 in [-1, 1]:", example[:, 72:].round(2).tolist())
+
+# %% [markdown]
+# ## 6. The training step
+#
+# `GAN.train_step` (chapter 1) runs one $D$ update and one $G$ update per batch, each applying the
+# gradient of one loss to a named list of variables. InfoGAN overrides the two losses and the two
+# variable lists:
+
+# %%
+show(InfoGAN.d_variables.fget)   # a property: show its getter
+show(InfoGAN.g_variables.fget)
+show(InfoGAN.info_loss)
+show(InfoGAN.discriminator_loss)
+show(InfoGAN.generator_loss)
+
+# %% [markdown]
+# Note the `training=` flags. The generator makes the $D$ step's fakes in inference mode (no
+# weight or BatchNorm statistic of $G$ may change there), and $Q$'s head is frozen in the $D$ step.
+# The trunk normalises with batch statistics in both updates, like the tutorial's trainable
+# BatchNorm layers; only the $D$ step changes its weights.
+#
+# ## 7. Training
+#
+# `viz.SampleGrid` redraws a fixed grid while training: **row $k$ uses code value $c_1 = k$**, and
+# each column keeps the same noise $z$ (with $c_2 = c_3 = 0$). Early on all rows look alike; as
+# the MI term takes hold, each row settles on its own digit, long before the digits look good.
+#
+# A second callback, `metrics.MetricHistory`, measures now and then how cleanly the code separates
+# the digits — the **code purity** of section 12, where it is explained; here we just watch it climb.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+def code_purity_now(model, n=1000):
+    images, codes, _ = model.generate_codes(n, seed=1)
+    return metrics.code_purity(codes, images, "mnist")[0]
+
+
+grid_inputs = infogan.code_grid_inputs(8, seed=SEED)   # 10 rows (code values) × 8 noise vectors
+samples = viz.SampleGrid(grid_inputs, every=SCHEDULE["sample_every"], ncols=8, size=5)
+purity_log = metrics.MetricHistory(code_purity_now, every=SCHEDULE["purity_every"],
+                                   name="code purity", verbose=True)
+epochs = SCHEDULE["steps"] // SCHEDULE["log_every"]
+history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"], verbose=2,
+                  callbacks=training_callbacks("runs/03_infogan/backup") + [samples, purity_log])
+
+# %% [markdown]
+# ## 8. Loss curves
+#
+# `d_loss` and `g_loss` are the usual adversarial losses. `q_cat_loss` is the cross-entropy of
+# $Q$'s guess of $c_1$: it starts at $\log 10 \approx 2.3$ (a uniform guess) and should fall
+# towards zero — then $H(c_1 \mid x) \approx 0$ and the lower bound on $I(c_1; x)$ approaches its
+# maximum $\log 10$. `q_cont_loss` is the squared error on $c_2, c_3$; guessing 0 gives $1/3$.
+
+#
+# The third panel is the code purity measured during training (chance level: 10%).
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+fig, axes = plt.subplots(1, 3, figsize=(15, 3.5))
+viz.plot_history(history, keys=["d_loss", "g_loss"], ax=axes[0], title="adversarial losses",
+                 steps_per_epoch=SCHEDULE["log_every"])
+viz.plot_history(history, keys=["q_cat_loss", "q_cont_loss"], ax=axes[1],
+                 title="information losses (Q's errors)", steps_per_epoch=SCHEDULE["log_every"])
+axes[1].axhline(np.log(10), ls=":", c="gray")
+purity_log.plot(ax=axes[2])
+axes[2].set_ylim(0, 1)
+axes[2].set_title("code purity during training")
+axes[2].grid(alpha=0.3)
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## 9. What each code value draws
+#
+# Ten rows, one per value of $c_1$; the ten columns share their noise vectors across rows. If the
+# code has been discovered, each row shows one digit in many styles, and each column keeps a
+# style (its noise) across digits. The **order is arbitrary**: nothing told the network that code
+# 0 should be the digit 0 — it only had to make the ten values distinguishable, and the most
+# distinguishable split of MNIST happens to be the ten digits. (Sometimes two similar digits,
+# 4 and 9 for instance, share a value, and one digit is split over two values.)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+per_code = gan.generate(inputs=infogan.code_grid_inputs(10, seed=0))
+viz.show_grid(per_code, ncols=10, size=7, row_labels=[f"c1 = {k}" for k in range(10)],
+              title="one row per categorical code value")
+plt.show()
+
+# %% [markdown]
+# ## 10. The continuous codes
+#
+# Each row below keeps its noise and its $c_1$ and varies one continuous code from $-2$ to $2$
+# (training only drew values in $[-1, 1]$, so the outer columns extrapolate). In the paper, one of
+# the two codes came to control the **slant** of the digit and the other its **width**; which
+# code does what — and whether a short run has found it yet — varies from run to run.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+values = np.linspace(-2, 2, 9)
+fig, axes = plt.subplots(1, 2, figsize=(12, 6))
+for dim, ax in enumerate(axes):
+    sweep = gan.generate(inputs=infogan.sweep_inputs(np.arange(10), dim, values, n_rows=10, seed=1))
+    viz.show_grid(sweep, ncols=len(values), ax=ax, title=f"varying c{dim + 2} (others 0)",
+                  row_labels=[f"c1={k}" for k in range(10)], col_labels=[f"{v:+.1f}" for v in values])
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## 11. Try it yourself
+#
+# Pick a code value and move the sliders; the eight samples keep their noise, so only the
+# codes change. (Widgets need a live Jupyter kernel; the static sweep above shows the same.)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+from ganlib.widgets.infogan import CodeExplorer
+
+explorer = CodeExplorer(gan, n=8, seed=SEED)
+explorer.widget
+
+# %% [markdown]
+# The widget checks what it is asked for: `explorer.show(code=..., c2=..., c3=...)` sets the
+# controls from code, and refuses values out of range — showing a message instead of drawing
+# something meaningless. `explorer.check` returns that message (or `None` when all is well):
+
+# %%
+print(explorer.check(code=12))
+print(explorer.check(c2=3.5))
+print(explorer.check(code=3, c2=0.5))
+
+# %% [markdown]
+# ## 12. Evaluate: did the code find the digits?
+#
+# The losses cannot tell us whether code value 3 draws *one* digit. We measure it with the
+# reference MNIST classifier (`ganlib.metrics`, a small CNN trained on real digits):
+#
+# 1. draw 2,000 samples with random codes and let the classifier name each digit;
+# 2. count how often each code value produced each digit (a 10×10 table);
+# 3. find the one-to-one code → digit assignment with the most agreement (the Hungarian
+#    algorithm — the code's numbering is arbitrary, so we must *match*, not compare);
+# 4. **purity** = the share of samples whose digit is the one assigned to their code.
+#
+# Purity is 10% for a code the generator ignores and 100% if every code value draws exactly
+# one digit. We also compute the **Fréchet distance** (FD) between the samples and held-out real
+# digits in the classifier's feature space — the FID recipe, lower is better — with two real
+# sets as the floor.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+fakes, codes, _ = gan.generate_codes(2000, seed=SEED)
+purity, mapping = metrics.code_purity(codes, fakes, "mnist")
+fd = metrics.frechet_distance(fakes, x_test[:2000], "mnist")
+fd_floor = metrics.frechet_distance(x_train[:2000], x_test[:2000], "mnist")
+print(f"code purity: {purity:.1%}   (chance 10%; goal for a class run >= 80%)")
+print(f"FD(samples, held-out digits) = {fd:.2f}   FD(real, real) = {fd_floor:.2f}")
+
+# %% [markdown]
+# The learned mapping, and how pure each code value is on its own:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+predicted = metrics.predict_labels(fakes, "mnist")
+print(f"{'code c1':>8} {'digit':>6} {'share of that digit':>21}")
+for k in range(gan.n_cat):
+    mine = predicted[codes == k]
+    share = np.mean(mine == mapping[k]) if len(mine) else float("nan")
+    print(f"{k:>8} {mapping[k]:>6} {share:>20.0%}")
+
+# %% [markdown]
+# Ordering the rows by the digit they were matched to turns the grid of section 9 into
+# something that looks as if it had been trained with labels — but the labels only entered
+# *after* training, to name what the code had already separated.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+order = sorted(range(gan.n_cat), key=lambda k: mapping[k])
+rows = per_code.reshape(gan.n_cat, 10, *per_code.shape[1:])[order].reshape(per_code.shape)
+viz.show_grid(rows, ncols=10, size=7, row_labels=[f"c1={k} → {mapping[k]}" for k in order],
+              title="rows ordered by the digit matched to each code value")
+plt.show()
+
+# %% [markdown]
+# ## Summary
+#
+# * A GAN's noise is entangled; InfoGAN reserves a few inputs as **codes** and maximises a
+#   variational lower bound on their mutual information with the image — in practice, a
+#   classification loss for a network $Q$ that reads the codes back.
+# * $Q$ is a small head on the discriminator's trunk; here the MI term trains the trunk in $D$'s
+#   update and the generator and Q head in $G$'s.
+# * Without labels, the 10-valued code discovers the digit classes (in an arbitrary order), and
+#   the continuous codes pick up continuous styles.
+#
+# Save the generator to reuse it (`keras.models.load_model("runs/03_infogan/generator.keras")`).
+
+# %%
+import os
+
+os.makedirs("runs/03_infogan", exist_ok=True)
+gan.generator.save("runs/03_infogan/generator.keras")

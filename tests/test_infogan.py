@@ -1,0 +1,232 @@
+import keras
+import numpy as np
+import pytest
+
+from ganlib import config, infogan
+
+
+def snapshot(variables):
+    return [v.numpy().copy() for v in variables]
+
+
+def moved(before, variables):
+    return [not np.array_equal(a, v.numpy()) for a, v in zip(before, variables)]
+
+
+@pytest.fixture(scope="module")
+def model():
+    keras.mixed_precision.set_global_policy("float32")
+    return infogan.make_infogan(seed=1)
+
+
+@pytest.fixture
+def fresh():
+    keras.mixed_precision.set_global_policy("float32")
+    return infogan.make_infogan(seed=2)
+
+
+@pytest.fixture
+def real_batch():
+    rng = np.random.default_rng(0)
+    return keras.ops.convert_to_tensor(rng.uniform(-1, 1, (16, 28, 28, 1)).astype("float32"))
+
+
+# ------------------------------------------------------------------ builders
+def test_builder_shapes(model):
+    assert model.generator.input_shape == (None, 62 + 10 + 2)
+    assert model.generator.output_shape == (None, 28, 28, 1)
+    assert model.trunk.output_shape == (None, 7 * 7 * 256)
+    assert model.discriminator.output_shape == (None, 1)
+    assert model.q_network.output_shape == (None, 10 + 2)
+    out = model.q_network(np.zeros((3, 28, 28, 1), "float32"))
+    probs = np.asarray(out)[:, :10]
+    np.testing.assert_allclose(probs.sum(1), 1.0, rtol=1e-5)
+    # The shared trunk really is shared: D and Q hold the very same trunk variables.
+    trunk_ids = {id(v) for v in model.trunk.weights}
+    assert trunk_ids <= {id(v) for v in model.discriminator.weights}
+    assert trunk_ids <= {id(v) for v in model.q_network.weights}
+
+
+def test_seed_configuration_without_continuous_codes():
+    keras.mixed_precision.set_global_policy("float32")
+    g = infogan.make_infogan(n_cont=0, seed=0)
+    assert g.generator.input_shape == (None, 72)  # the tutorial's 62 + 10
+    assert g.q_network.output_shape == (None, 10)
+    assert g.generator_inputs(4).shape == (4, 72)
+
+
+def test_final_layers_are_float32_under_mixed_precision():
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        g = infogan.make_infogan(seed=0)
+        assert g.generator.layers[-1].dtype_policy.compute_dtype == "float32"
+        assert g.d_head.layers[-1].dtype_policy.compute_dtype == "float32"
+        assert g.q_head.output.dtype == "float32"
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+@pytest.mark.parametrize("shape", [(28, 28), (30, 28, 1), (28, 28, 2), (0, 0, 1)])
+def test_bad_image_shape_raises(shape):
+    with pytest.raises(ValueError, match="image_shape"):
+        infogan.build_generator(shape)
+    with pytest.raises(ValueError, match="image_shape"):
+        infogan.build_trunk(shape)
+
+
+def test_mismatched_generator_input_raises():
+    keras.mixed_precision.set_global_policy("float32")
+    trunk, d_head, q_head = infogan.build_discriminator_and_q()
+    with pytest.raises(ValueError, match="latent_dim"):
+        infogan.InfoGAN(infogan.build_generator(latent_dim=10), trunk, d_head, q_head)
+
+
+# ------------------------------------------------------------------ inputs
+def test_generator_inputs_layout(model):
+    x = np.asarray(model.generator_inputs(500))
+    assert x.shape == (500, 74)
+    onehot, cont = x[:, 62:72], x[:, 72:]
+    assert set(np.unique(onehot)) <= {0.0, 1.0}
+    np.testing.assert_array_equal(onehot.sum(1), 1.0)
+    assert len(np.unique(onehot.argmax(1))) == 10  # every code value occurs
+    assert cont.min() >= -1.0 and cont.max() <= 1.0 and cont.std() > 0.4  # U(-1, 1)
+    z = x[:, :62]
+    assert abs(z.mean()) < 0.05 and 0.9 < z.std() < 1.1  # N(0, 1)
+
+
+def test_generator_inputs_with_chosen_codes(model):
+    cat = keras.ops.convert_to_tensor(np.array([3, 0, 9], "int32"))
+    cont = keras.ops.convert_to_tensor(np.array([[0.5, -0.5]] * 3, "float32"))
+    x = np.asarray(model.generator_inputs(3, codes=(cat, cont)))
+    np.testing.assert_array_equal(x[:, 62:72].argmax(1), [3, 0, 9])
+    np.testing.assert_allclose(x[:, 72:], [[0.5, -0.5]] * 3)
+
+
+def test_numpy_input_helpers():
+    noise = np.zeros((4, 62), "float32")
+    x = infogan.latent_inputs(noise, 7, [0.25, -1.0])
+    assert x.shape == (4, 74)
+    np.testing.assert_array_equal(x[:, 62:72].argmax(1), 7)
+    np.testing.assert_allclose(x[:, 72:], [[0.25, -1.0]] * 4)
+    with pytest.raises(ValueError, match="out of range"):
+        infogan.latent_inputs(noise, 10)
+    grid = infogan.code_grid_inputs(5, seed=0)
+    assert grid.shape == (50, 74)
+    np.testing.assert_array_equal(grid[:, 62:72].argmax(1), np.repeat(np.arange(10), 5))
+    np.testing.assert_array_equal(grid[:5, :62], grid[45:, :62])  # same noise in every row
+    sweep = infogan.sweep_inputs([1, 2], dim=1, values=np.linspace(-2, 2, 7), n_rows=2)
+    assert sweep.shape == (14, 74)
+    np.testing.assert_allclose(sweep[:7, 73], np.linspace(-2, 2, 7))
+    np.testing.assert_array_equal(sweep[:, 72], 0.0)
+    with pytest.raises(ValueError, match="continuous code"):
+        infogan.sweep_inputs(0, dim=2, values=[0.0])
+
+
+# ------------------------------------------------------------------ the two updates
+def test_d_update_moves_only_d_side_weights(fresh, real_batch):
+    g = fresh
+    trunk, dh, qh = (snapshot(m.weights) for m in (g.trunk, g.d_head, g.q_head))
+    gen = snapshot(g.generator.trainable_variables)
+    g.apply_update(g.discriminator_loss, g.d_variables, g.d_optimizer, real_batch, None)
+    trainable = {id(v) for v in g.trunk.trainable_variables}
+    assert all(m for m, v in zip(moved(trunk, g.trunk.weights), g.trunk.weights)
+               if id(v) in trainable), "every trainable trunk weight should move"
+    assert all(moved(dh, g.d_head.weights)), "every D-head weight should move"
+    assert not any(moved(qh, g.q_head.weights)), "a D update moved a Q-head weight"
+    assert not any(moved(gen, g.generator.trainable_variables)), "a D update moved a G weight"
+
+
+def test_mi_term_is_in_the_d_step_only_when_asked(real_batch):
+    keras.mixed_precision.set_global_policy("float32")
+    extra = {}
+    for flag in (True, False):
+        g = infogan.make_infogan(seed=3, mi_trunk=flag)
+        total, logs = g.discriminator_loss(real_batch, None)
+        extra[flag] = float(total - logs["d_loss"])
+    assert extra[True] > 1.0  # λ·L_I of an untrained Q (about log 10 + λ_cont/3)
+    assert extra[False] == 0.0
+
+
+def test_g_update_moves_g_and_q_head_and_no_d_weight(fresh, real_batch):
+    g = fresh
+    trunk, dh, qh, gen = (snapshot(m.weights) for m in (g.trunk, g.d_head, g.q_head, g.generator))
+    g.apply_update(g.generator_loss, g.g_variables, g.g_optimizer, real_batch, None)
+    trainable = {id(v) for v in g.generator.trainable_variables}
+    assert all(m for m, v in zip(moved(gen, g.generator.weights), g.generator.weights)
+               if id(v) in trainable), "every trainable G weight should move"
+    # Q head: kernels and BN scales/offsets (the bias of the Dense feeding a BatchNorm has a
+    # zero gradient by construction, so it is not checked).
+    assert all(m for m, v in zip(moved(qh, g.q_head.weights), g.q_head.weights)
+               if v.name in ("kernel", "gamma", "beta")), "every Q-head weight should move"
+    assert not any(moved(dh, g.d_head.weights)), "a G update moved a D-head weight"
+    trunk_trainable = [id(v) in {id(t) for t in g.trunk.trainable_variables} for v in g.trunk.weights]
+    assert not any(m for m, t in zip(moved(trunk, g.trunk.weights), trunk_trainable) if t), \
+        "a G update moved a trainable trunk weight"
+
+
+def test_train_step_reports_all_losses(fresh, real_batch):
+    logs = fresh.train_step(real_batch)
+    assert set(logs) == {"d_loss", "g_loss", "q_cat_loss", "q_cont_loss"}
+    assert all(np.isfinite(float(v)) for v in logs.values())
+    assert float(logs["q_cat_loss"]) > 1.5  # an untrained Q is near log(10) = 2.3
+
+
+def test_schedules_cover_every_mode():
+    for mode in config.MODES:
+        s = config.select(infogan.SCHEDULES, mode, verbose=False)
+        assert s["steps"] % s["log_every"] == 0
+    assert infogan.SCHEDULES["full"]["steps"] == 100 * 937  # the tutorial's 100 epochs
+
+
+def test_short_training_run():
+    keras.mixed_precision.set_global_policy("float32")
+    x = np.random.default_rng(0).integers(0, 256, (128, 28, 28), dtype=np.uint8)
+    g, hist = infogan.train(dict(steps=2, log_every=1, sample_every=1), images=x, seed=0)
+    assert len(hist.history["q_cat_loss"]) == 2
+    assert int(g.g_optimizer.iterations.numpy()) == 2
+    images, cat, cont = g.generate_codes(6)
+    assert images.shape == (6, 28, 28, 1) and cat.shape == (6,) and cont.shape == (6, 2)
+    probs, means = g.predict_codes(images)
+    assert probs.shape == (6, 10) and means.shape == (6, 2)
+
+
+# ------------------------------------------------------------------ widget
+@pytest.fixture
+def explorer(model):
+    from ganlib.widgets.infogan import CodeExplorer
+    return CodeExplorer(model, n=4, seed=0)
+
+
+def test_widget_draws_requested_codes(explorer, model):
+    assert explorer.view.images is not None and explorer.view.images.shape == (4, 28, 28, 1)
+    explorer.c2.value = 1.5
+    explorer.c3.value = -0.5
+    explorer.code.value = 7
+    x = explorer.inputs()
+    np.testing.assert_array_equal(x[:, 62:72].argmax(1), 7)
+    np.testing.assert_allclose(x[:, 72:], [[1.5, -0.5]] * 4)
+    expected = model.generate(inputs=x)
+    np.testing.assert_allclose(explorer.view.images, expected, atol=1e-5)
+    before = explorer.view.images.copy()
+    explorer.c2.value = -1.5  # moving a slider redraws
+    assert not np.allclose(explorer.view.images, before)
+    assert explorer.view.message == ""
+
+
+def test_widget_keeps_noise_fixed_across_codes(explorer):
+    explorer.code.value = 1
+    a = explorer.inputs()
+    explorer.code.value = 2
+    b = explorer.inputs()
+    np.testing.assert_array_equal(a[:, :62], b[:, :62])
+
+
+def test_widget_refuses_out_of_range_codes(explorer):
+    before = explorer.view.images.copy()
+    assert explorer.show(code=10) is False
+    assert "0..9" in explorer.view.message and "10" in explorer.view.message
+    np.testing.assert_array_equal(explorer.view.images, before)  # nothing redrawn
+    assert explorer.show(c2=5.0) is False
+    assert "c2" in explorer.view.message
+    assert explorer.show(code=3, c2=0.5) is True
+    assert explorer.view.message == "" and explorer.code.value == 3
