@@ -15,7 +15,10 @@ Metrics are computed with the reference classifiers of `ganlib.metrics` on
                the untrained generator (step 0) and real train vs real test images;
 * acgan        class accuracy of the requested labels + FD (Fashion-MNIST);
 * infogan      code purity of the categorical code + FD (MNIST);
-* wgan, lsgan  FD + classifier score (MNIST, generators in [0, 1]);
+* losses       chapters 5 and 6: DCGAN loss, LSGAN, WGAN and WGAN-GP on the same networks
+               for the same number of generator steps (`ganlib.compare`): FD against
+               steps + classifier score; saved to benchmarks/results/loss_comparison_<mode>.json
+               and .png, which the WGAN and LSGAN notebooks plot;
 * pix2pix      L1 / PSNR / SSIM on the held-out (val) sat2map pairs against the
                copy-input and mean-colour baselines.
 
@@ -133,17 +136,6 @@ def measure_infogan(gan, module, ctx):
     purity, mapping = metrics.code_purity(codes, images, ctx.dataset, scale_of(module))
     return {"code purity": purity, "FD": ctx.fd(images, scale_of(module)),
             "code->class": " ".join(f"{c}:{k}" for c, k in sorted(mapping.items()))}
-
-
-def _unconditional(gan, module, ctx):
-    images = generate(gan, ctx.n)
-    return {"FD": ctx.fd(images, scale_of(module)),
-            "classifier score": metrics.classifier_score(images, ctx.dataset, scale_of(module))}
-
-
-# Atienza's networks (wgan, lsgan) end in a sigmoid and train on [0, 1] images
-chapter("wgan", "mnist", history=fd_of_generator, scale="sigmoid")(_unconditional)
-chapter("lsgan", "mnist", history=fd_of_generator, scale="sigmoid")(_unconditional)
 
 
 def _to_scale(x, scale):
@@ -287,11 +279,35 @@ def print_table(rows, n, mode):
             print(f"{r['chapter']} FD during training (generator step: FD): {pts}")
 
 
+def run_losses(mode, seed, n, history_points, verbose=0):
+    """Chapters 5-6: the four losses at equal budget; rows for the table, JSON + PNG saved."""
+    from ganlib import compare
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    print(f"[losses] {', '.join(compare.RUNS)}: {compare.SCHEDULES[mode]['steps']} generator "
+          f"steps each ({mode} mode) on mnist ...", flush=True)
+    result = compare.run(mode, seed=seed, n=n, history_points=history_points, verbose=verbose)
+    path = compare.save(result)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    compare.plot(result, ax=ax)
+    fig.tight_layout()
+    fig.savefig(path[:-5] + ".png", dpi=100)
+    print(f"[losses] saved {path} and {os.path.basename(path[:-5])}.png")
+    rows = [dict(chapter=f"losses: {r['name']}", dataset="mnist", steps=r["steps"],
+                 seconds=r["seconds"], steps_per_s=r["steps"] / r["seconds"],
+                 metrics={"FD": r["fd"], "classifier score": r["classifier_score"]},
+                 history=list(zip(r["fd_steps"], r["fd_values"]))) for r in result["runs"]]
+    rows.append(dict(chapter="  losses: real train vs test", dataset="mnist",
+                     metrics={"FD": result["real_fd"]}))
+    return rows
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--mode", default=os.environ.get("GANLIB_MODE", "class"), choices=config.MODES)
-    p.add_argument("--chapters", default=",".join(CHAPTERS),
-                   help=f"comma-separated, from {', '.join(CHAPTERS)}")
+    p.add_argument("--chapters", default=",".join(list(CHAPTERS) + ["losses"]),
+                   help=f"comma-separated, from {', '.join(CHAPTERS)}, losses")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--n", type=int, default=2000, help="images per set for each measure")
     p.add_argument("--history-points", type=int, default=6,
@@ -300,13 +316,16 @@ def main(argv=None):
     p.add_argument("--json", help="also write the rows to this JSON file")
     args = p.parse_args(argv)
     names = [c.strip() for c in args.chapters.split(",") if c.strip()]
-    unknown = [c for c in names if c not in CHAPTERS]
+    unknown = [c for c in names if c not in CHAPTERS and c != "losses"]
     if unknown:
         p.error(f"unknown chapter(s) {unknown}; known: {sorted(CHAPTERS)}")
     config.set_precision(args.precision)
     rows = []
     for name in names:
         config.set_seed(args.seed)
+        if name == "losses":
+            rows.extend(run_losses(args.mode, args.seed, args.n, args.history_points))
+            continue
         result = run_chapter(name, args.mode, args.seed, args.n, args.history_points)
         if result:
             rows.append(result[0])

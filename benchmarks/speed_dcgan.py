@@ -57,10 +57,10 @@ def tutorial_loop(images_u8, steps, warmup=5):
     return steps / (time.perf_counter() - t)
 
 
-def ganlib_fit(images_u8, steps, precision, steps_per_execution=1, warmup=5):
+def ganlib_fit(images_u8, steps, precision, steps_per_execution=1, reuse_fakes=False, warmup=5):
     """ganlib's DCGAN through `fit()`, as the notebook trains it."""
     config.set_precision(precision, verbose=False)
-    gan = dcgan.make_dcgan(seed=0)
+    gan = dcgan.make_dcgan(reuse_fakes=reuse_fakes, seed=0)
     gan.compile(d_optimizer=dcgan.tutorial_optimizer(), g_optimizer=dcgan.tutorial_optimizer(),
                 steps_per_execution=steps_per_execution)
     ds = data.make_dataset(images_u8, batch_size=BATCH, seed=0)
@@ -77,6 +77,8 @@ VARIANTS = {
     "fit_fp32": "ganlib fit(), float32",
     "fit_bf16": "ganlib fit(), mixed_bfloat16",
     "fit_bf16_spe": "ganlib fit(), mixed_bfloat16, steps_per_execution=SPE",
+    "fit_bf16_reuse": "ganlib fit(), mixed_bfloat16, one G forward per step",
+    "fit_bf16_reuse_spe": "ganlib fit(), mixed_bfloat16, one G forward, spe=SPE",
 }
 
 
@@ -86,7 +88,8 @@ def run_variant(name, steps, spe):
     if name == "tutorial":
         return tutorial_loop(images, steps)
     precision = "float32" if name == "fit_fp32" else "mixed_bfloat16"
-    return ganlib_fit(images, steps, precision, spe if name.endswith("spe") else 1)
+    return ganlib_fit(images, steps, precision, spe if name.endswith("spe") else 1,
+                      reuse_fakes="reuse" in name)
 
 
 def main():

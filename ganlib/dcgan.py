@@ -56,10 +56,12 @@ def tutorial_optimizer(lr=2e-4, epochs=50):
                                  beta_1=0.5)
 
 
-def make_dcgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, epochs=50, seed=None):
+def make_dcgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, epochs=50, reuse_fakes=False,
+               seed=None):
     """The tutorial's DCGAN, compiled and ready for `fit()` on batches of real images."""
     gan = GAN(build_generator(image_shape, latent_dim), build_discriminator(image_shape),
-              latent_dim=latent_dim, noise="uniform", joint_d_batch=True, seed=seed, name="dcgan")
+              latent_dim=latent_dim, noise="uniform", joint_d_batch=True, reuse_fakes=reuse_fakes,
+              seed=seed, name="dcgan")
     gan.compile(d_optimizer=tutorial_optimizer(epochs=epochs),
                 g_optimizer=tutorial_optimizer(epochs=epochs))
     return gan

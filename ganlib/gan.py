@@ -19,6 +19,8 @@ variables means exactly what it says.
 
 `fit()` then gives the progress bar, callbacks, checkpoints and `steps_per_execution`.
 """
+import inspect
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -39,13 +41,17 @@ class GAN(keras.Model):
       clip_value: if set, clip every D weight to [-clip_value, clip_value] after each D update.
       g_batch_factor: the generator update uses ``g_batch_factor * batch_size`` samples.
       joint_d_batch: D scores real and fake images in one concatenated batch.
+      reuse_fakes: run G forward once per step and use those fakes for both updates (see
+        `reused_fakes_step`); needs ``d_steps=1``, ``g_batch_factor=1`` and losses that
+        take a ``fake`` argument, as the base class's do.
       seed: seeds the noise drawn inside `train_step`.
     """
 
     extra_loss_names = ()  # further per-step scalars a family reports (e.g. "d_class")
 
     def __init__(self, generator, discriminator, latent_dim, noise="normal", d_steps=1,
-                 clip_value=None, g_batch_factor=1, joint_d_batch=False, seed=None, **kwargs):
+                 clip_value=None, g_batch_factor=1, joint_d_batch=False, reuse_fakes=False, seed=None,
+                 **kwargs):
         super().__init__(**kwargs)
         if noise not in ("normal", "uniform"):
             raise ValueError(f"noise must be 'normal' or 'uniform', got {noise!r}")
@@ -59,6 +65,13 @@ class GAN(keras.Model):
         self.clip_value = clip_value
         self.g_batch_factor = int(g_batch_factor)
         self.joint_d_batch = bool(joint_d_batch)
+        self.reuse_fakes = bool(reuse_fakes)
+        if self.reuse_fakes:
+            takes_fake = all("fake" in inspect.signature(f).parameters
+                             for f in (self.discriminator_loss, self.generator_loss))
+            if self.d_steps != 1 or self.g_batch_factor != 1 or not takes_fake:
+                raise ValueError("reuse_fakes needs d_steps=1, g_batch_factor=1 and "
+                                 "discriminator_loss/generator_loss that accept `fake`")
         self.seed_generator = keras.random.SeedGenerator(seed)
         names = ("d_loss", "g_loss") + tuple(self.extra_loss_names)
         self.trackers = {n: keras.metrics.Mean(name=n) for n in names}
@@ -104,14 +117,15 @@ class GAN(keras.Model):
         return self.sample_noise(n)
 
     # ------------------------------------------------------------------ the two objectives
-    def discriminator_loss(self, real, labels):
+    def discriminator_loss(self, real, labels, fake=None):
         """Returns (loss, {name: scalar}) for one D update on `real` and as many fakes."""
-        n = ops.shape(real)[0]
-        # G runs in training mode, so D judges the same kind of fakes G's update will
-        # produce (the tutorials' `predict()` used BatchNorm's moving averages instead, which
-        # early on give different images and let both losses collapse towards zero).  No
-        # gradient reaches G; only its BatchNorm moving averages follow these batches.
-        fake = ops.stop_gradient(self.generator(self.generator_inputs(n, labels), training=True))
+        if fake is None:
+            # G runs in training mode, so D judges the same kind of fakes G's update will
+            # produce (the tutorials' `predict()` used BatchNorm's moving averages instead,
+            # which early on give different images and let both losses collapse towards
+            # zero).  Only G's BatchNorm moving averages follow these batches.
+            fake = self.generator(self.generator_inputs(ops.shape(real)[0], labels), training=True)
+        fake = ops.stop_gradient(fake)  # no gradient reaches G from D's update
         real_out, fake_out = self.discriminate(real, fake)
         loss = self.d_loss_fn(real_out, fake_out)
         return loss, {"d_loss": loss}
@@ -129,12 +143,13 @@ class GAN(keras.Model):
             return out[:ops.shape(real)[0]], out[ops.shape(real)[0]:]
         return self.discriminator(real, training=True), self.discriminator(fake, training=True)
 
-    def generator_loss(self, real, labels):
-        n = ops.shape(real)[0] * self.g_batch_factor
+    def generator_loss(self, real, labels, fake=None):
+        if fake is None:
+            n = ops.shape(real)[0] * self.g_batch_factor
+            fake = self.generator(self.generator_inputs(n, labels), training=True)
         # D in inference mode: the G update must not move D's BatchNorm statistics either
         # (what a frozen D inside the tutorials' combined model did in Keras 2).
-        fake_out = self.discriminator(self.generator(self.generator_inputs(n, labels), training=True),
-                                      training=False)
+        fake_out = self.discriminator(fake, training=False)
         loss = self.g_loss_fn(fake_out)
         return loss, {"g_loss": loss}
 
@@ -159,6 +174,14 @@ class GAN(keras.Model):
 
     def train_step(self, data):
         real, labels = self.unpack(data)
+        logs = self.reused_fakes_step(real, labels) if self.reuse_fakes else \
+            self.alternating_step(real, labels)
+        for name, value in logs.items():
+            self.trackers[name].update_state(value)
+        return {name: t.result() for name, t in self.trackers.items()}
+
+    def alternating_step(self, real, labels):
+        """`d_steps` D updates, then one G update, each on fakes of its own."""
         real_parts = ops.split(real, self.d_steps) if self.d_steps > 1 else [real]
         label_parts = (ops.split(labels, self.d_steps) if labels is not None and self.d_steps > 1
                        else [labels] * self.d_steps)
@@ -170,9 +193,25 @@ class GAN(keras.Model):
                 self.clip_discriminator()
         logs.update(self.apply_update(self.generator_loss, self.g_variables, self.g_optimizer,
                                       real_parts[-1], label_parts[-1]))
-        for name, value in logs.items():
-            self.trackers[name].update_state(value)
-        return {name: t.result() for name, t in self.trackers.items()}
+        return logs
+
+    def reused_fakes_step(self, real, labels):
+        """One D update, then one G update, sharing a single forward pass of G.
+
+        The same algorithm with one G forward fewer (as PyTorch's DCGAN example does): D
+        learns from the fakes with G's graph cut off, then G learns from the *updated* D's
+        verdict on those same fakes, its gradient flowing back through the forward pass
+        the outer tape recorded.
+        """
+        with tf.GradientTape() as g_tape:
+            fake = self.generator(self.generator_inputs(ops.shape(real)[0], labels), training=True)
+            with g_tape.stop_recording():
+                logs = self.apply_update(self.discriminator_loss, self.d_variables,
+                                         self.d_optimizer, real, labels, fake)
+            g_loss, g_logs = self.generator_loss(real, labels, fake)
+        grads = g_tape.gradient(g_loss, self.g_variables)
+        self.g_optimizer.apply_gradients(zip(grads, self.g_variables))
+        return {**logs, **g_logs}
 
     # ------------------------------------------------------------------ convenience
     def fit(self, *args, shuffle=False, **kwargs):

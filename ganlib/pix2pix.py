@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from keras import layers, ops
 
-from . import config, losses, maps_data
+from . import config, data, losses, maps_data
 from .gan import GAN, training_callbacks
 from .models import check_image_shape, gan_init
 from .viz import SampleGrid, show_grid
@@ -255,8 +255,7 @@ def split_direction(pairs, direction):
 def pair_dataset(sources, targets, batch_size=1, seed=0, shuffle=True, repeat=True):
     """uint8 image pairs → a ``tf.data.Dataset`` of ``(source, target)`` float batches in [-1, 1].
 
-    As `data.make_dataset`: the uint8 arrays stay resident once, the pipeline shuffles
-    indices and gathers and scales whole batches.
+    The same pipeline as `data.make_dataset` (`data.gather_batches`).
     """
     import tensorflow as tf
     s, t = np.asarray(sources), np.asarray(targets)
@@ -265,20 +264,11 @@ def pair_dataset(sources, targets, batch_size=1, seed=0, shuffle=True, repeat=Tr
     if s.ndim != 4 or s.shape[:3] != t.shape[:3]:
         raise ValueError(f"sources and targets must be paired (N, H, W, C) arrays, got "
                          f"{s.shape} and {t.shape}")
-    s_all, t_all = tf.constant(s), tf.constant(t)
-    ds = tf.data.Dataset.range(len(s))
-    if shuffle:
-        ds = ds.shuffle(len(s), seed=seed, reshuffle_each_iteration=True)
-    if repeat:
-        ds = ds.repeat()
-    ds = ds.batch(batch_size, drop_remainder=True)
 
-    def gather(idx):
-        scale = lambda a: tf.cast(tf.gather(a, idx), tf.float32) / 127.5 - 1.0  # noqa: E731
-        return scale(s_all), scale(t_all)
+    def scale_pair(a, b):
+        return tf.cast(a, tf.float32) / 127.5 - 1.0, tf.cast(b, tf.float32) / 127.5 - 1.0
 
-    return ds.map(gather, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True) \
-             .prefetch(tf.data.AUTOTUNE)
+    return data.gather_batches([s, t], scale_pair, batch_size, seed, shuffle, repeat)
 
 
 def load_data(schedule, seed=0, **kw):

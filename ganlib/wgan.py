@@ -51,7 +51,9 @@ class WGAN(GAN):
 
     def discriminator_loss(self, real, labels):
         n = ops.shape(real)[0]
-        fake = ops.stop_gradient(self.generator(self.generator_inputs(n, labels), training=False))
+        # G in training mode, as in the base class: the critic must score the same kind of
+        # fakes (BatchNorm on batch statistics) that G's own update will produce.
+        fake = ops.stop_gradient(self.generator(self.generator_inputs(n, labels), training=True))
         real_out, fake_out = self.discriminate(real, fake)
         loss = self.d_loss_fn(real_out, fake_out)
         w_dist = ops.mean(ops.cast(real_out, "float32")) - ops.mean(ops.cast(fake_out, "float32"))
@@ -92,7 +94,7 @@ class WGANGP(WGAN):
 
     def discriminator_loss(self, real, labels):
         n = ops.shape(real)[0]
-        fake = ops.stop_gradient(self.generator(self.generator_inputs(n, labels), training=False))
+        fake = ops.stop_gradient(self.generator(self.generator_inputs(n, labels), training=True))
         real_out, fake_out = self.discriminate(real, fake)
         w_loss = self.d_loss_fn(real_out, fake_out)
         gp = self.gradient_penalty(real, fake)

@@ -125,3 +125,47 @@ def test_bad_gan_arguments():
         ganmod.GAN(None, None, 10, noise="cauchy")
     with pytest.raises(ValueError, match="d_steps"):
         ganmod.GAN(None, None, 10, d_steps=0)
+
+
+def test_reused_fakes_step_moves_both_players_once():
+    keras.mixed_precision.set_global_policy("float32")
+    g = dcgan.make_dcgan(reuse_fakes=True, seed=3)
+    g0, d0 = weights(g.generator), weights(g.discriminator)
+    real = keras.ops.convert_to_tensor(
+        np.random.default_rng(0).uniform(-1, 1, (16, 28, 28, 1)).astype("float32"))
+    logs = g.train_step(real)
+    assert set(logs) == {"d_loss", "g_loss"}
+    assert all(moved(d0, g.discriminator)), "every D weight should move"
+    trainable = [any(v is t for t in g.generator.trainable_variables) for v in g.generator.weights]
+    assert all(m for m, t in zip(moved(g0, g.generator), trainable) if t)
+    assert int(g.d_optimizer.iterations.numpy()) == 1 == int(g.g_optimizer.iterations.numpy())
+
+
+def test_reused_fakes_g_gradient_sees_the_updated_d():
+    """G's loss in a reused-fakes step is the *updated* D's verdict on the step's fakes."""
+    keras.mixed_precision.set_global_policy("float32")
+    g = dcgan.make_dcgan(reuse_fakes=True, seed=4)
+    real = keras.ops.convert_to_tensor(
+        np.random.default_rng(1).uniform(-1, 1, (16, 28, 28, 1)).astype("float32"))
+    d_before = weights(g.discriminator)
+    captured = {}
+    original = g.generator_loss
+
+    def spy(real_, labels, fake=None):
+        captured["fake"] = fake
+        captured["d_weights"] = weights(g.discriminator)
+        return original(real_, labels, fake)
+
+    g.generator_loss = spy
+    g.reused_fakes_step(real, None)
+    assert captured["fake"] is not None
+    assert not all(np.array_equal(a, b) for a, b in zip(d_before, captured["d_weights"]))
+
+
+def test_reuse_fakes_refused_where_it_cannot_apply():
+    from ganlib import acgan
+    with pytest.raises(ValueError, match="reuse_fakes"):
+        ganmod.GAN(dcgan.build_generator(), dcgan.build_discriminator(), 100, d_steps=2,
+                   reuse_fakes=True)
+    with pytest.raises(ValueError, match="reuse_fakes"):
+        acgan.ACGAN(acgan.build_generator(), acgan.build_discriminator(), reuse_fakes=True)

@@ -1,0 +1,129 @@
+"""The loss comparison of chapters 5 and 6: four losses, the same networks, the same budget.
+
+DCGAN loss, LSGAN, WGAN (clipping) and WGAN-GP all train Atienza's MNIST networks
+(`ganlib.atienza`) for the same number of generator steps, each with its own book
+settings (optimizers, n_critic); the Fréchet distance to held-out digits is measured
+along the way.  `benchmarks/quality.py --chapters losses` runs it and saves the result
+as JSON in ``benchmarks/results/``; the notebooks load and plot that file:
+
+    python benchmarks/quality.py --chapters losses --mode class
+
+Equal budget means equal *generator* steps (the x-axis of the WGAN paper's figures):
+a WGAN step also takes five critic updates, so the table reports wall time as well.
+"""
+import json
+import os
+import time
+
+import numpy as np
+
+from . import config, data, lsgan, metrics, wgan
+
+# name → (family module, train() keyword arguments)
+RUNS = {
+    "DCGAN loss": (lsgan, dict(loss="dcgan")),
+    "LSGAN": (lsgan, dict(loss="lsgan")),
+    "WGAN": (wgan, dict(variant="wgan")),
+    "WGAN-GP": (wgan, dict(variant="wgan-gp")),
+}
+SCHEDULES = {
+    "smoke": dict(steps=6, log_every=3, sample_every=1),
+    "class": dict(steps=500, log_every=25, sample_every=4),
+    "full": dict(steps=40000, log_every=500, sample_every=1),
+}
+RESULTS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                           "benchmarks", "results")
+
+
+def results_path(mode="class", results_dir=None):
+    return os.path.join(results_dir or RESULTS_DIR, f"loss_comparison_{mode}.json")
+
+
+def run(mode="class", seed=0, n=2000, history_points=10, names=None, verbose=0):
+    """Train every run of `RUNS` (or `names`) and return the comparison as a dict.
+
+    FD (the generator's `n` samples against `n` held-out MNIST digits, reference MNIST
+    classifier) is recorded at the start and `history_points` times during training.
+    """
+    schedule = dict(SCHEDULES[mode])
+    ((x_train, _), (x_test, _)), source = data.load_mnist(verbose=False)
+    rng = np.random.default_rng(seed)
+    real = x_test[rng.permutation(len(x_test))[:n]]
+    real_stats = metrics.feature_stats(real, "mnist")
+    z = rng.uniform(-1, 1, (n, lsgan.LATENT_DIM)).astype("float32")
+
+    def fd(gan):
+        fake = gan.generate(inputs=z)
+        return metrics.frechet_distance_from_stats(
+            *metrics.feature_stats(fake, "mnist", scale="sigmoid"), *real_stats)
+
+    intervals = max(1, schedule["steps"] // schedule["log_every"])
+    out = dict(mode=mode, seed=seed, n=n, schedule=schedule, data=str(source), runs=[])
+    out["real_fd"] = metrics.frechet_distance(x_train[rng.permutation(len(x_train))[:n]], real,
+                                              "mnist")
+    for name in names or RUNS:
+        module, kwargs = RUNS[name]
+        config.set_seed(seed)
+        hist = metrics.MetricHistory(fd, every=max(1, intervals // history_points), at_start=True,
+                                     name="FD")
+        t0 = time.perf_counter()
+        gan, history = module.train(schedule, seed=seed, images=x_train, callbacks=[hist],
+                                    verbose=verbose, **kwargs)
+        wall = time.perf_counter() - t0
+        final = fd(gan)
+        score = metrics.classifier_score(gan.generate(inputs=z), "mnist", scale="sigmoid")
+        out["runs"].append(dict(name=name, steps=int(gan.g_optimizer.iterations.numpy()),
+                                d_steps=gan.d_steps, seconds=wall, fd=final,
+                                classifier_score=score, fd_steps=hist.steps, fd_values=hist.values,
+                                d_loss=[float(v) for v in history.history["d_loss"]]))
+    return out
+
+
+def save(result, path=None):
+    path = path or results_path(result["mode"])
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(result, f, indent=1)
+    return path
+
+
+def load(mode="class", path=None):
+    """The saved comparison; a clear error says how to make it when it is missing."""
+    path = path or results_path(mode)
+    if not os.path.exists(path):
+        raise FileNotFoundError(
+            f"no loss comparison at {path}: run `python benchmarks/quality.py --chapters losses "
+            f"--mode {mode}` from the repository root to measure it")
+    with open(path) as f:
+        result = json.load(f)
+    if not result.get("runs"):
+        raise ValueError(f"{path} holds no runs")
+    return result
+
+
+def table(result):
+    """The comparison as text: one row per loss."""
+    lines = [f"{'loss':<11} {'G steps':>7} {'D steps/G':>9} {'train s':>8} {'FD':>8} "
+             f"{'score':>6}",
+             f"{'real digits':<11} {'':>7} {'':>9} {'':>8} {result['real_fd']:>8.2f} {'':>6}"]
+    for r in result["runs"]:
+        lines.append(f"{r['name']:<11} {r['steps']:>7} {r['d_steps']:>9} {r['seconds']:>8.0f} "
+                     f"{r['fd']:>8.2f} {r['classifier_score']:>6.2f}")
+    return "\n".join(lines)
+
+
+def plot(result, ax=None):
+    """FD against generator steps, one line per loss, the real-data floor dashed."""
+    import matplotlib.pyplot as plt
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    for r in result["runs"]:
+        ax.plot(r["fd_steps"], r["fd_values"], marker="o", label=f"{r['name']} ({r['seconds']:.0f} s)")
+    ax.axhline(result["real_fd"], color="grey", ls="--", label="real vs real")
+    ax.set_yscale("log")
+    ax.set_xlabel("generator steps")
+    ax.set_ylabel("Fréchet distance (log scale)")
+    ax.set_title(f"Same networks, same budget ({result['mode']} mode, seed {result['seed']})")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    return ax
