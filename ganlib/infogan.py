@@ -67,35 +67,39 @@ SCHEDULES = {
 
 # ----------------------------------------------------------------------------- builders
 def build_generator(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, n_cat=N_CAT, n_cont=N_CONT,
-                    seed=None):
-    """G: [z | one-hot c1 | c2, c3] → image in [-1, 1] (the tutorial's `define_generator`)."""
+                    filters=(512, 128, 64), seed=None):
+    """G: [z | one-hot c1 | c2, c3] → image in [-1, 1] (the tutorial's `define_generator`).
+
+    `filters`: channels of the 7×7 volume, of the 4×4 convolution and of the upsampling layer."""
     h, w, c = check_image_shape(image_shape, divisible_by=4)
+    f0, f1, f2 = filters
     init = lambda k: gan_init(seed=None if seed is None else seed + k)  # noqa: E731
     return keras.Sequential([
         keras.Input((latent_dim + n_cat + n_cont,)),
-        layers.Dense(512 * (h // 4) * (w // 4), kernel_initializer=init(0)), layers.ReLU(),
+        layers.Dense(f0 * (h // 4) * (w // 4), kernel_initializer=init(0)), layers.ReLU(),
         layers.BatchNormalization(),
-        layers.Reshape((h // 4, w // 4, 512)),
-        layers.Conv2D(128, 4, padding="same", kernel_initializer=init(1)), layers.ReLU(),
+        layers.Reshape((h // 4, w // 4, f0)),
+        layers.Conv2D(f1, 4, padding="same", kernel_initializer=init(1)), layers.ReLU(),
         layers.BatchNormalization(),
-        layers.Conv2DTranspose(64, 4, strides=2, padding="same", kernel_initializer=init(2)),
+        layers.Conv2DTranspose(f2, 4, strides=2, padding="same", kernel_initializer=init(2)),
         layers.ReLU(), layers.BatchNormalization(),
         layers.Conv2DTranspose(c, 4, strides=2, padding="same", kernel_initializer=init(3)),
         layers.Activation("tanh", dtype="float32"),
     ], name="generator")
 
 
-def build_trunk(image_shape=(28, 28, 1), alpha=0.1, seed=None):
+def build_trunk(image_shape=(28, 28, 1), alpha=0.1, filters=(64, 128, 256), seed=None):
     """The feature extractor D and Q share (the tutorial's `define_discriminator` up to Flatten)."""
     h, w, c = check_image_shape(image_shape, divisible_by=4)
+    f0, f1, f2 = filters
     init = lambda k: gan_init(seed=None if seed is None else seed + 10 + k)  # noqa: E731
     return keras.Sequential([
         keras.Input((h, w, c)),
-        layers.Conv2D(64, 4, strides=2, padding="same", kernel_initializer=init(0)),
+        layers.Conv2D(f0, 4, strides=2, padding="same", kernel_initializer=init(0)),
         layers.LeakyReLU(alpha),
-        layers.Conv2D(128, 4, strides=2, padding="same", kernel_initializer=init(1)),
+        layers.Conv2D(f1, 4, strides=2, padding="same", kernel_initializer=init(1)),
         layers.LeakyReLU(alpha), layers.BatchNormalization(),
-        layers.Conv2D(256, 4, padding="same", kernel_initializer=init(2)),
+        layers.Conv2D(f2, 4, padding="same", kernel_initializer=init(2)),
         layers.LeakyReLU(alpha), layers.BatchNormalization(),
         layers.Flatten(),
     ], name="shared_trunk")
@@ -127,9 +131,10 @@ def build_q_head(feature_dim, n_cat=N_CAT, n_cont=N_CONT, alpha=0.1, seed=None):
     return keras.Model(feats, out, name="q_head")
 
 
-def build_discriminator_and_q(image_shape=(28, 28, 1), n_cat=N_CAT, n_cont=N_CONT, seed=None):
+def build_discriminator_and_q(image_shape=(28, 28, 1), n_cat=N_CAT, n_cont=N_CONT,
+                              filters=(64, 128, 256), seed=None):
     """The shared trunk and the two heads: ``(trunk, d_head, q_head)``."""
-    trunk = build_trunk(image_shape, seed=seed)
+    trunk = build_trunk(image_shape, filters=filters, seed=seed)
     dim = int(trunk.output_shape[-1])
     return (trunk, build_d_head(dim, seed=None if seed is None else seed + 20),
             build_q_head(dim, n_cat, n_cont, seed=None if seed is None else seed + 30))
@@ -290,11 +295,13 @@ class InfoGAN(GAN):
 
 
 def make_infogan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, n_cat=N_CAT, n_cont=N_CONT,
-                 lambda_cat=LAMBDA_CAT, lambda_cont=LAMBDA_CONT, mi_trunk=True, lr=2e-4, seed=None):
+                 lambda_cat=LAMBDA_CAT, lambda_cont=LAMBDA_CONT, mi_trunk=True, lr=2e-4,
+                 g_filters=(512, 128, 64), d_filters=(64, 128, 256), seed=None):
     """The tutorial's InfoGAN (plus continuous codes unless ``n_cont=0``), compiled for `fit()`
     on batches of HALF_BATCH real images."""
-    generator = build_generator(image_shape, latent_dim, n_cat, n_cont, seed=seed)
-    trunk, d_head, q_head = build_discriminator_and_q(image_shape, n_cat, n_cont, seed=seed)
+    generator = build_generator(image_shape, latent_dim, n_cat, n_cont, g_filters, seed=seed)
+    trunk, d_head, q_head = build_discriminator_and_q(image_shape, n_cat, n_cont, d_filters,
+                                                      seed=seed)
     gan = InfoGAN(generator, trunk, d_head, q_head, latent_dim=latent_dim, n_cat=n_cat,
                   n_cont=n_cont, lambda_cat=lambda_cat, lambda_cont=lambda_cont,
                   mi_trunk=mi_trunk, seed=seed, name="infogan")

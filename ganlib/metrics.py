@@ -480,3 +480,28 @@ class MetricHistory(keras.callbacks.Callback):
         ax.set_xlabel("generator step")
         ax.set_ylabel(key or self.name)
         return ax
+
+
+def score_generators(models, real_train, real_test, dataset="mnist", scale="sigmoid", n=1000,
+                     seed=1):
+    """FD and classifier score of unconditional generators, with real data as the reference.
+
+    `models`: ``{name: gan}`` (anything with ``latent_dim``, ``noise`` and ``generate``). Each
+    draws the same `n` noise vectors (seeded); FD is against ``real_test[:n]``, and the first
+    row gives real training images against the same test images (the floor of the scale).
+    Prints the table and returns ``{name: (fd, score)}``.
+    """
+    real = real_test[:n]
+    rows = {"real (train vs test)": (frechet_distance(real_train[:n], real, dataset),
+                                     classifier_score(real, dataset))}
+    for name, gan in models.items():
+        rng = np.random.default_rng(seed)  # the same noise for every model
+        shape = (n, gan.latent_dim)
+        z = rng.uniform(-1, 1, shape) if gan.noise == "uniform" else rng.normal(size=shape)
+        fakes = gan.generate(inputs=z.astype("float32"))
+        rows[name] = (frechet_distance(fakes, real, dataset, scale_a=scale),
+                      classifier_score(fakes, dataset, scale=scale))
+    print(f"{'':>22} {'Fréchet distance':>17} {'classifier score':>17}")
+    for name, (fd, score) in rows.items():
+        print(f"{name:>22} {fd:>17.2f} {score:>17.2f}")
+    return rows

@@ -217,3 +217,29 @@ def test_metric_history_records_generator_steps():
         hist.series()
     with pytest.raises(ValueError, match="every"):
         metrics.MetricHistory(lambda g: 0.0, every=0)
+
+
+class _ReplayGenerator:
+    """A stand-in generator that returns fixed images in [0, 1], whatever the noise."""
+
+    latent_dim, noise = 8, "uniform"
+
+    def __init__(self, images):
+        self.images = images
+
+    def generate(self, inputs):
+        assert inputs.shape == (len(self.images), self.latent_dim)
+        return self.images
+
+
+def test_score_generators_ranks_real_digits_above_noise(mnist, capsys):
+    (x, _), (xt, _) = mnist
+    n = 500
+    real_like = (x[-n:, ..., None] / 255.0).astype("float32")
+    noise = np.random.default_rng(0).uniform(0, 1, real_like.shape).astype("float32")
+    rows = metrics.score_generators({"replays real": _ReplayGenerator(real_like),
+                                     "noise": _ReplayGenerator(noise)}, x, xt, n=n)
+    assert list(rows) == ["real (train vs test)", "replays real", "noise"]
+    assert rows["replays real"][0] < 0.1 * rows["noise"][0]
+    assert rows["replays real"][1] > 2 * rows["noise"][1]
+    assert "Fréchet distance" in capsys.readouterr().out

@@ -139,11 +139,14 @@ gan.discriminator.summary()
 # %% [markdown]
 # ## 4. The training step
 #
-# The whole algorithm lives in `GAN.train_step`, which `fit()` calls once per batch. Read it next
-# to the six steps above: the discriminator update (steps 1–4), then the generator update (5–6).
+# The whole algorithm lives in `GAN.train_step`, which `fit()` calls once per batch. This chapter
+# uses the alternating step of the paper: read `alternating_step` next to the six steps above —
+# the discriminator update (steps 1–4), then the generator update (5–6). (`reused_fakes_step`
+# is a variant that runs $G$ forward once for both updates; `benchmarks/speed_dcgan.py` times it.)
 
 # %%
 show(GAN.train_step)
+show(GAN.alternating_step)
 show(GAN.discriminator_loss)
 show(GAN.generator_loss)
 show(GAN.apply_update)

@@ -181,12 +181,12 @@ gan.discriminator.summary()
 # %% [markdown]
 # ## 5. The training step
 #
-# LSGAN needs no new algorithm: it is the shared `GAN.train_step` — one discriminator update on
+# LSGAN needs no new algorithm: it is the shared `GAN.alternating_step` — one discriminator update on
 # real and fake images, then one generator update through the frozen discriminator — with the
 # least-squares losses plugged in. Compared with chapter 5: one $D$ step per $G$ step, no clipping.
 
 # %%
-show(GAN.train_step)
+show(GAN.alternating_step)
 show(GAN.discriminator_loss)
 show(GAN.generator_loss)
 
@@ -274,17 +274,33 @@ plt.show()
 # NBVAL_IGNORE_OUTPUT
 from ganlib import metrics
 
-n_eval = 1000
-eval_z = np.random.default_rng(1).uniform(-1, 1, (n_eval, atienza.LATENT_DIM)).astype("float32")
-real_test = x_test[:n_eval]
-print(f"{'':>22} {'Fréchet distance':>17} {'classifier score':>17}")
-print(f"{'real (train vs test)':>22} {metrics.frechet_distance(x_train[:n_eval], real_test, 'mnist'):>17.2f} "
-      f"{metrics.classifier_score(real_test, 'mnist'):>17.2f}")
-for name, model in (("LSGAN", gan), ("DCGAN loss", gan_dc)):
-    fakes = model.generate(inputs=eval_z)
-    fd = metrics.frechet_distance(fakes, real_test, "mnist", scale_a="sigmoid")
-    score = metrics.classifier_score(fakes, "mnist", scale="sigmoid")
-    print(f"{name:>22} {fd:>17.2f} {score:>17.2f}")
+scores = metrics.score_generators({"LSGAN": gan, "DCGAN loss": gan_dc}, x_train, x_test,
+                                  "mnist", scale="sigmoid", n=1000)
+
+# %% [markdown]
+# ## 10. Four losses, one budget
+#
+# One short run per loss says little, so the comparison the chapter promises is measured
+# separately and reproducibly by the quality benchmark (`ganlib.compare`):
+#
+# ```
+# python benchmarks/quality.py --chapters losses --mode class
+# ```
+#
+# It trains the DCGAN loss, LSGAN, WGAN and WGAN-GP on the same networks, from the same seed,
+# for the same number of **generator** steps (each with its book settings: WGAN's five critic
+# updates per step make its steps dearer, so wall time is in the table too), measures the
+# Fréchet distance on 2,000 samples along the way, and saves the result in
+# `benchmarks/results/`. The next cell does not train anything: it loads that file and plots it.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+from ganlib import compare
+
+comparison = compare.load("class")
+print(compare.table(comparison))
+compare.plot(comparison)
+plt.show()
 
 # %% [markdown]
 # Save the LSGAN generator to reuse it (`keras.models.load_model("runs/06_lsgan/generator.keras")`).
