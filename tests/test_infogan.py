@@ -176,6 +176,30 @@ def test_schedules_cover_every_mode():
         s = config.select(infogan.SCHEDULES, mode, verbose=False)
         assert s["steps"] % s["log_every"] == 0
     assert infogan.SCHEDULES["full"]["steps"] == 100 * 937  # the tutorial's 100 epochs
+    assert infogan.recipe(infogan.SCHEDULES["full"]) == infogan.SEED_RECIPE
+    assert infogan.recipe(infogan.SCHEDULES["class"]) == infogan.CLASS_RECIPE
+
+
+def test_code_scale_multiplies_only_the_one_hot_code(tmp_path):
+    keras.mixed_precision.set_global_policy("float32")
+    g = infogan.build_generator(code_scale=8.0, seed=0)
+    plain = infogan.build_generator(seed=0)
+    assert g.count_params() == plain.count_params()  # a fixed scale, nothing to learn
+    x = infogan.latent_inputs(np.ones((2, 62)), [3, 7], [[0.5, -0.5]] * 2)
+    scaled = np.asarray(g.layers[0](x))
+    expected = x.copy()
+    expected[:, 62:72] *= 8.0
+    np.testing.assert_allclose(scaled, expected)
+    g.save(tmp_path / "g.keras")  # the notebook saves its generator: the scale must survive
+    again = keras.models.load_model(tmp_path / "g.keras")
+    np.testing.assert_allclose(again.predict(x, verbose=0), g.predict(x, verbose=0), atol=1e-6)
+
+
+def test_class_recipe_sets_learning_rates():
+    keras.mixed_precision.set_global_policy("float32")
+    gan = infogan.make_infogan(seed=0, **infogan.CLASS_RECIPE)
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(1e-3)
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(2e-4)
 
 
 def test_short_training_run():
