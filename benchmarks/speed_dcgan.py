@@ -4,7 +4,9 @@ The tutorial loop (pyimagesearch, ported to Keras 3 as in ../shared/bench/seed_s
 per step `gen.predict(noise)`, a shuffled concat of 128 real + 128 fake through
 `disc.train_on_batch`, then `gan.train_on_batch(noise, ones)` with D frozen.
 ganlib: `GAN.fit()` on a `tf.data` pipeline, one traced `train_step` per step
-(optionally several steps per call with `steps_per_execution`).
+(optionally several steps per call with `steps_per_execution`), with the same Adam update
+applied by TensorFlow's fused kernel (`ganlib.optim.FusedAdam`; the tutorial loop keeps
+Keras' own `Adam`, and the `fit_bf16_kerasadam` variant shows what the fused kernel adds).
 
 Same architecture, data, batch (128) and optimizers; each variant runs in a fresh
 process, variants alternate in rounds, and the ratio is taken within each round.
@@ -31,10 +33,10 @@ def tutorial_loop(images_u8, steps, warmup=5):
     """The tutorial's predict() + train_on_batch loop (float32, as the tutorial runs)."""
     keras.mixed_precision.set_global_policy("float32")
     gen, disc = dcgan.build_generator(), dcgan.build_discriminator()
-    disc.compile(loss="binary_crossentropy", optimizer=dcgan.tutorial_optimizer())
+    disc.compile(loss="binary_crossentropy", optimizer=dcgan.tutorial_optimizer(fused=False))
     z = keras.Input((dcgan.LATENT_DIM,))
     combined = keras.Model(z, disc(gen(z)))
-    combined.compile(loss="binary_crossentropy", optimizer=dcgan.tutorial_optimizer())
+    combined.compile(loss="binary_crossentropy", optimizer=dcgan.tutorial_optimizer(fused=False))
     x = (images_u8[..., None].astype("float32") - 127.5) / 127.5
     per_epoch = len(x) // BATCH
     y = np.array([1] * BATCH + [0] * BATCH)
@@ -57,11 +59,13 @@ def tutorial_loop(images_u8, steps, warmup=5):
     return steps / (time.perf_counter() - t)
 
 
-def ganlib_fit(images_u8, steps, precision, steps_per_execution=1, reuse_fakes=False, warmup=5):
+def ganlib_fit(images_u8, steps, precision, steps_per_execution=1, reuse_fakes=False, fused=True,
+               warmup=5):
     """ganlib's DCGAN through `fit()`, as the notebook trains it."""
     config.set_precision(precision, verbose=False)
     gan = dcgan.make_dcgan(reuse_fakes=reuse_fakes, seed=0)
-    gan.compile(d_optimizer=dcgan.tutorial_optimizer(), g_optimizer=dcgan.tutorial_optimizer(),
+    gan.compile(d_optimizer=dcgan.tutorial_optimizer(fused=fused),
+                g_optimizer=dcgan.tutorial_optimizer(fused=fused),
                 steps_per_execution=steps_per_execution)
     ds = data.make_dataset(images_u8, batch_size=BATCH, seed=0)
     gan.fit(ds, epochs=1, steps_per_epoch=max(warmup, steps_per_execution), verbose=0)
@@ -75,6 +79,7 @@ def ganlib_fit(images_u8, steps, precision, steps_per_execution=1, reuse_fakes=F
 VARIANTS = {
     "tutorial": "tutorial loop (predict + train_on_batch), float32",
     "fit_fp32": "ganlib fit(), float32",
+    "fit_bf16_kerasadam": "ganlib fit(), mixed_bfloat16, Keras' own Adam",
     "fit_bf16": "ganlib fit(), mixed_bfloat16",
     "fit_bf16_spe": "ganlib fit(), mixed_bfloat16, steps_per_execution=SPE",
     "fit_bf16_reuse": "ganlib fit(), mixed_bfloat16, one G forward per step",
@@ -89,7 +94,7 @@ def run_variant(name, steps, spe):
         return tutorial_loop(images, steps)
     precision = "float32" if name == "fit_fp32" else "mixed_bfloat16"
     return ganlib_fit(images, steps, precision, spe if name.endswith("spe") else 1,
-                      reuse_fakes="reuse" in name)
+                      reuse_fakes="reuse" in name, fused="kerasadam" not in name)
 
 
 def main():
