@@ -41,6 +41,7 @@ import ganlib  # noqa: E402,F401  (quiet TensorFlow import)
 import numpy as np  # noqa: E402
 
 from ganlib import config, data, metrics  # noqa: E402
+from ganlib.compare import Stopwatch  # noqa: E402
 
 CHAPTERS = {}
 
@@ -190,20 +191,6 @@ def import_family(name):
         raise
 
 
-class TimedMetric:
-    """Wraps a history metric and adds up the time it takes (not counted as training)."""
-
-    def __init__(self, fn):
-        self.fn, self.seconds = fn, 0.0
-
-    def __call__(self, gan):
-        t0 = time.perf_counter()
-        try:
-            return self.fn(gan)
-        finally:
-            self.seconds += time.perf_counter() - t0
-
-
 def run_chapter(name, mode, seed, n, history_points, verbose=0):
     spec = CHAPTERS[name]
     module = import_family(name)
@@ -221,7 +208,7 @@ def run_chapter(name, mode, seed, n, history_points, verbose=0):
     kwargs = dict(seed=seed)
     hist = timer = None
     if spec["history"] and "callbacks" in params:
-        timer = TimedMetric(spec["history"](ctx, module))
+        timer = Stopwatch(spec["history"](ctx, module))
         hist = metrics.MetricHistory(timer, every=max(1, intervals // history_points),
                                      at_start=True, name="FD")
         kwargs["callbacks"] = [hist]
