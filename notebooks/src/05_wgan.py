@@ -274,9 +274,15 @@ print(f"largest |critic weight|: {largest:.4f} (clip value {wgan.CLIP_VALUE})")
 #
 # Do not expect small numbers, though. Clipping bounds each *weight* by 0.01, not the critic's
 # gain: a unit of the last convolution sums $5 \cdot 5 \cdot 128 = 3200$ inputs and the dense unit
-# 4096, so $K$ can be in the thousands, and the critic uses that room. Early in training the
-# estimate swings by hundreds while the generator chases whatever the critic currently scores
-# highly — the fragility of weight clipping that the next section's penalty removes.
+# 4096, so $K$ can be in the thousands, and the critic uses that room. The estimate typically
+# first *grows* while the critic learns which features separate real from fake, then shrinks as
+# the generator closes the gap — a falling critic loss is WGAN's promised progress meter.
+#
+# (One detail matters here, as in every chapter: the critic scores fakes made with the
+# generator's BatchNorm in *training* mode, the same images the generator's own update
+# produces. Scoring inference-mode fakes instead — what the book's `predict()` does — made an
+# earlier version of this notebook's critic estimate swing by hundreds and its samples stay
+# blobs, because early on the running averages describe a different generator.)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -440,6 +446,16 @@ comparison = compare.load("class")
 print(compare.table(comparison))
 compare.plot(comparison)
 plt.show()
+
+# %% [markdown]
+# **Reading the comparison.** In the committed `class` run (the table above), WGAN-GP ends with
+# the lowest FD, then LSGAN, the DCGAN loss and the clipped WGAN; the two WGANs pay for their
+# five critic updates per generator step with 2.5-3 times the wall time of the others. The
+# penalised critic also helps from the very first steps, while LSGAN and the DCGAN loss stall
+# for about a hundred steps before their generators find the digits. Keep the scale in mind:
+# 500 generator steps are the first 1 % of the books' 40,000, one seed per loss carries
+# run-to-run noise, and the order may change later in training — the same command with
+# `--mode full` measures that (on a GPU).
 
 # %% [markdown]
 # Save the generators to reuse them (`keras.models.load_model("runs/05_wgan/generator.keras")`).
