@@ -67,7 +67,10 @@ SEED_RECIPE = dict(code_scale=1.0, g_lr=2e-4)
 #    digit and the code settles for small style changes that Q can read just as well
 #    (measured: purity 19-31 % after 1,000 steps, 23 % after 2,000); scaled, the code
 #    decides the coarse shape from the first steps and becomes the digit class (measured:
-#    50 % after 250 steps, 56-80 % between 500 and 2,000);
+#    50 % after 250 steps, 56-80 % between 500 and 2,000) - at a price: it dominates G so
+#    strongly that G stops listening to z, and each code value collapses to one prototype
+#    (FD 258-267 after 1,000 steps, against ~70 unscaled after 2,000). Still open: a recipe
+#    with both high purity and varied digits in a laptop budget;
 #  * G and Q learn at 1e-3, D at 2e-4: the learning rates of the InfoGAN paper.
 # 1,000 steps are 4 passes over the 8,000-digit offline sample; later, D starts to win
 # (its loss keeps falling) and purity drifts down rather than up.

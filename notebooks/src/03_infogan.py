@@ -161,7 +161,8 @@ dataset.element_spec
 # **Two changes for a short run.** Trained as the tutorial does, this model's noise $z$ decides
 # the digit early on, and the code settles for small changes of style that $Q$ reads just as
 # well: after 2,000 steps on a CPU only about a quarter of the samples had the digit their
-# code stands for. Two settings of the `class` recipe fix that:
+# code stands for. Two settings of the `class` recipe push the code towards the digits
+# (section 12 shows what they cost):
 #
 # * $G$ multiplies the one-hot code by 8 before its first layer (`code_scale`, a fixed
 #   `Rescaling` layer). The 62 noise numbers have length $\approx\sqrt{62}\approx 8$, the
