@@ -307,7 +307,7 @@ plt.show()
 # the lowest FD, then LSGAN, the DCGAN loss and the clipped WGAN; the two WGANs pay for their
 # five critic updates per generator step with 2.5-3 times the wall time of the others. The
 # penalised critic also helps from the very first steps, while LSGAN and the DCGAN loss stall
-# for about a hundred steps before their generators find the digits. Keep the scale in mind:
+# for the first 100-150 steps before their generators find the digits. Keep the scale in mind:
 # 500 generator steps are the first 1 % of the books' 40,000, one seed per loss carries
 # run-to-run noise, and the order may change later in training — the same command with
 # `--mode full` measures that (on a GPU).
