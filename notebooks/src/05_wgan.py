@@ -398,9 +398,9 @@ plt.show()
 # %% [markdown]
 # The book reports that WGAN trains without mode collapse over its 40,000 steps and stays stable
 # even with batch normalisation added to the critic, where a DCGAN fails. A few hundred
-# generator steps on a CPU (`class` mode) are only the start of both runs: expect grey blobs and
-# textured squares rather than digits — and, for the clipped WGAN, often many near-identical
-# blobs while its critic oscillates. The `full` schedule (40,000 steps) is what produces digits;
+# generator steps on a CPU (`class` mode) are only the start of both runs: expect blurry strokes
+# that only begin to look like digits, not clean ones (in our runs WGAN-GP got further in fewer
+# steps than the clipped WGAN). The `full` schedule (40,000 steps) is what produces clean digits;
 # the measurements below make the gap explicit.
 
 # %% [markdown]
@@ -452,7 +452,7 @@ plt.show()
 # the lowest FD, then LSGAN, the DCGAN loss and the clipped WGAN; the two WGANs pay for their
 # five critic updates per generator step with 2.5-3 times the wall time of the others. The
 # penalised critic also helps from the very first steps, while LSGAN and the DCGAN loss stall
-# for about a hundred steps before their generators find the digits. Keep the scale in mind:
+# for the first 100-150 steps before their generators find the digits. Keep the scale in mind:
 # 500 generator steps are the first 1 % of the books' 40,000, one seed per loss carries
 # run-to-run noise, and the order may change later in training — the same command with
 # `--mode full` measures that (on a GPU).
