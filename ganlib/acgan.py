@@ -234,8 +234,7 @@ def make_acgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, num_classes=NUM_C
 
 def recipe(schedule):
     """The model keyword arguments of a schedule (filters, class weight)."""
-    keys = ("base_filters", "up_filters", "class_weight", "fake_class_weight")
-    return {k: schedule[k] for k in keys if k in schedule}
+    return config.model_kwargs(schedule, SEED_RECIPE)
 
 
 def load_images(dataset="fashion_mnist"):

@@ -72,3 +72,8 @@ def set_seed(seed):
     """Seed Python, NumPy and TensorFlow so a CPU run can be repeated exactly."""
     import keras
     keras.utils.set_random_seed(int(seed))
+
+
+def model_kwargs(schedule, recipe):
+    """The model keyword arguments a run-mode schedule carries: its values for `recipe`'s keys."""
+    return {k: schedule[k] for k in recipe if k in schedule}

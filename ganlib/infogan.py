@@ -85,7 +85,7 @@ SCHEDULES = {
 
 def recipe(schedule):
     """The model keyword arguments of a schedule (code scale, G's learning rate)."""
-    return {k: schedule[k] for k in ("code_scale", "g_lr") if k in schedule}
+    return config.model_kwargs(schedule, SEED_RECIPE)
 
 
 # ----------------------------------------------------------------------------- builders
