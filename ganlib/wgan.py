@@ -55,9 +55,14 @@ class WGAN(GAN):
         # fakes (BatchNorm on batch statistics) that G's own update will produce.
         fake = ops.stop_gradient(self.generator(self.generator_inputs(n, labels), training=True))
         real_out, fake_out = self.discriminate(real, fake)
-        loss = self.d_loss_fn(real_out, fake_out)
+        penalty, logs = self.penalty(real, fake)
+        loss = self.d_loss_fn(real_out, fake_out) + penalty
         w_dist = ops.mean(ops.cast(real_out, "float32")) - ops.mean(ops.cast(fake_out, "float32"))
-        return loss, {"d_loss": loss, "w_dist": w_dist}
+        return loss, {"d_loss": loss, "w_dist": w_dist, **logs}
+
+    def penalty(self, real, fake):
+        """A term added to the critic loss, and its logs: none for clipped WGAN."""
+        return 0.0, {}
 
 
 class WGANGP(WGAN):
@@ -92,15 +97,10 @@ class WGANGP(WGAN):
         norms = ops.sqrt(ops.sum(ops.square(ops.reshape(grads, (n, -1))), axis=1) + 1e-12)
         return ops.mean(ops.square(norms - 1.0))
 
-    def discriminator_loss(self, real, labels):
-        n = ops.shape(real)[0]
-        fake = ops.stop_gradient(self.generator(self.generator_inputs(n, labels), training=True))
-        real_out, fake_out = self.discriminate(real, fake)
-        w_loss = self.d_loss_fn(real_out, fake_out)
+    def penalty(self, real, fake):
+        """λ · gp, logged as ``gp`` (before λ)."""
         gp = self.gradient_penalty(real, fake)
-        loss = w_loss + self.gp_weight * gp
-        w_dist = ops.mean(ops.cast(real_out, "float32")) - ops.mean(ops.cast(fake_out, "float32"))
-        return loss, {"d_loss": loss, "w_dist": w_dist, "gp": gp}
+        return self.gp_weight * gp, {"gp": gp}
 
 
 def make_wgan(latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE, seed=None):

@@ -317,13 +317,14 @@ plt.show()
 # with an inner `GradientTape`, inside the outer tape of `apply_update` that differentiates
 # the whole loss with respect to the critic's weights.
 #
-# The rest is unchanged: same networks, same losses, $n_\text{critic} = 5$, no clipping. Since
+# `WGANGP` only overrides `penalty`, the hook `WGAN.discriminator_loss` (section 5) adds to the
+# critic loss; the rest is unchanged: same networks, same losses, $n_\text{critic} = 5$, no clipping. Since
 # the critic is no longer squeezed, the paper trains with Adam ($\alpha = 10^{-4}$,
 # $\beta_2 = 0.9$; we use $\beta_1 = 0.5$ as many implementations do, the paper uses $0$).
 
 # %%
 show(wgan.WGANGP.gradient_penalty)
-show(wgan.WGANGP.discriminator_loss)
+show(wgan.WGANGP.penalty)
 show(wgan.make_wgan_gp)
 
 # %% [markdown]
