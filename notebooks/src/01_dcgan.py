@@ -126,27 +126,35 @@ dataset.element_spec
 # The generator turns 100 numbers into a 7×7×64 volume through two dense layers, then doubles
 # the resolution twice with 5×5 transposed convolutions (stride 2): 7 → 14 → 28.
 # The discriminator is a small CNN: two strided 5×5 convolutions, a dense layer, and a sigmoid.
+# $G$'s batch-norm layers are `ganlib.norm.FusedBatchNormalization`: Keras' `BatchNormalization`
+# (same weights, same maths) computed by TensorFlow's fused kernel, about twice as fast on a CPU;
+# a unit test checks that outputs, gradients and moving averages match Keras' own layer.
 
 # %%
 show(dcgan.build_generator)
 show(dcgan.build_discriminator)
 
 # %%
-gan = dcgan.make_dcgan(seed=SEED)
+gan = dcgan.make_dcgan(steps_per_execution=SCHEDULE["steps_per_execution"], seed=SEED)
 gan.generator.summary()
 gan.discriminator.summary()
 
 # %% [markdown]
 # ## 4. The training step
 #
-# The whole algorithm lives in `GAN.train_step`, which `fit()` calls once per batch. This chapter
-# uses the alternating step of the paper: read `alternating_step` next to the six steps above —
-# the discriminator update (steps 1–4), then the generator update (5–6). (`reused_fakes_step`
-# is a variant that runs $G$ forward once for both updates; `benchmarks/speed_dcgan.py` times it.)
+# The whole algorithm lives in `GAN.train_step`, which `fit()` calls once per batch. This chapter's
+# step is `reused_fakes_step`. Read it next to the six steps above: $G$ runs forward once (steps 1–2),
+# $D$ is updated on real and fake images with $G$'s graph cut off (3–4), and then $G$ is updated
+# (5–6) on **the same** fakes, as judged by the discriminator that was just updated — instead of on
+# fresh noise. PyTorch's DCGAN example does the same. The outer tape recorded $G$'s forward pass, so
+# $G$'s gradient flows back through it; `stop_recording` keeps $D$'s update out of that tape. It saves
+# one of the two forward passes of $G$ per step, about a sixth of the step on a CPU
+# (`benchmarks/speed_dcgan.py`). `alternating_step`, the textbook version with fresh noise for the
+# $G$ update, is what the other chapters use (`make_dcgan(reuse_fakes=False)` gives it here too).
 
 # %%
 show(GAN.train_step)
-show(GAN.alternating_step)
+show(GAN.reused_fakes_step)
 show(GAN.discriminator_loss)
 show(GAN.generator_loss)
 show(GAN.apply_update)
@@ -197,7 +205,8 @@ show(dcgan.tutorial_optimizer)
 # ## 5. Training
 #
 # `fit()` runs the loop: progress output, callbacks, checkpoints. We count in generator steps;
-# each "epoch" below is just a logging interval of `log_every` steps. Two callbacks:
+# each "epoch" below is just a logging interval of `log_every` steps, and `steps_per_execution`
+# (given to `make_dcgan` above) runs that many traced steps per call from Python. Two callbacks:
 #
 # * `viz.SampleGrid` redraws $G$'s images for a **fixed** batch of noise, so you watch the same 16
 #   "seeds" turn from static into clothes;
@@ -279,7 +288,7 @@ plt.show()
 
 # %% [markdown]
 # In the committed `class` run the FD fell at every measurement, from about 235 (untrained) to about
-# 27 after 4,000 steps, roughly halving in the first 500 steps; it stays an order of magnitude
+# 29 after 4,000 steps, roughly halving in the first 500 steps; it stays an order of magnitude
 # above the real-vs-real floor (about 3) — the gap the longer `full` schedule is for. One caveat:
 # this notebook pools the test images into training, as the tutorial does, so "held-out" is loose
 # here; `benchmarks/quality.py` trains on the 60,000 training images only and scores against the
