@@ -10,10 +10,14 @@ trains), with the same Adam update and the same batch norm computed by TensorFlo
 kernels (`ganlib.optim.FusedAdam`, `ganlib.norm.FusedBatchNormalization`).  The other
 variants take one of those away at a time to show what each adds.
 
-Same architecture, data, batch (128) and optimizers; each variant runs in a fresh
-process, variants alternate in rounds, and the ratio is taken within each round.
+Same architecture, data, batch (128) and optimizers.  Two measurements:
+1. every variant in a fresh process, variants alternating in rounds, the ratio taken
+   within each round;
+2. head to head: the tutorial loop and the shipped ganlib step built in one process and
+   run in alternating blocks, one ratio per neighbouring pair (this shared 2-core machine
+   changes speed by 20 % from minute to minute; neighbours see the same machine).
 
-    python benchmarks/speed_dcgan.py [--steps 200] [--rounds 3]
+    python benchmarks/speed_dcgan.py [--steps 200] [--rounds 2] [--pairs 10] [--block 40]
 """
 import argparse
 import os
@@ -31,8 +35,10 @@ from ganlib import config, data, dcgan  # noqa: E402
 BATCH = 128
 
 
-def tutorial_loop(images_u8, steps, warmup=5):
-    """The tutorial's predict() + train_on_batch loop (float32, as the tutorial runs)."""
+def tutorial_runner(images_u8, warmup=5):
+    """The tutorial's predict() + train_on_batch loop (float32, as the tutorial runs).
+
+    Returns ``run(k)``, which trains k more steps."""
     keras.mixed_precision.set_global_policy("float32")
     gen, disc = dcgan.build_generator(), dcgan.build_discriminator()
     disc.compile(loss="binary_crossentropy", optimizer=dcgan.tutorial_optimizer(fused=False))
@@ -42,6 +48,7 @@ def tutorial_loop(images_u8, steps, warmup=5):
     x = (images_u8[..., None].astype("float32") - 127.5) / 127.5
     per_epoch = len(x) // BATCH
     y = np.array([1] * BATCH + [0] * BATCH)
+    done = [0]
 
     def step(i):
         i %= per_epoch
@@ -53,17 +60,18 @@ def tutorial_loop(images_u8, steps, warmup=5):
         disc.trainable = False
         combined.train_on_batch(np.random.uniform(-1, 1, (BATCH, 100)), np.ones(BATCH))
 
-    for i in range(warmup):
-        step(i)
-    t = time.perf_counter()
-    for i in range(steps):
-        step(warmup + i)
-    return steps / (time.perf_counter() - t)
+    def run(k):
+        for _ in range(k):
+            step(done[0])
+            done[0] += 1
+
+    run(warmup)
+    return run
 
 
-def ganlib_fit(images_u8, steps, precision, steps_per_execution=1, reuse_fakes=True, fused=True,
-               fused_bn=True, warmup=5):
-    """ganlib's DCGAN through `fit()`, as the notebook trains it."""
+def ganlib_runner(images_u8, precision, steps_per_execution=1, reuse_fakes=True, fused=True,
+                  fused_bn=True, warmup=5):
+    """ganlib's DCGAN through `fit()`, as the notebook trains it; returns ``run(k)``."""
     config.set_precision(precision, verbose=False)
     if not fused_bn:  # build G with Keras' own BatchNormalization
         dcgan.FusedBatchNormalization = keras.layers.BatchNormalization
@@ -71,13 +79,36 @@ def ganlib_fit(images_u8, steps, precision, steps_per_execution=1, reuse_fakes=T
     gan.compile(d_optimizer=dcgan.tutorial_optimizer(fused=fused),
                 g_optimizer=dcgan.tutorial_optimizer(fused=fused),
                 steps_per_execution=steps_per_execution)
+    keras.mixed_precision.set_global_policy("float32")  # (the models keep their own policy)
     ds = data.make_dataset(images_u8, batch_size=BATCH, seed=0)
-    gan.fit(ds, epochs=1, steps_per_epoch=max(warmup, steps_per_execution), verbose=0)
+
+    def run(k):
+        gan.fit(ds, epochs=1, steps_per_epoch=k, verbose=0)
+
+    run(max(warmup, steps_per_execution))
+    return run
+
+
+def rate(run, steps):
     t = time.perf_counter()
-    gan.fit(ds, epochs=1, steps_per_epoch=steps, verbose=0)
-    rate = steps / (time.perf_counter() - t)
-    keras.mixed_precision.set_global_policy("float32")
-    return rate
+    run(steps)
+    return steps / (time.perf_counter() - t)
+
+
+def head_to_head(images_u8, pairs, steps):
+    """Tutorial loop and shipped ganlib in one process, alternating blocks of about the same
+    length in seconds (`steps` tutorial steps, 3 × `steps` ganlib steps rounded up to whole executions): each pair of
+    neighbouring blocks gives one ratio, so slow drifts of a shared machine cancel out.
+    (Each ganlib block is a separate `fit()` call, whose set-up counts against it.)"""
+    tutorial = tutorial_runner(images_u8)
+    shipped = ganlib_runner(images_u8, "mixed_bfloat16", SPE)
+    ganlib_steps = -(-3 * steps // SPE) * SPE  # whole executions of SPE steps
+    ratios = []
+    for k in range(pairs):
+        a, b = rate(tutorial, steps), rate(shipped, ganlib_steps)
+        ratios.append(b / a)
+        print(f"pair {k + 1:2d}  tutorial {a:6.2f}  ganlib {b:6.2f} steps/s   x{b / a:.2f}", flush=True)
+    return np.array(ratios)
 
 
 SPE = dcgan.SCHEDULES["class"]["steps_per_execution"]
@@ -96,16 +127,18 @@ def run_variant(name, steps):
     (xtr, _), (xte, _) = data.load_fashion_mnist(verbose=False)[0]
     images = np.concatenate([xtr, xte])
     if name == "tutorial":
-        return tutorial_loop(images, steps)
-    return ganlib_fit(images, steps, "float32" if name == "fp32" else "mixed_bfloat16",
-                      1 if name == "spe1" else SPE, reuse_fakes=name != "alternating",
-                      fused=name != "keras_adam", fused_bn=name != "keras_bn")
+        return rate(tutorial_runner(images), steps)
+    return rate(ganlib_runner(images, "float32" if name == "fp32" else "mixed_bfloat16",
+                              1 if name == "spe1" else SPE, reuse_fakes=name != "alternating",
+                              fused=name != "keras_adam", fused_bn=name != "keras_bn"), steps)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--steps", type=int, default=200)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--pairs", type=int, default=10, help="head-to-head block pairs (0: skip)")
+    ap.add_argument("--block", type=int, default=40, help="steps per head-to-head block")
     ap.add_argument("--variants", default=",".join(VARIANTS))
     ap.add_argument("--only", help=argparse.SUPPRESS)  # internal: run one variant, print its rate
     args = ap.parse_args()
@@ -129,10 +162,18 @@ def main():
             results[n].append(float(line[-1].split("=")[1]))
             print(f"round {r + 1}  {VARIANTS[n]:<60} {results[n][-1]:6.2f} steps/s", flush=True)
     base = np.array(results[names[0]])
-    print(f"\nsummary (median over rounds; ratio = same-round steps/s over {names[0]!r})")
-    for n in names:
+    if args.rounds:
+        print(f"\nsummary (median over rounds; ratio = same-round steps/s over {names[0]!r})")
+    for n in names if args.rounds else ():
         v = np.array(results[n])
         print(f"  {VARIANTS[n]:<60} {np.median(v):6.2f} steps/s   x{np.median(v / base):.2f}")
+    if args.pairs:
+        print(f"\nhead to head in one process: tutorial loop vs ganlib as shipped, alternating "
+              f"blocks of {args.block} and about {3 * args.block} steps", flush=True)
+        (xtr, _), (xte, _) = data.load_fashion_mnist(verbose=False)[0]
+        ratios = head_to_head(np.concatenate([xtr, xte]), args.pairs, args.block)
+        print(f"ratio ganlib / tutorial: median x{np.median(ratios):.2f}, "
+              f"middle half x{np.percentile(ratios, 25):.2f} to x{np.percentile(ratios, 75):.2f}")
 
 
 if __name__ == "__main__":
