@@ -60,3 +60,15 @@ def generator_least_squares(fake_out):
 def sparse_class_ce(labels, class_probs):
     """Cross-entropy of a softmax class head (ACGAN's L_C, InfoGAN's discrete code)."""
     return ops.mean(keras.losses.sparse_categorical_crossentropy(labels, _f32(class_probs)))
+
+
+# ----------------------------------------------------------------- diversity (Mao et al. 2019)
+def mode_seeking(fake_a, fake_b, z_a, z_b, eps=1e-5):
+    """MSGAN's mode-seeking term for pairs of samples made with the same condition (code).
+
+    ratio = mean|G(c, z_a) − G(c, z_b)| / mean|z_a − z_b|: how far apart two noise vectors
+    land in image space.  A generator that ignores its noise (one image per condition) has
+    ratio 0; the loss 1 / (ratio + eps) is large then, and minimising it spreads the images.
+    """
+    ratio = ops.mean(ops.abs(_f32(fake_a) - _f32(fake_b))) / ops.mean(ops.abs(_f32(z_a) - _f32(z_b)))
+    return 1.0 / (ratio + eps)

@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from ganlib import config, infogan
+from ganlib import config, infogan, losses
 
 
 def snapshot(variables):
@@ -166,7 +166,7 @@ def test_g_update_moves_g_and_q_head_and_no_d_weight(fresh, real_batch):
 
 def test_train_step_reports_all_losses(fresh, real_batch):
     logs = fresh.train_step(real_batch)
-    assert set(logs) == {"d_loss", "g_loss", "q_cat_loss", "q_cont_loss"}
+    assert set(logs) == {"d_loss", "g_loss", "q_cat_loss", "q_cont_loss", "ms_loss"}
     assert all(np.isfinite(float(v)) for v in logs.values())
     assert float(logs["q_cat_loss"]) > 1.5  # an untrained Q is near log(10) = 2.3
 
@@ -254,3 +254,35 @@ def test_widget_refuses_out_of_range_codes(explorer):
     assert "c2" in explorer.view.message
     assert explorer.show(code=3, c2=0.5) is True
     assert explorer.view.message == "" and explorer.code.value == 3
+
+
+# ------------------------------------------------------------------ the mode-seeking term
+def test_mode_seeking_loss_values():
+    z_a, z_b = np.zeros((4, 3), "float32"), np.ones((4, 3), "float32")
+    same = np.full((4, 2, 2, 1), 0.3, "float32")
+    apart = same + 0.5
+    assert float(losses.mode_seeking(same, apart, z_a, z_b)) == pytest.approx(1 / (0.5 + 1e-5))
+    assert float(losses.mode_seeking(same, same, z_a, z_b)) == pytest.approx(1e5)  # collapsed
+
+
+def test_mode_seeking_pairs_share_codes_and_only_then_count(real_batch):
+    keras.mixed_precision.set_global_policy("float32")
+    seen = {}
+    for lam in (0.0, 0.5):
+        g = infogan.make_infogan(seed=4, lambda_ms=lam)
+        original = g.generator_inputs
+
+        def spy(n, labels=None, codes=None):
+            seen[lam] = [np.asarray(c) for c in codes]
+            return original(n, labels, codes)
+
+        g.generator_inputs = spy
+        total, logs = g.generator_loss(real_batch, None)
+        parts = float(logs["g_loss"] + logs["q_cat_loss"] + g.lambda_cont * logs["q_cont_loss"])
+        assert float(total) == pytest.approx(parts + lam * float(logs["ms_loss"]), rel=1e-5)
+        assert (float(logs["ms_loss"]) > 0) == (lam > 0)
+    cat, cont = seen[0.5]
+    h = len(cat) // 2
+    np.testing.assert_array_equal(cat[:h], cat[h:])  # sample i and i + n/2: the same codes
+    np.testing.assert_array_equal(cont[:h], cont[h:])
+    assert not np.array_equal(seen[0.0][0][:h], seen[0.0][0][h:])  # off: independent codes
