@@ -174,8 +174,8 @@ dataset.element_spec
 #   InfoGAN paper;
 # * with only those two changes the code wins too well: $G$ stops listening to $z$ and every
 #   code value draws one prototype digit, again and again (*mode collapse within a code*; our
-#   runs reached 70–80 % purity that way, with a Fréchet distance near 260 against about 50
-#   below). So $G$'s loss gets a **mode-seeking term** (Mao et al., 2019, "MSGAN"): half of each
+#   runs reached 70–80 % purity that way, with a Fréchet distance near 260, against 30–70 with
+#   the change below). So $G$'s loss gets a **mode-seeking term** (Mao et al., 2019, "MSGAN"): half of each
 #   $G$ batch repeats the other half's codes with fresh noise, and
 #   $$\mathcal L_\text{ms} = \Big(\frac{\operatorname{mean}|G(z_1, c) - G(z_2, c)|}{\operatorname{mean}|z_1 - z_2|} + \epsilon\Big)^{-1}$$
 #   is large when two noise vectors give the same image. Weighted by $\lambda_\text{ms} = 0.1$,
