@@ -20,6 +20,7 @@ Same architecture, data, batch (128) and optimizers.  Two measurements:
     python benchmarks/speed_dcgan.py [--steps 200] [--rounds 2] [--pairs 10] [--block 40]
 """
 import argparse
+import itertools
 import os
 import subprocess
 import sys
@@ -48,7 +49,7 @@ def tutorial_runner(images_u8, warmup=5):
     x = (images_u8[..., None].astype("float32") - 127.5) / 127.5
     per_epoch = len(x) // BATCH
     y = np.array([1] * BATCH + [0] * BATCH)
-    done = [0]
+    batches = itertools.count()
 
     def step(i):
         i %= per_epoch
@@ -62,8 +63,7 @@ def tutorial_runner(images_u8, warmup=5):
 
     def run(k):
         for _ in range(k):
-            step(done[0])
-            done[0] += 1
+            step(next(batches))
 
     run(warmup)
     return run
@@ -73,12 +73,14 @@ def ganlib_runner(images_u8, precision, steps_per_execution=1, reuse_fakes=True,
                   fused_bn=True, warmup=5):
     """ganlib's DCGAN through `fit()`, as the notebook trains it; returns ``run(k)``."""
     config.set_precision(precision, verbose=False)
-    if not fused_bn:  # build G with Keras' own BatchNormalization
+    if not fused_bn:  # G with Keras' own BatchNormalization (each variant has its own process)
         dcgan.FusedBatchNormalization = keras.layers.BatchNormalization
-    gan = dcgan.make_dcgan(reuse_fakes=reuse_fakes, seed=0)
-    gan.compile(d_optimizer=dcgan.tutorial_optimizer(fused=fused),
-                g_optimizer=dcgan.tutorial_optimizer(fused=fused),
-                steps_per_execution=steps_per_execution)
+    gan = dcgan.make_dcgan(reuse_fakes=reuse_fakes, steps_per_execution=steps_per_execution,
+                           seed=0)
+    if not fused:  # the same Adam through Keras' own update
+        gan.compile(d_optimizer=dcgan.tutorial_optimizer(fused=False),
+                    g_optimizer=dcgan.tutorial_optimizer(fused=False),
+                    steps_per_execution=steps_per_execution)
     keras.mixed_precision.set_global_policy("float32")  # (the models keep their own policy)
     ds = data.make_dataset(images_u8, batch_size=BATCH, seed=0)
 
@@ -97,8 +99,9 @@ def rate(run, steps):
 
 def head_to_head(images_u8, pairs, steps):
     """Tutorial loop and shipped ganlib in one process, alternating blocks of about the same
-    length in seconds (`steps` tutorial steps, 3 × `steps` ganlib steps rounded up to whole executions): each pair of
-    neighbouring blocks gives one ratio, so slow drifts of a shared machine cancel out.
+    length in seconds (`steps` tutorial steps, 3 × `steps` ganlib steps rounded up to whole
+    executions): each pair of neighbouring blocks gives one ratio, so slow drifts of a
+    shared machine cancel out.
     (Each ganlib block is a separate `fit()` call, whose set-up counts against it.)"""
     tutorial = tutorial_runner(images_u8)
     shipped = ganlib_runner(images_u8, "mixed_bfloat16", SPE)
@@ -161,12 +164,12 @@ def main():
                 raise SystemExit(f"variant {n} failed:\n{out.stdout}\n{out.stderr[-3000:]}")
             results[n].append(float(line[-1].split("=")[1]))
             print(f"round {r + 1}  {VARIANTS[n]:<60} {results[n][-1]:6.2f} steps/s", flush=True)
-    base = np.array(results[names[0]])
     if args.rounds:
+        base = np.array(results[names[0]])
         print(f"\nsummary (median over rounds; ratio = same-round steps/s over {names[0]!r})")
-    for n in names if args.rounds else ():
-        v = np.array(results[n])
-        print(f"  {VARIANTS[n]:<60} {np.median(v):6.2f} steps/s   x{np.median(v / base):.2f}")
+        for n in names:
+            v = np.array(results[n])
+            print(f"  {VARIANTS[n]:<60} {np.median(v):6.2f} steps/s   x{np.median(v / base):.2f}")
     if args.pairs:
         print(f"\nhead to head in one process: tutorial loop vs ganlib as shipped, alternating "
               f"blocks of {args.block} and about {3 * args.block} steps", flush=True)

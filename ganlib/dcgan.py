@@ -69,7 +69,7 @@ def make_dcgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, epochs=50, reuse_
     """The tutorial's DCGAN, compiled and ready for `fit()` on batches of real images.
 
     ``reuse_fakes=True``: each step runs G forward once and uses those fakes for both updates
-    (`GAN.reused_fakes_step`, as PyTorch's DCGAN example does) - a sixth faster on a CPU;
+    (`GAN.reused_fakes_step`, as PyTorch's DCGAN example does): 5-15 % faster on a CPU;
     ``False``: the G update draws fresh noise (`GAN.alternating_step`).
     """
     gan = GAN(build_generator(image_shape, latent_dim), build_discriminator(image_shape),

@@ -7,8 +7,9 @@ its own fused gradient).  On the 2-core CPU it does a generator's batch norms in
 half the time, which is a tenth of a DCGAN step (`benchmarks/speed_dcgan.py`).
 
 `FusedBatchNormalization` is a drop-in `BatchNormalization`: same weights, same
-arguments, same maths in float32 (inputs are upcast as Keras does under mixed
-precision), same moving-average update.  Anything the fused kernel does not cover
+arguments, same maths in float32 (bfloat16 activations go into the kernel as they are; it
+keeps statistics, γ and β in float32 and computes in float32, where Keras upcasts them
+first), same moving-average update.  Anything the fused kernel does not cover
 (masks, renorm, no scale or no centre, a channel axis other than the last, ranks other
 than 2 and 4, another backend) goes to Keras' own implementation.
 """
@@ -34,8 +35,6 @@ class FusedBatchNormalization(keras.layers.BatchNormalization):
             return super().call(inputs, training=training, mask=mask)
         import tensorflow as tf
         shape = tf.shape(inputs)
-        # bfloat16/float16 activations go in as they are: the kernel keeps its statistics, γ and
-        # β in float32 and computes in float32 (its second type parameter), as Keras does.
         x = inputs if inputs.dtype in (tf.float32, tf.bfloat16, tf.float16) else \
             tf.cast(inputs, "float32")
         if len(inputs.shape) == 2:      # the kernel wants NHWC: a (batch, C) tensor is (batch, 1, 1, C)

@@ -148,7 +148,7 @@ gan.discriminator.summary()
 # (5–6) on **the same** fakes, as judged by the discriminator that was just updated — instead of on
 # fresh noise. PyTorch's DCGAN example does the same. The outer tape recorded $G$'s forward pass, so
 # $G$'s gradient flows back through it; `stop_recording` keeps $D$'s update out of that tape. It saves
-# one of the two forward passes of $G$ per step, about a sixth of the step on a CPU
+# one of the two forward passes of $G$ per step: 5–15 % of the step in our CPU measurements
 # (`benchmarks/speed_dcgan.py`). `alternating_step`, the textbook version with fresh noise for the
 # $G$ update, is what the other chapters use (`make_dcgan(reuse_fakes=False)` gives it here too).
 
