@@ -142,30 +142,33 @@ def build_d_head(feature_dim, seed=None):
     ], name="d_head")
 
 
-def build_q_head(feature_dim, n_cat=N_CAT, n_cont=N_CONT, alpha=0.1, seed=None):
-    """Q's prediction of the codes: ``[softmax over c1 (n_cat) | means of c2… (n_cont)]``, float32."""
+def build_q_head(feature_dim, n_cat=N_CAT, n_cont=N_CONT, alpha=0.1, n_zrec=0, seed=None):
+    """Q's prediction of the codes: ``[softmax over c1 (n_cat) | means of c2… (n_cont)
+    | guesses of z's first n_zrec numbers]``, float32."""
     if n_cat < 2:
         raise ValueError(f"the categorical code needs at least 2 values, got n_cat={n_cat}")
-    if n_cont < 0:
-        raise ValueError(f"n_cont must be >= 0, got {n_cont}")
+    if n_cont < 0 or n_zrec < 0:
+        raise ValueError(f"n_cont and n_zrec must be >= 0, got {n_cont} and {n_zrec}")
     feats = keras.Input((feature_dim,))
     q = layers.Dense(128, kernel_initializer=gan_init(seed=seed))(feats)
     q = layers.BatchNormalization()(q)
     q = layers.LeakyReLU(alpha)(q)
     out = layers.Dense(n_cat, activation="softmax", dtype="float32", name="c_cat")(q)
-    if n_cont:
-        means = layers.Dense(n_cont, dtype="float32", name="c_cont")(q)  # linear: the mean
-        out = layers.Concatenate(dtype="float32")([out, means])
+    extra = [layers.Dense(k, dtype="float32", name=name)(q)  # linear: the means
+             for k, name in ((n_cont, "c_cont"), (n_zrec, "z_rec")) if k]
+    if extra:
+        out = layers.Concatenate(dtype="float32")([out, *extra])
     return keras.Model(feats, out, name="q_head")
 
 
 def build_discriminator_and_q(image_shape=(28, 28, 1), n_cat=N_CAT, n_cont=N_CONT,
-                              filters=(64, 128, 256), seed=None):
+                              filters=(64, 128, 256), n_zrec=0, seed=None):
     """The shared trunk and the two heads: ``(trunk, d_head, q_head)``."""
     trunk = build_trunk(image_shape, filters=filters, seed=seed)
     dim = int(trunk.output_shape[-1])
     return (trunk, build_d_head(dim, seed=None if seed is None else seed + 20),
-            build_q_head(dim, n_cat, n_cont, seed=None if seed is None else seed + 30))
+            build_q_head(dim, n_cat, n_cont, n_zrec=n_zrec,
+                         seed=None if seed is None else seed + 30))
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -221,11 +224,11 @@ def sweep_inputs(code, dim, values, n_rows=1, n_cat=N_CAT, n_cont=N_CONT, latent
 class InfoGAN(GAN):
     """GAN with a Q network recovering the codes from the images (see the module docstring)."""
 
-    extra_loss_names = ("q_cat_loss", "q_cont_loss", "ms_loss")
+    extra_loss_names = ("q_cat_loss", "q_cont_loss", "ms_loss", "z_rec_loss")
 
     def __init__(self, generator, trunk, d_head, q_head, latent_dim=LATENT_DIM, n_cat=N_CAT,
                  n_cont=N_CONT, lambda_cat=LAMBDA_CAT, lambda_cont=LAMBDA_CONT, mi_trunk=False,
-                 lambda_ms=0.0, seed=None, **kwargs):
+                 lambda_ms=0.0, n_zrec=0, lambda_z=0.0, seed=None, **kwargs):
         image = keras.Input(trunk.input_shape[1:])
         feats = trunk(image)
         discriminator = keras.Model(image, d_head(feats), name="discriminator")
@@ -237,6 +240,13 @@ class InfoGAN(GAN):
         self.lambda_cat, self.lambda_cont = float(lambda_cat), float(lambda_cont)
         self.mi_trunk = bool(mi_trunk)
         self.lambda_ms = float(lambda_ms)
+        self.n_zrec, self.lambda_z = int(n_zrec), float(lambda_z)
+        if not 0 <= self.n_zrec <= int(latent_dim):
+            raise ValueError(f"n_zrec must lie in 0..latent_dim ({latent_dim}), got {n_zrec}")
+        q_out = q_head.output_shape[-1]
+        if q_out != self.n_cat + self.n_cont + self.n_zrec:
+            raise ValueError(f"the Q head has {q_out} outputs, but n_cat + n_cont + n_zrec = "
+                             f"{self.n_cat + self.n_cont + self.n_zrec}")
         expected = self.latent_dim + self.n_cat + self.n_cont
         if generator.input_shape[-1] != expected:
             raise ValueError(f"generator takes {generator.input_shape[-1]} inputs, but "
@@ -278,7 +288,8 @@ class InfoGAN(GAN):
         q_out = ops.cast(q_out, "float32")
         cat_loss = losses.sparse_class_ce(cat, q_out[:, :self.n_cat])
         if self.n_cont:
-            cont_loss = ops.mean(ops.square(q_out[:, self.n_cat:] - ops.cast(cont, "float32")))
+            means = q_out[:, self.n_cat:self.n_cat + self.n_cont]
+            cont_loss = ops.mean(ops.square(means - ops.cast(cont, "float32")))
         else:
             cont_loss = ops.zeros((), "float32")
         return self.lambda_cat * cat_loss + self.lambda_cont * cont_loss, cat_loss, cont_loss
@@ -311,20 +322,30 @@ class InfoGAN(GAN):
         fake = self.generator(inputs, training=True)
         feats = self.trunk(fake, training=True)  # batch statistics, as in the D step
         adversarial = self.g_loss_fn(self.d_head(feats, training=False))
-        info, cat_loss, cont_loss = self.info_loss(self.q_head(feats, training=True), *codes)
+        q_out = self.q_head(feats, training=True)
+        info, cat_loss, cont_loss = self.info_loss(q_out, *codes)
         loss, ms_loss = adversarial + info, ops.zeros((), "float32")
+        z_rec_loss = ops.zeros((), "float32")
+        if self.n_zrec:  # Q also reads back z's first n_zrec numbers: G cannot ignore its noise
+            z_rec_loss = self.noise_reconstruction_loss(q_out, inputs)
+            loss = loss + self.lambda_z * z_rec_loss
         if self.lambda_ms:  # pairs with the same codes should not draw the same image
             h, z = n // 2, inputs[:, :self.latent_dim]
             ms_loss = losses.mode_seeking(fake[:h], fake[h:], z[:h], z[h:])
             loss = loss + self.lambda_ms * ms_loss
         return loss, {"g_loss": adversarial, "q_cat_loss": cat_loss, "q_cont_loss": cont_loss,
-                      "ms_loss": ms_loss}
+                      "ms_loss": ms_loss, "z_rec_loss": z_rec_loss}
+
+    def noise_reconstruction_loss(self, q_out, inputs):
+        """Squared error of Q's guess of the first `n_zrec` noise numbers of G's `inputs`."""
+        guess = ops.cast(q_out, "float32")[:, self.n_cat + self.n_cont:]
+        return ops.mean(ops.square(guess - ops.cast(inputs[:, :self.n_zrec], "float32")))
 
     # ------------------------------------------------------------------ convenience
     def predict_codes(self, images, batch_size=256):
         """Q's reading of images: (categorical probabilities (n, n_cat), continuous means)."""
         out = np.asarray(self.q_network.predict(images, batch_size=batch_size, verbose=0), np.float32)
-        return out[:, :self.n_cat], out[:, self.n_cat:]
+        return out[:, :self.n_cat], out[:, self.n_cat:self.n_cat + self.n_cont]
 
     def generate_codes(self, n, seed=0):
         """n samples with random codes, reproducibly: (images, categorical codes, continuous codes)."""
@@ -337,8 +358,8 @@ class InfoGAN(GAN):
 
 def make_infogan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, n_cat=N_CAT, n_cont=N_CONT,
                  lambda_cat=LAMBDA_CAT, lambda_cont=LAMBDA_CONT, mi_trunk=False, lr=2e-4,
-                 g_lr=None, code_scale=1.0, lambda_ms=0.0, g_filters=(512, 128, 64),
-                 d_filters=(64, 128, 256), seed=None):
+                 g_lr=None, code_scale=1.0, lambda_ms=0.0, n_zrec=0, lambda_z=0.0,
+                 g_filters=(512, 128, 64), d_filters=(64, 128, 256), seed=None):
     """The tutorial's InfoGAN (plus continuous codes unless ``n_cont=0``), compiled for `fit()`
     on batches of HALF_BATCH real images.  `lr` is D's learning rate, `g_lr` G's and Q's
     (default: `lr`); `code_scale` see `build_generator`, `lambda_ms` (weight of the
@@ -346,10 +367,11 @@ def make_infogan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, n_cat=N_CAT, n_
     generator = build_generator(image_shape, latent_dim, n_cat, n_cont, g_filters, code_scale,
                                 seed=seed)
     trunk, d_head, q_head = build_discriminator_and_q(image_shape, n_cat, n_cont, d_filters,
-                                                      seed=seed)
+                                                      n_zrec=n_zrec, seed=seed)
     gan = InfoGAN(generator, trunk, d_head, q_head, latent_dim=latent_dim, n_cat=n_cat,
                   n_cont=n_cont, lambda_cat=lambda_cat, lambda_cont=lambda_cont,
-                  mi_trunk=mi_trunk, lambda_ms=lambda_ms, seed=seed, name="infogan")
+                  mi_trunk=mi_trunk, lambda_ms=lambda_ms, n_zrec=n_zrec, lambda_z=lambda_z,
+                  seed=seed, name="infogan")
     gan.compile(d_optimizer=keras.optimizers.Adam(lr, beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(g_lr or lr, beta_1=0.5))
     return gan

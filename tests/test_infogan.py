@@ -166,7 +166,7 @@ def test_g_update_moves_g_and_q_head_and_no_d_weight(fresh, real_batch):
 
 def test_train_step_reports_all_losses(fresh, real_batch):
     logs = fresh.train_step(real_batch)
-    assert set(logs) == {"d_loss", "g_loss", "q_cat_loss", "q_cont_loss", "ms_loss"}
+    assert set(logs) == {"d_loss", "g_loss", "q_cat_loss", "q_cont_loss", "ms_loss", "z_rec_loss"}
     assert all(np.isfinite(float(v)) for v in logs.values())
     assert float(logs["q_cat_loss"]) > 1.5  # an untrained Q is near log(10) = 2.3
 
@@ -286,3 +286,37 @@ def test_mode_seeking_pairs_share_codes_and_only_then_count(real_batch):
     np.testing.assert_array_equal(cat[:h], cat[h:])  # sample i and i + n/2: the same codes
     np.testing.assert_array_equal(cont[:h], cont[h:])
     assert not np.array_equal(seen[0.0][0][:h], seen[0.0][0][h:])  # off: independent codes
+
+
+# ------------------------------------------------------------------ noise reconstruction
+def test_noise_reconstruction_head_and_loss():
+    keras.mixed_precision.set_global_policy("float32")
+    g = infogan.make_infogan(seed=5, n_zrec=8, lambda_z=0.5)
+    assert g.q_network.output_shape == (None, 10 + 2 + 8)
+    probs, means = g.predict_codes(np.zeros((3, 28, 28, 1), "float32"))
+    assert probs.shape == (3, 10) and means.shape == (3, 2)  # the z guesses stay internal
+    inputs = np.asarray(g.generator_inputs(4))
+    q_out = np.zeros((4, 20), "float32")
+    q_out[:, 12:] = inputs[:, :8] + 0.5  # every guess off by 0.5
+    assert float(g.noise_reconstruction_loss(q_out, inputs)) == pytest.approx(0.25, rel=1e-5)
+    q_out[:, 12:] = inputs[:, :8]
+    assert float(g.noise_reconstruction_loss(q_out, inputs)) == pytest.approx(0.0, abs=1e-7)
+
+
+def test_noise_reconstruction_enters_g_loss_only_when_on(real_batch):
+    keras.mixed_precision.set_global_policy("float32")
+    for n_zrec, lam in ((0, 0.0), (8, 0.5)):
+        g = infogan.make_infogan(seed=4, n_zrec=n_zrec, lambda_z=lam)
+        total, logs = g.generator_loss(real_batch, None)
+        parts = float(logs["g_loss"] + logs["q_cat_loss"] + g.lambda_cont * logs["q_cont_loss"])
+        assert float(total) == pytest.approx(parts + lam * float(logs["z_rec_loss"]), rel=1e-5)
+        assert (float(logs["z_rec_loss"]) > 0) == (n_zrec > 0)
+
+
+def test_noise_reconstruction_rejects_bad_sizes():
+    keras.mixed_precision.set_global_policy("float32")
+    with pytest.raises(ValueError, match="n_zrec"):
+        infogan.make_infogan(n_zrec=63)
+    trunk, d_head, q_head = infogan.build_discriminator_and_q(n_zrec=4)
+    with pytest.raises(ValueError, match="Q head has 16 outputs"):
+        infogan.InfoGAN(infogan.build_generator(), trunk, d_head, q_head)
