@@ -20,11 +20,20 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def parse_variant(text):
-    name, _, rest = text.partition("=")
+    """``"NAME=k=v k=v"`` -> ``("NAME", {k: literal v})``; a clear error for anything else."""
+    name, sep, rest = text.partition("=")
+    if not sep or not name:
+        raise ValueError(f"variant {text!r}: expected NAME=K=V K=V ... (NAME= for no changes)")
     kw = {}
     for item in rest.split():
-        k, _, v = item.partition("=")
-        kw[k] = ast.literal_eval(v)
+        k, sep, v = item.partition("=")
+        try:
+            if not sep or not k:
+                raise ValueError
+            kw[k] = ast.literal_eval(v)
+        except (ValueError, SyntaxError):
+            raise ValueError(f"variant {name!r}: {item!r} is not KEY=PYTHON_LITERAL "
+                             "(e.g. code_scale=4.0 or g_filters=(256,64,32))") from None
     return name, kw
 
 
