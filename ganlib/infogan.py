@@ -78,11 +78,12 @@ SEED_RECIPE = dict(code_scale=1.0, g_lr=2e-4, lambda_ms=0.0)
 #    1,000-1,500 steps, two seeds, purity 62-74 % and FD 54-71 (weight 0.05: 50-57 %, FD
 #    89-111; with the MI term also training the trunk, `mi_trunk=True`: 51-57 %, FD 45-54).
 #  Two further knobs, measured with `benchmarks/infogan_sweep.py` (float32 on a 2-core AVX2
-#  CPU, seed 0, half-width model g_filters=(256, 64, 32), d_filters=(32, 64, 128); results in
+#  CPU, half-width model g_filters=(256, 64, 32), d_filters=(32, 64, 128); results in
 #  benchmarks/results/infogan_sweep_float32.txt), not yet in the recipe: a smaller weight of
 #  the continuous codes (lambda_cont=0.05) and noise reconstruction (`n_zrec=8, lambda_z=1`:
-#  Q also guesses z's first 8 numbers) together gave purity 71 % / FD 28 after 1,500 steps,
-#  against 53 % / FD 95 for this recipe on the same model and seed.
+#  Q also guesses z's first 8 numbers) together gave purity 71 % / 68 % and FD 28 / 30 after
+#  1,500 steps (seeds 0 / 1), against 53 % / 66 % and FD 95 / 81 for this recipe on the same
+#  model and seeds.  Noise reconstruction without the mode-seeking term collapses (FD ~210).
 CLASS_RECIPE = dict(code_scale=8.0, g_lr=1e-3, lambda_ms=0.1)
 SCHEDULES = {
     "smoke": dict(steps=20, log_every=10, sample_every=1, purity_every=1, **CLASS_RECIPE),
