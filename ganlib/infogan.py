@@ -79,11 +79,16 @@ SEED_RECIPE = dict(code_scale=1.0, g_lr=2e-4, lambda_ms=0.0)
 #    89-111; with the MI term also training the trunk, `mi_trunk=True`: 51-57 %, FD 45-54).
 #  Two further knobs, measured with `benchmarks/infogan_sweep.py` (float32 on a 2-core AVX2
 #  CPU, half-width model g_filters=(256, 64, 32), d_filters=(32, 64, 128); results in
-#  benchmarks/results/infogan_sweep_float32.txt), not yet in the recipe: a smaller weight of
+#  benchmarks/results/infogan_sweep_float32.txt), not in the recipe: a smaller weight of
 #  the continuous codes (lambda_cont=0.05) and noise reconstruction (`n_zrec=8, lambda_z=1`:
 #  Q also guesses z's first 8 numbers) together gave purity 71 % / 68 % and FD 28 / 30 after
 #  1,500 steps (seeds 0 / 1), against 53 % / 66 % and FD 95 / 81 for this recipe on the same
-#  model and seeds.  Noise reconstruction without the mode-seeking term collapses (FD ~210).
+#  model and seeds (mode-seeking weight 0.05 instead: 76 % / 63 %, FD 39 / 52).  Noise
+#  reconstruction without the mode-seeking term collapses (FD ~210).  Why neither is in the
+#  recipe: notebook 03 run with them on the half-width model (seed 42, 417 s) gave purity
+#  61.6 %, FD 36.8, and lambda_cont 0.05 leaves c2, c3 unused (Q's error stays at the blind
+#  1/3, the sliders change nothing); with lambda_cont kept at 0.5 the sliders work but purity
+#  was 61.5 %, FD 31.7 - both below this recipe's committed 74.6 % (full width, bf16 CPU).
 CLASS_RECIPE = dict(code_scale=8.0, g_lr=1e-3, lambda_ms=0.1)
 SCHEDULES = {
     "smoke": dict(steps=20, log_every=10, sample_every=1, purity_every=1, **CLASS_RECIPE),
