@@ -14,8 +14,9 @@ Weights N(0, 0.02); Adam(2e-4, β1 0.5); 32 real + 32 fake images per D update a
 64 samples per G/Q update (the tutorial's batch of 64); the tutorial's 100 epochs.
 
 The tutorial uses the categorical code only; ``n_cont=0`` reproduces it exactly.  The
-`class` run mode scales the one-hot code by 8 at G's input, lets G and Q learn at 1e-3 and
-adds a mode-seeking term to G's loss (`CLASS_RECIPE`, explained there); `full` keeps the
+`class` run mode uses narrower networks, scales the one-hot code by 8 at G's input,
+lets G and Q learn at 1e-3, weighs the categorical code 3 times and adds a
+mode-seeking term to G's loss (`CLASS_RECIPE`, explained there); `full` keeps the
 tutorial's settings (`SEED_RECIPE`).
 
 Who learns from the mutual-information (MI) term
@@ -61,38 +62,46 @@ LAMBDA_CONT = 0.5
 CONT_RANGE = 2.0                      # sliders and sweeps reach beyond the training range ±1
 # Per run mode: generator steps, steps per logging interval, sample refresh and code-purity
 # measurement (both in logging intervals).
-# The tutorial's recipe: one-hot code as it is, Adam 2e-4 for both players, no extra terms.
-SEED_RECIPE = dict(code_scale=1.0, g_lr=2e-4, lambda_ms=0.0)
-# The `class` (and `smoke`) recipe, for a budget of ~1,500 steps (all figures measured on the
-# offline 8,000-digit sample, code purity of 1,000 samples, FD against 1,000 test digits):
+# The tutorial's recipe: its widths, one-hot code as it is, Adam 2e-4 for both players, λ_cat 1,
+# no extra terms.
+SEED_RECIPE = dict(code_scale=1.0, g_lr=2e-4, lambda_cat=LAMBDA_CAT, lambda_ms=0.0, ms_cap=None,
+                   g_filters=(512, 128, 64), d_filters=(64, 128, 256))
+# The `class` (and `smoke`) recipe, for ~10 minutes on 2 CPU cores (all figures measured on the
+# offline 8,000-digit sample, code purity of 1,000 samples, FD against 1,000 test digits; the
+# sweep lines are in benchmarks/results/infogan_sweep_float32.txt):
+#  * narrower networks: half of the tutorial's widths in G (256, 64, 32), a quarter in the
+#    trunk (16, 32, 64).  Float32 on a 2-core AVX2 CPU runs ~5.5 steps/s against ~1.1 at full
+#    width (both halved: ~3.3; both quartered: ~10), so 2,000 steps fit the budget where
+#    1,500 full-width ones took ~24 minutes;
 #  * the one-hot code enters G multiplied by 8, so at the start it moves G's output as much
 #    as the 62 noise numbers do (‖z‖ ≈ √62 ≈ 8 against ‖one-hot‖ = 1). Unscaled, z decides the
 #    digit and the code settles for small style changes that Q can read just as well
-#    (purity 19-31 % after 1,000 steps, 23 % after 2,000); scaled, the code decides the coarse
-#    shape from the first steps and becomes the digit class (56-80 % between 500 and 2,000);
+#    (purity 19-31 % after 1,000 steps, 23 % after 2,000 at full width);
 #  * G and Q learn at 1e-3, D at 2e-4: the learning rates of the InfoGAN paper;
 #  * the scaled code alone dominates G so strongly that G stops listening to z: each code
-#    value collapses to one prototype digit (FD 226-280 against ~70 unscaled).  A mode-seeking
+#    value collapses to one prototype digit (FD 200-290 against 30-70).  A mode-seeking
 #    term (MSGAN, `losses.mode_seeking`, weight 0.1) makes two samples with the same codes
-#    and different noise differ, which restores varied digits at some cost in purity: after
-#    1,000-1,500 steps, two seeds, purity 62-74 % and FD 54-71 (weight 0.05: 50-57 %, FD
-#    89-111; with the MI term also training the trunk, `mi_trunk=True`: 51-57 %, FD 45-54).
-#  Two further knobs, measured with `benchmarks/infogan_sweep.py` (float32 on a 2-core AVX2
-#  CPU, half-width model g_filters=(256, 64, 32), d_filters=(32, 64, 128); results in
-#  benchmarks/results/infogan_sweep_float32.txt), not in the recipe: a smaller weight of
-#  the continuous codes (lambda_cont=0.05) and noise reconstruction (`n_zrec=8, lambda_z=1`:
-#  Q also guesses z's first 8 numbers) together gave purity 71 % / 68 % and FD 28 / 30 after
-#  1,500 steps (seeds 0 / 1), against 53 % / 66 % and FD 95 / 81 for this recipe on the same
-#  model and seeds (mode-seeking weight 0.05 instead: 76 % / 63 %, FD 39 / 52).  Noise
-#  reconstruction without the mode-seeking term collapses (FD ~210).  Why neither is in the
-#  recipe: notebook 03 run with them on the half-width model (seed 42, 417 s) gave purity
-#  61.6 %, FD 36.8, and lambda_cont 0.05 leaves c2, c3 unused (Q's error stays at the blind
-#  1/3, the sliders change nothing); with lambda_cont kept at 0.5 the sliders work but purity
-#  was 61.5 %, FD 31.7 - both below this recipe's committed 74.6 % (full width, bf16 CPU).
-CLASS_RECIPE = dict(code_scale=8.0, g_lr=1e-3, lambda_ms=0.1)
+#    and different noise differ - but uncapped it rewards pairs that differ *more*, and two
+#    different digits differ more than two styles of one, so codes drift towards mixtures
+#    of digits (both quartered, 3,000 steps, seed 0: purity 66 %, FD 29);
+#  * λ_cat = 3: the categorical code's cross-entropy weighs three times the paper's 1 in G's
+#    loss, against the adversarial and mode-seeking terms.  With these widths, 2,000 steps:
+#    78.3 % / FD 34 and 78.0 % / FD 41 (seeds 0, 1).  Both quartered, 3,000 steps: seed 0
+#    74.6 % / FD 31, seed 1 66.9 % / FD 59 after 2,500 (λ_cat 1: 66 %; 6 and 10 spoil the
+#    digits: FD 100-170); notebook 03 with that model (seed 42) 56-67 %, FD 74-85.
+#  Also measured (both quartered), not in the recipe: capping the mode-seeking ratio at 0.2 (`ms_cap`; two
+#  real digits of one class have ~0.24, of different classes ~0.30), so that it only stops
+#  collapse, with λ_cat 3: 81.4 % / FD 41 (seed 0) but 60.7 % / FD 103 and 52.2 % / FD 100
+#  (seeds 1, 2); the cap alone 83.6 % / FD 74 (seed 0, 56-84 % between checkpoints); code
+#  scale 16 instead of 8: 45-57 % after 2,000 steps.  Noise
+#  reconstruction (`n_zrec`) instead of the term collapses (FD ~210); with it, and with a
+#  smaller lambda_cont, the half-width model reached 68-71 % after 1,500 steps; G learning at
+#  5e-4 is slower (61 % at 3,000 steps).  Purity moves by 10-20 points between seeds.
+CLASS_RECIPE = dict(code_scale=8.0, g_lr=1e-3, lambda_cat=3.0, lambda_ms=0.1, ms_cap=None,
+                    g_filters=(256, 64, 32), d_filters=(16, 32, 64))
 SCHEDULES = {
     "smoke": dict(steps=20, log_every=10, sample_every=1, purity_every=1, **CLASS_RECIPE),
-    "class": dict(steps=1500, log_every=50, sample_every=5, purity_every=5, **CLASS_RECIPE),
+    "class": dict(steps=2000, log_every=100, sample_every=2, purity_every=2, **CLASS_RECIPE),
     "full": dict(steps=100 * STEPS_PER_EPOCH, log_every=STEPS_PER_EPOCH, sample_every=10,
                  purity_every=10, **SEED_RECIPE),
 }
@@ -242,7 +251,7 @@ class InfoGAN(GAN):
 
     def __init__(self, generator, trunk, d_head, q_head, latent_dim=LATENT_DIM, n_cat=N_CAT,
                  n_cont=N_CONT, lambda_cat=LAMBDA_CAT, lambda_cont=LAMBDA_CONT, mi_trunk=False,
-                 lambda_ms=0.0, n_zrec=0, lambda_z=0.0, seed=None, **kwargs):
+                 lambda_ms=0.0, ms_cap=None, n_zrec=0, lambda_z=0.0, seed=None, **kwargs):
         image = keras.Input(trunk.input_shape[1:])
         feats = trunk(image)
         discriminator = keras.Model(image, d_head(feats), name="discriminator")
@@ -254,6 +263,9 @@ class InfoGAN(GAN):
         self.lambda_cat, self.lambda_cont = float(lambda_cat), float(lambda_cont)
         self.mi_trunk = bool(mi_trunk)
         self.lambda_ms = float(lambda_ms)
+        self.ms_cap = None if ms_cap is None else float(ms_cap)
+        if self.ms_cap is not None and self.ms_cap <= 0:
+            raise ValueError(f"ms_cap must be positive (or None: no cap), got {ms_cap}")
         self.n_zrec, self.lambda_z = int(n_zrec), float(lambda_z)
         if not 0 <= self.n_zrec <= int(latent_dim):
             raise ValueError(f"n_zrec must lie in 0..latent_dim ({latent_dim}), got {n_zrec}")
@@ -345,7 +357,7 @@ class InfoGAN(GAN):
             loss = loss + self.lambda_z * z_rec_loss
         if self.lambda_ms:  # pairs with the same codes should not draw the same image
             h, z = n // 2, inputs[:, :self.latent_dim]
-            ms_loss = losses.mode_seeking(fake[:h], fake[h:], z[:h], z[h:])
+            ms_loss = losses.mode_seeking(fake[:h], fake[h:], z[:h], z[h:], cap=self.ms_cap)
             loss = loss + self.lambda_ms * ms_loss
         return loss, {"g_loss": adversarial, "q_cat_loss": cat_loss, "q_cont_loss": cont_loss,
                       "ms_loss": ms_loss, "z_rec_loss": z_rec_loss}
@@ -372,7 +384,7 @@ class InfoGAN(GAN):
 
 def make_infogan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, n_cat=N_CAT, n_cont=N_CONT,
                  lambda_cat=LAMBDA_CAT, lambda_cont=LAMBDA_CONT, mi_trunk=False, lr=2e-4,
-                 g_lr=None, code_scale=1.0, lambda_ms=0.0, n_zrec=0, lambda_z=0.0,
+                 g_lr=None, code_scale=1.0, lambda_ms=0.0, ms_cap=None, n_zrec=0, lambda_z=0.0,
                  g_filters=(512, 128, 64), d_filters=(64, 128, 256), seed=None):
     """The tutorial's InfoGAN (plus continuous codes unless ``n_cont=0``), compiled for `fit()`
     on batches of HALF_BATCH real images.  `lr` is D's learning rate, `g_lr` G's and Q's
@@ -384,7 +396,8 @@ def make_infogan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, n_cat=N_CAT, n_
                                                       n_zrec=n_zrec, seed=seed)
     gan = InfoGAN(generator, trunk, d_head, q_head, latent_dim=latent_dim, n_cat=n_cat,
                   n_cont=n_cont, lambda_cat=lambda_cat, lambda_cont=lambda_cont,
-                  mi_trunk=mi_trunk, lambda_ms=lambda_ms, n_zrec=n_zrec, lambda_z=lambda_z,
+                  mi_trunk=mi_trunk, lambda_ms=lambda_ms, ms_cap=ms_cap, n_zrec=n_zrec,
+                  lambda_z=lambda_z,
                   seed=seed, name="infogan")
     gan.compile(d_optimizer=keras.optimizers.Adam(lr, beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(g_lr or lr, beta_1=0.5))

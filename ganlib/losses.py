@@ -63,12 +63,17 @@ def sparse_class_ce(labels, class_probs):
 
 
 # ----------------------------------------------------------------- diversity (Mao et al. 2019)
-def mode_seeking(fake_a, fake_b, z_a, z_b, eps=1e-5):
+def mode_seeking(fake_a, fake_b, z_a, z_b, eps=1e-5, cap=None):
     """MSGAN's mode-seeking term for pairs of samples made with the same condition (code).
 
     ratio = mean|G(c, z_a) − G(c, z_b)| / mean|z_a − z_b|: how far apart two noise vectors
     land in image space.  A generator that ignores its noise (one image per condition) has
     ratio 0; the loss 1 / (ratio + eps) is large then, and minimising it spreads the images.
+    With `cap`, the ratio counts only up to `cap`: pairs already that far apart feel no push
+    (the loss is flat there), so the term stops collapse without rewarding ever more distant
+    pairs - which, for a class code, means pairs of *different* digits.
     """
     ratio = ops.mean(ops.abs(_f32(fake_a) - _f32(fake_b))) / ops.mean(ops.abs(_f32(z_a) - _f32(z_b)))
+    if cap is not None:
+        ratio = ops.minimum(ratio, float(cap))
     return 1.0 / (ratio + eps)

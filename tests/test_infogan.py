@@ -1,6 +1,7 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from ganlib import config, infogan, losses
 
@@ -263,6 +264,34 @@ def test_mode_seeking_loss_values():
     apart = same + 0.5
     assert float(losses.mode_seeking(same, apart, z_a, z_b)) == pytest.approx(1 / (0.5 + 1e-5))
     assert float(losses.mode_seeking(same, same, z_a, z_b)) == pytest.approx(1e5)  # collapsed
+
+
+def test_mode_seeking_cap_stops_the_push_beyond_it():
+    z_a, z_b = np.zeros((4, 3), "float32"), np.ones((4, 3), "float32")
+    a = np.full((4, 2, 2, 1), 0.3, "float32")
+    near, far = keras.Variable(a + 0.1), keras.Variable(a + 0.5)  # ratios 0.1 and 0.5
+    for b, expected, pushed in ((near, 1 / (0.1 + 1e-5), True), (far, 1 / (0.2 + 1e-5), False)):
+        with tf.GradientTape() as tape:
+            loss = losses.mode_seeking(a, b, z_a, z_b, cap=0.2)
+        assert float(loss) == pytest.approx(expected, rel=1e-5)
+        grad = tape.gradient(loss, b)
+        assert (grad is not None and float(np.abs(grad).max()) > 0) == pushed
+    # without a cap, pairs far apart are still pushed apart
+    with tf.GradientTape() as tape:
+        loss = losses.mode_seeking(a, far, z_a, z_b)
+    assert float(np.abs(tape.gradient(loss, far)).max()) > 0
+
+
+def test_infogan_passes_the_mode_seeking_cap(real_batch):
+    keras.mixed_precision.set_global_policy("float32")
+    logs = {}
+    for cap in (None, 1e-4):
+        g = infogan.make_infogan(seed=4, lambda_ms=0.5, ms_cap=cap)
+        logs[cap] = float(g.generator_loss(real_batch, None)[1]["ms_loss"])
+    assert logs[1e-4] == pytest.approx(1 / (1e-4 + 1e-5), rel=1e-4)  # a random G is farther apart
+    assert logs[None] < logs[1e-4]
+    with pytest.raises(ValueError, match="ms_cap"):
+        infogan.make_infogan(lambda_ms=0.1, ms_cap=0.0)
 
 
 def test_mode_seeking_pairs_share_codes_and_only_then_count(real_batch):
