@@ -89,14 +89,15 @@ SEED_RECIPE = dict(code_scale=1.0, g_lr=2e-4, lambda_cat=LAMBDA_CAT, lambda_ms=0
 #    78.3 % / FD 34 and 78.0 % / FD 41 (seeds 0, 1).  Both quartered, 3,000 steps: seed 0
 #    74.6 % / FD 31, seed 1 66.9 % / FD 59 after 2,500 (λ_cat 1: 66 %; 6 and 10 spoil the
 #    digits: FD 100-170); notebook 03 with that model (seed 42) 56-67 %, FD 74-85.
-#  Also measured (both quartered), not in the recipe: capping the mode-seeking ratio at 0.2 (`ms_cap`; two
-#  real digits of one class have ~0.24, of different classes ~0.30), so that it only stops
-#  collapse, with λ_cat 3: 81.4 % / FD 41 (seed 0) but 60.7 % / FD 103 and 52.2 % / FD 100
-#  (seeds 1, 2); the cap alone 83.6 % / FD 74 (seed 0, 56-84 % between checkpoints); code
-#  scale 16 instead of 8: 45-57 % after 2,000 steps.  Noise
-#  reconstruction (`n_zrec`) instead of the term collapses (FD ~210); with it, and with a
-#  smaller lambda_cont, the half-width model reached 68-71 % after 1,500 steps; G learning at
-#  5e-4 is slower (61 % at 3,000 steps).  Purity moves by 10-20 points between seeds.
+#  Also measured (both quartered), not in the recipe: capping the mode-seeking ratio at 0.2
+#  (`ms_cap`; two real digits of one class have ~0.24, of different classes ~0.30), so that
+#  it only stops collapse, with λ_cat 3: 81.4 % / FD 41 (seed 0) but 60.7 % / FD 103 and
+#  52.2 % / FD 100 (seeds 1, 2); the cap alone 83.6 % / FD 74 (seed 0, 56-84 % between
+#  checkpoints); code scale 16 instead of 8: 45-57 % after 2,000 steps; G learning at 5e-4:
+#  61 % after 3,000.  Noise reconstruction (`n_zrec`) instead of the term collapses (FD ~210);
+#  with it and a smaller lambda_cont, both halved reached 68-71 % after 1,500 steps; with the
+#  MI term also training the trunk (`mi_trunk=True`, full width) 51-57 %.  Purity moves by
+#  10-20 points between seeds.
 CLASS_RECIPE = dict(code_scale=8.0, g_lr=1e-3, lambda_cat=3.0, lambda_ms=0.1, ms_cap=None,
                     g_filters=(256, 64, 32), d_filters=(16, 32, 64))
 SCHEDULES = {
@@ -389,7 +390,8 @@ def make_infogan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, n_cat=N_CAT, n_
     """The tutorial's InfoGAN (plus continuous codes unless ``n_cont=0``), compiled for `fit()`
     on batches of HALF_BATCH real images.  `lr` is D's learning rate, `g_lr` G's and Q's
     (default: `lr`); `code_scale` see `build_generator`, `lambda_ms` (weight of the
-    mode-seeking term, 0: off) see `CLASS_RECIPE`, `mi_trunk` the module docstring."""
+    mode-seeking term, 0: off) and `ms_cap` (its ratio cap, `losses.mode_seeking`) see
+    `CLASS_RECIPE`, `mi_trunk` the module docstring, `n_zrec`/`lambda_z` `InfoGAN`."""
     generator = build_generator(image_shape, latent_dim, n_cat, n_cont, g_filters, code_scale,
                                 seed=seed)
     trunk, d_head, q_head = build_discriminator_and_q(image_shape, n_cat, n_cont, d_filters,
