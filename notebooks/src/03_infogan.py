@@ -390,9 +390,10 @@ print(f"FD(samples, held-out digits) = {fd:.2f}   FD(real, real) = {fd_floor:.2f
 # to 0, 1, 6 and 7 are 98–100 % pure and the one for 9 is 75 %, while digits that look alike
 # share codes — 4 with 9, 5 with 8 and 3, 2 with 3 — and one code spent itself on a second kind
 # of 1 or 7, so the 3 it was matched to is only 6 % of what it draws. The goal of 80 % is not
-# reached in this run. With the same recipe and other seeds the sweep script
-# (`benchmarks/infogan_sweep.py`) measured 78 % twice; purity moves by 10–20 points from seed to
-# seed in a run this short. Without the mode-seeking term, purity did reach 75–88 % at times,
+# reached in this run. Three more runs of the same recipe measured 78.3 %, 78.0 % (the sweep
+# script `benchmarks/infogan_sweep.py`, seeds 0 and 1, one thread each) and 62.9 %
+# (`benchmarks/quality.py`, seed 0, two threads): purity moves by 10–20 points from run to run
+# in a run this short. Without the mode-seeking term, purity did reach 75–88 % at times,
 # but only by collapsing each code to one prototype drawn again and again: purity alone would
 # have called that a success, which is why we always report a quality measure next to it. The
 # `full` mode (the tutorial's settings, 100 epochs) is the reference.
