@@ -47,19 +47,16 @@ def main():
     p.add_argument("--seed", type=int, action="append")
     p.add_argument("--variant", action="append", required=True)
     p.add_argument("--json", help="append one JSON line per measurement to this file")
-    p.add_argument("--grids", help="save a code grid (rows = code values) as a PNG in this "
-                   "folder at every measurement")
+    p.add_argument("--grids", help="save a code grid (rows = code values) as a PNG at every "
+                   "measurement, in DIR/NAME_sSEED/")
     args = p.parse_args()
     try:  # all of them before any training, so a typo in the last one costs nothing
         variants = [parse_variant(text) for text in args.variant]
     except ValueError as e:
         p.error(str(e))
 
-    import numpy as np
-
     import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    matplotlib.use("Agg")  # --grids draws figures without a display
 
     from ganlib import config, data, infogan, metrics, viz
 
@@ -80,9 +77,8 @@ def main():
                 purity, mapping = metrics.code_purity(codes, predicted=predicted)
                 # Without the one-to-one constraint: each code's own most frequent digit.  A
                 # gap to purity means codes share a digit (and some digit has no code).
-                table = np.zeros((10, 10), np.int64)
-                np.add.at(table, (codes, predicted), 1)
-                majority = table.max(1).sum() / len(codes)
+                table = metrics.code_class_table(codes, predicted)
+                majority = table.max(1).sum() / table.sum()
                 fd = metrics.frechet_distance_from_stats(
                     *metrics.feature_stats(images, "mnist"), *real_stats)
                 rec = dict(variant=name, seed=seed, step=step, purity=round(purity, 4),
@@ -92,18 +88,17 @@ def main():
                 print(f"{name:<14} seed {seed} step {step:>5}  purity {purity:6.1%}"
                       f"  majority {majority:6.1%}  FD {fd:7.2f}"
                       f"  {rec['s']:6.1f} s  {rec['mapping']}", flush=True)
-                if args.grids:
-                    os.makedirs(args.grids, exist_ok=True)
-                    grid = gan.generate(inputs=infogan.code_grid_inputs(12, seed=0))
-                    plt.imsave(os.path.join(args.grids, f"{name}_s{seed}_{step:05d}.png"),
-                               viz.tile(grid, ncols=12)[..., 0], cmap="gray")
                 if args.json:
                     with open(args.json, "a") as f:
                         f.write(json.dumps(rec) + "\n")
                 return {"purity": purity, "FD": fd}
 
-            infogan.train(schedule, images=x_train, seed=seed,
-                          callbacks=[metrics.MetricHistory(measure, every=1)], **kw)
+            callbacks = [metrics.MetricHistory(measure, every=1)]
+            if args.grids:  # rows = code values, 12 noise vectors; one PNG per measurement
+                callbacks.append(viz.SampleGrid(
+                    infogan.code_grid_inputs(12, seed=0), ncols=12, display=False,
+                    save_dir=os.path.join(args.grids, f"{name}_s{seed}")))
+            infogan.train(schedule, images=x_train, seed=seed, callbacks=callbacks, **kw)
     return 0
 
 

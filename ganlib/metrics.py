@@ -241,17 +241,26 @@ def code_purity(codes, images=None, dataset=None, scale="tanh", predicted=None, 
         if images is None or dataset is None:
             raise ValueError("code_purity needs images and dataset (or predicted labels)")
         predicted = predict_labels(images, dataset, scale, **kw)
+    table = code_class_table(codes, predicted)
+    rows, cols = linear_sum_assignment(-table)
+    used = set(np.flatnonzero(table.sum(1)).tolist())
+    mapping = {int(r): int(k) for r, k in zip(rows, cols) if r in used}
+    purity = table[rows, cols].sum() / table.sum()
+    return float(purity), mapping
+
+
+def code_class_table(codes, predicted):
+    """The contingency table: ``table[c, k]`` = how many images with code c show class k.
+
+    At least 10 rows (one per code value, more if the codes go higher) and 10 columns.
+    """
     predicted = _labels(predicted, len(np.asarray(predicted)), "predicted")
     c = _labels(codes, len(predicted), "codes")
     if c.min() < 0:
         raise ValueError("codes must be non-negative integers")
     table = np.zeros((max(int(c.max()) + 1, 10), 10), np.int64)
     np.add.at(table, (c, predicted), 1)
-    rows, cols = linear_sum_assignment(-table)
-    used = set(np.unique(c).tolist())
-    mapping = {int(r): int(k) for r, k in zip(rows, cols) if r in used}
-    purity = table[rows, cols].sum() / len(c)
-    return float(purity), mapping
+    return table
 
 
 # --------------------------------------------------------------------------- Fréchet distance

@@ -86,6 +86,14 @@ def test_code_purity_finds_a_permuted_mapping(mnist):
     assert metrics.code_purity(rand_codes, predicted=predicted)[0] < 0.2
 
 
+def test_code_class_table_counts_code_class_pairs():
+    table = metrics.code_class_table([0, 0, 1, 11], [3, 3, 5, 9])
+    assert table.shape == (12, 10) and table.sum() == 4
+    assert table[0, 3] == 2 and table[1, 5] == 1 and table[11, 9] == 1
+    with pytest.raises(ValueError, match="non-negative"):
+        metrics.code_class_table([-1, 0], [1, 2])
+
+
 # --------------------------------------------------------------------------- Fréchet distance
 def test_frechet_distance_separates_real_from_noise(fashion):
     (xtr, _), (xte, _) = fashion
