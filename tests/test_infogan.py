@@ -167,7 +167,8 @@ def test_g_update_moves_g_and_q_head_and_no_d_weight(fresh, real_batch):
 
 def test_train_step_reports_all_losses(fresh, real_batch):
     logs = fresh.train_step(real_batch)
-    assert set(logs) == {"d_loss", "g_loss", "q_cat_loss", "q_cont_loss", "ms_loss", "z_rec_loss"}
+    assert set(logs) == {"d_loss", "g_loss", "q_cat_loss", "q_cont_loss", "ms_loss", "z_rec_loss",
+                         "aug_loss"}
     assert all(np.isfinite(float(v)) for v in logs.values())
     assert float(logs["q_cat_loss"]) > 1.5  # an untrained Q is near log(10) = 2.3
 
@@ -349,3 +350,43 @@ def test_noise_reconstruction_rejects_bad_sizes():
     trunk, d_head, q_head = infogan.build_discriminator_and_q(n_zrec=4)
     with pytest.raises(ValueError, match="Q head has 16 outputs"):
         infogan.InfoGAN(infogan.build_generator(), trunk, d_head, q_head)
+
+
+# ------------------------------------------------------------------ the code under small moves
+def test_augmentation_moves_digits_and_keeps_the_background():
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")  # float32 even then
+    try:
+        aug = infogan.build_augmentation(seed=0)
+        blank = np.full((4, 28, 28, 1), -1.0, "float32")
+        out = aug(blank, training=True)
+        assert out.dtype == "float32"
+        np.testing.assert_allclose(np.asarray(out), -1.0, atol=1e-5)  # uncovered pixels: background
+        digit = blank.copy()
+        digit[:, 8:20, 12:16] = 1.0  # a bar, a crude "1"
+        moved = np.asarray(aug(digit, training=True))
+        assert moved.shape == digit.shape
+        assert np.abs(moved - digit).max() > 0.5  # really moved
+        assert not np.allclose(moved[0], moved[1])  # each image its own move
+        np.testing.assert_array_equal(np.asarray(aug(digit, training=False)), digit)  # inference: as is
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+def test_moved_code_term_enters_the_g_step_and_trains_g_and_q(real_batch):
+    keras.mixed_precision.set_global_policy("float32")
+    g = infogan.make_infogan(seed=6, lambda_aug=2.0)
+    total, logs = g.generator_loss(real_batch, None)
+    parts = float(logs["g_loss"] + logs["q_cat_loss"] + g.lambda_cont * logs["q_cont_loss"])
+    assert float(logs["aug_loss"]) > 1.5  # an untrained Q is near log(10) on moved fakes too
+    assert float(total) == pytest.approx(parts + 2.0 * float(logs["aug_loss"]), rel=1e-5)
+    codes = g.sample_codes(8)
+    with tf.GradientTape() as tape:
+        fake = g.generator(g.generator_inputs(8, codes=codes), training=True)
+        loss = g.moved_code_loss(fake, codes[0])
+    grads = tape.gradient(loss, g.g_variables)
+    n_g = len(g.generator.trainable_variables)
+    kernels = [gr for gr, v in zip(grads[:n_g], g.g_variables[:n_g]) if v.name == "kernel"]
+    assert all(gr is not None and float(np.abs(gr).max()) > 0 for gr in kernels)  # through the move into G
+    assert any(gr is not None and float(np.abs(gr).max()) > 0 for gr in grads[n_g:])  # and Q's head
+    off = infogan.make_infogan(seed=6)
+    assert off.augment is None and float(off.generator_loss(real_batch, None)[1]["aug_loss"]) == 0.0
