@@ -199,8 +199,8 @@ dataset.element_spec
 #   as 4 and 9 have to share one value. A small turn or shift changes slant, position and size
 #   but not which digit it is, so the only code $Q$ can still read after the move is one
 #   carried by the digit's identity; slant and width are left to $c_2$, $c_3$ and $z$. On the
-#   same five seeds, 3,000 steps: purity 61–85 % without the term, 74–85 % with it; 5,000
-#   steps, four seeds each: 67–86 % without, 80–99 % with.
+#   same six seeds, 3,000 steps: purity 61–85 % without the term, 72–85 % with it; 5,000
+#   steps: 67–86 % without (two seeds of six at 80 % or more), 80–99 % with (all six).
 #
 # `full` mode keeps the tutorial's model (`infogan.SEED_RECIPE`).
 
@@ -403,9 +403,10 @@ print(f"FD(samples, held-out digits) = {fd:.2f}   FD(real, real) = {fd_floor:.2f
 # one matched to 2 is 75 % pure, and the classifier names only 43 % of what the code matched to
 # 9 draws a 9. The FD of 56.3 is far above the real-data floor of 3.1: the moved-copy term buys
 # purity at some cost in image quality (in the sweep, FD 27–53 after 5,000 steps with it,
-# 18–39 without). Purity still moves from run to run: the sweep
-# (`benchmarks/infogan_sweep.py`, one thread per run) measured 80.2–98.8 % on four seeds after
-# 5,000 steps, and 5–10 points between checkpoints of one run. Without the mode-seeking term,
+# 15–39 without). Purity still moves from run to run: the sweep
+# (`benchmarks/infogan_sweep.py`, one thread per run) measured 80.2–98.8 % on six seeds after
+# 5,000 steps, `benchmarks/quality.py` 92.5 %, and one run moves by 5–10 points between
+# checkpoints. Without the mode-seeking term,
 # purity did reach 75–88 % at times, but only by collapsing each code to one prototype drawn
 # again and again: purity alone would have called that a success, which is why we always report
 # a quality measure next to it. The `full` mode (the tutorial's settings, 100 epochs) is the
