@@ -205,11 +205,14 @@ def build_q_head(feature_dim, n_cat=N_CAT, n_cont=N_CONT, alpha=0.1, n_zrec=0, s
 def build_augmentation(rotation=0.05, shift=0.1, zoom=0.1, seed=None):
     """Small random moves of a batch of [-1, 1] images: turn by up to ±`rotation` of a full
     circle (0.05: 18°), shift by up to ±`shift` of the side (0.1: ~3 pixels), zoom by up to
-    ±`zoom`; uncovered pixels become background (-1).  Differentiable, float32."""
-    kw = dict(fill_mode="constant", fill_value=-1.0, seed=seed, dtype="float32")
-    return keras.Sequential([layers.RandomRotation(rotation, **kw),
-                             layers.RandomTranslation(shift, shift, **kw),
-                             layers.RandomZoom(zoom, **kw)], name="augmentation")
+    ±`zoom`; uncovered pixels become background (-1).  Differentiable, float32.  The three
+    layers get different seeds: with one seed for all, they would draw the same random numbers,
+    and every turn would come with its own fixed shift and zoom."""
+    kw = dict(fill_mode="constant", fill_value=-1.0, dtype="float32")
+    seeds = [None if seed is None else seed + k for k in range(3)]
+    return keras.Sequential([layers.RandomRotation(rotation, seed=seeds[0], **kw),
+                             layers.RandomTranslation(shift, shift, seed=seeds[1], **kw),
+                             layers.RandomZoom(zoom, seed=seeds[2], **kw)], name="augmentation")
 
 
 def build_discriminator_and_q(image_shape=(28, 28, 1), n_cat=N_CAT, n_cont=N_CONT,

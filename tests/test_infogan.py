@@ -372,6 +372,17 @@ def test_augmentation_moves_digits_and_keeps_the_background():
         keras.mixed_precision.set_global_policy("float32")
 
 
+def test_augmentation_draws_turn_shift_and_zoom_independently():
+    x = np.zeros((512, 28, 28, 1), "float32")
+    for seed in (0, None):
+        turn, shift, zoom = infogan.build_augmentation(seed=seed).layers
+        angle = np.asarray(turn.get_random_transformation(x, training=True)["angle"]).ravel()
+        moves = np.asarray(shift.get_random_transformation(x, training=True)["translations"])
+        zooms = np.asarray(zoom.get_random_transformation(x, training=True)["height_zoom"]).ravel()
+        for other in (moves[:, 0], moves[:, 1], zooms):
+            assert abs(np.corrcoef(angle, other)[0, 1]) < 0.2, seed  # one shared seed gives 1.0
+
+
 def test_moved_code_term_enters_the_g_step_and_trains_g_and_q(real_batch):
     keras.mixed_precision.set_global_policy("float32")
     g = infogan.make_infogan(seed=6, lambda_aug=2.0)
