@@ -199,8 +199,8 @@ dataset.element_spec
 #   as 4 and 9 have to share one value. A small turn or shift changes slant, position and size
 #   but not which digit it is, so the only code $Q$ can still read after the move is one
 #   carried by the digit's identity; slant and width are left to $c_2$, $c_3$ and $z$. On the
-#   same six seeds, 3,000 steps: purity 61–85 % without the term, 72–85 % with it; 5,000
-#   steps: 67–86 % without (two seeds of six at 80 % or more), 80–99 % with (all six).
+#   same six seeds, 5,000 steps: purity 67–86 % without the term (two seeds of six at 80 %
+#   or more), 77–86 % with it (three of six, the other three at 77–80 %; median 81 against 71).
 #
 # `full` mode keeps the tutorial's model (`infogan.SEED_RECIPE`).
 
@@ -402,11 +402,11 @@ print(f"FD(samples, held-out digits) = {fd:.2f}   FD(real, real) = {fd_floor:.2f
 # and those for 2, 3 and 9 97–98 %, while the code matched to 4 also draws 9s (61 % pure), the
 # one matched to 5 draws ragged 5s the classifier often names otherwise (58 %), and the one
 # for 8 is 81 % pure. The FD of 43.7 is far above the real-data floor of 3.1: the moved-copy term buys
-# purity at some cost in image quality (in the sweep, FD 27–53 after 5,000 steps with it,
+# purity at some cost in image quality (in the sweep, FD 37–73 after 5,000 steps with it,
 # 15–39 without). Purity still moves from run to run: the sweep
-# (`benchmarks/infogan_sweep.py`, one thread per run) measured 80.2–98.8 % on six seeds after
-# 5,000 steps, `benchmarks/quality.py` 92.5 %, and one run moves by 5–10 points between
-# checkpoints. Without the mode-seeking term,
+# (`benchmarks/infogan_sweep.py`, one thread per run) measured 77.1–86.3 % on six seeds after
+# 5,000 steps, `benchmarks/quality.py` 91.4 %, and one run moves by 5–10 points between
+# checkpoints — so another run of this notebook may land a little under 80 %. Without the mode-seeking term,
 # purity did reach 75–88 % at times, but only by collapsing each code to one prototype drawn
 # again and again: purity alone would have called that a success, which is why we always report
 # a quality measure next to it. The `full` mode (the tutorial's settings, 100 epochs) is the
