@@ -367,7 +367,8 @@ def test_augmentation_moves_digits_and_keeps_the_background():
         assert moved.shape == digit.shape
         assert np.abs(moved - digit).max() > 0.5  # really moved
         assert not np.allclose(moved[0], moved[1])  # each image its own move
-        np.testing.assert_array_equal(np.asarray(aug(digit, training=False)), digit)  # inference: as is
+        # inference: the images pass as they are
+        np.testing.assert_array_equal(np.asarray(aug(digit, training=False)), digit)
     finally:
         keras.mixed_precision.set_global_policy("float32")
 
@@ -397,7 +398,8 @@ def test_moved_code_term_enters_the_g_step_and_trains_g_and_q(real_batch):
     grads = tape.gradient(loss, g.g_variables)
     n_g = len(g.generator.trainable_variables)
     kernels = [gr for gr, v in zip(grads[:n_g], g.g_variables[:n_g]) if v.name == "kernel"]
-    assert all(gr is not None and float(np.abs(gr).max()) > 0 for gr in kernels)  # through the move into G
-    assert any(gr is not None and float(np.abs(gr).max()) > 0 for gr in grads[n_g:])  # and Q's head
+    # through the move into G, and into Q's head
+    assert all(gr is not None and float(np.abs(gr).max()) > 0 for gr in kernels)
+    assert any(gr is not None and float(np.abs(gr).max()) > 0 for gr in grads[n_g:])
     off = infogan.make_infogan(seed=6)
     assert off.augment is None and float(off.generator_loss(real_batch, None)[1]["aug_loss"]) == 0.0

@@ -401,16 +401,16 @@ print(f"FD(samples, held-out digits) = {fd:.2f}   FD(real, real) = {fd_floor:.2f
 # table below shows where the rest is lost: the codes matched to 0, 1, 6 and 7 are 100 % pure
 # and those for 2, 3 and 9 97–98 %, while the code matched to 4 also draws 9s (61 % pure), the
 # one matched to 5 draws ragged 5s the classifier often names otherwise (58 %), and the one
-# for 8 is 81 % pure. The FD of 43.7 is far above the real-data floor of 3.1: the moved-copy term buys
-# purity at some cost in image quality (in the sweep, FD 37–73 after 5,000 steps with it,
-# 15–39 without). Purity still moves from run to run: the sweep
+# for 8 is 81 % pure. The FD of 43.7 is far above the real-data floor of 3.1: the moved-copy
+# term buys purity at some cost in image quality (in the sweep, FD 37–73 after 5,000 steps with
+# it, 15–39 without). Purity still moves from run to run: the sweep
 # (`benchmarks/infogan_sweep.py`, one thread per run) measured 77.1–86.3 % on six seeds after
 # 5,000 steps, `benchmarks/quality.py` 91.4 %, and one run moves by 5–10 points between
-# checkpoints — so another run of this notebook may land a little under 80 %. Without the mode-seeking term,
-# purity did reach 75–88 % at times, but only by collapsing each code to one prototype drawn
-# again and again: purity alone would have called that a success, which is why we always report
-# a quality measure next to it. The `full` mode (the tutorial's settings, 100 epochs) is the
-# reference.
+# checkpoints — so another run of this notebook may land a little under 80 %. Without the
+# mode-seeking term, purity did reach 75–88 % at times, but only by collapsing each code to one
+# prototype drawn again and again: purity alone would have called that a success, which is why
+# we always report a quality measure next to it. The `full` mode (the tutorial's settings,
+# 100 epochs) is the reference.
 #
 # The learned mapping, and how pure each code value is on its own:
 
