@@ -17,7 +17,7 @@ import keras
 from keras import layers
 
 from . import data
-from .gan import training_callbacks
+from .gan import fit_schedule
 from .models import check_image_shape
 
 LATENT_DIM = 100
@@ -91,6 +91,4 @@ def fit(gan, schedule, images=None, seed=0, callbacks=(), verbose=0, run_dir=Non
     """
     images = load_images() if images is None else images
     ds = data.make_dataset(images, batch_size=gan.d_steps * batch_size, scale="sigmoid", seed=seed)
-    return gan.fit(ds, epochs=schedule["steps"] // schedule["log_every"],
-                   steps_per_epoch=schedule["log_every"], verbose=verbose,
-                   callbacks=training_callbacks(run_dir) + list(callbacks))
+    return fit_schedule(gan, ds, schedule, run_dir, callbacks, verbose)

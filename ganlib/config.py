@@ -30,6 +30,8 @@ def select(per_mode, mode=None, verbose=True):
     if missing:
         raise ValueError(f"schedule is missing run mode(s) {missing}")
     chosen = dict(per_mode[mode])
+    if "steps" in chosen:
+        intervals(chosen)
     if verbose:
         print(f"run mode: {mode}  (set GANLIB_MODE to one of {', '.join(MODES)})")
         for k, v in chosen.items():
@@ -77,3 +79,23 @@ def set_seed(seed):
 def model_kwargs(schedule, recipe):
     """The model keyword arguments a run-mode schedule carries: its values for `recipe`'s keys."""
     return {k: schedule[k] for k in recipe if k in schedule}
+
+
+def intervals(schedule):
+    """``(epochs, steps_per_epoch)`` for `fit()` from a schedule's `steps` and `log_every`."""
+    try:
+        steps, every = int(schedule["steps"]), int(schedule["log_every"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError("a schedule needs integer 'steps' and 'log_every', got "
+                         f"{schedule!r}") from None
+    if every < 1:
+        raise ValueError(f"schedule: log_every={every} must be at least 1")
+    if steps < every or steps % every:
+        raise ValueError(
+            f"schedule: steps={steps} must be a positive multiple of log_every={every} (training "
+            f"runs whole logging intervals); e.g. steps={max(1, -(-steps // every)) * every}")
+    spe = int(schedule.get("steps_per_execution", 1))
+    if spe < 1 or every % spe:
+        raise ValueError(f"schedule: steps_per_execution={spe} must divide log_every={every}, or "
+                         "fit() overshoots each logging interval")
+    return steps // every, every

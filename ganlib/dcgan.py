@@ -10,7 +10,7 @@ import numpy as np
 from keras import layers
 
 from . import config, data
-from .gan import GAN, training_callbacks
+from .gan import GAN, fit_schedule
 from .models import check_image_shape
 from .norm import FusedBatchNormalization
 from .optim import FusedAdam
@@ -96,7 +96,5 @@ def train(schedule=None, images=None, seed=0, callbacks=(), verbose=0, run_dir=N
     images = load_images() if images is None else images
     gan = make_dcgan(steps_per_execution=schedule["steps_per_execution"], seed=seed)
     ds = data.make_dataset(images, batch_size=BATCH_SIZE, scale="tanh", seed=seed)
-    history = gan.fit(ds, epochs=schedule["steps"] // schedule["log_every"],
-                      steps_per_epoch=schedule["log_every"], verbose=verbose,
-                      callbacks=training_callbacks(run_dir) + list(callbacks))
+    history = fit_schedule(gan, ds, schedule, run_dir, callbacks, verbose)
     return gan, history

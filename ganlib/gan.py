@@ -26,7 +26,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from . import losses
+from . import config, losses
 
 
 class GAN(keras.Model):
@@ -72,6 +72,7 @@ class GAN(keras.Model):
             if self.d_steps != 1 or self.g_batch_factor != 1 or not takes_fake:
                 raise ValueError("reuse_fakes needs d_steps=1, g_batch_factor=1 and "
                                  "discriminator_loss/generator_loss that accept `fake`")
+        self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         names = ("d_loss", "g_loss") + tuple(self.extra_loss_names)
         self.trackers = {n: keras.metrics.Mean(name=n) for n in names}
@@ -214,45 +215,114 @@ class GAN(keras.Model):
         return {**logs, **g_logs}
 
     # ------------------------------------------------------------------ convenience
-    def fit(self, *args, shuffle=False, **kwargs):
-        """`keras.Model.fit`; shuffling belongs to the `tf.data` pipeline (see `data.make_dataset`)."""
-        return super().fit(*args, shuffle=shuffle, **kwargs)
+    def fit(self, x=None, *args, shuffle=False, callbacks=None, **kwargs):
+        """`keras.Model.fit`; shuffling belongs to the `tf.data` pipeline (see `data.make_dataset`).
+
+        Checks the batches' image shape against the models before step 1.  With a
+        `runs.RunBackup` among the callbacks, the returned History covers the whole run, the
+        intervals before an interruption included.
+        """
+        from .runs import RunBackup
+        if isinstance(x, tf.data.Dataset):
+            self.check_batch_spec(x.element_spec)
+        callbacks = list(callbacks or [])
+        backups = [cb for cb in callbacks if isinstance(cb, RunBackup)]
+        for b in backups:
+            b.peers = [cb for cb in callbacks if cb is not b]
+        history = super().fit(x, *args, shuffle=shuffle, callbacks=callbacks, **kwargs)
+        if backups:
+            history.history = {k: list(v) for k, v in backups[0].history.items()}
+            history.epoch = list(range(len(next(iter(history.history.values()), []))))
+        return history
+
+    def check_batch_spec(self, spec):
+        """Refuse, before training, batches whose images do not fit the networks."""
+        real, _ = self.unpack(spec)
+        want = tuple(self.generator.output_shape[1:])
+        got = tuple(getattr(real, "shape", ())[1:])
+        if got != want:
+            raise ValueError(f"the dataset's images have shape {got} but {self.name}'s generator "
+                             f"makes {want}: resize the images or build the model for {got}")
 
     def generate(self, n=None, inputs=None, batch_size=256):
         """Images in the generator's output range, as a numpy float32 array."""
         if inputs is None:
+            if n is None or isinstance(n, bool) or not float(n).is_integer() or int(n) < 1:
+                raise ValueError(f"generate needs a number of images n >= 1 (or inputs), got n={n!r}")
             inputs = self.generator_inputs(int(n))
         out = self.generator.predict(inputs, batch_size=batch_size, verbose=0)
         return np.asarray(out, np.float32)
 
 
 class StopOnNaN(keras.callbacks.Callback):
-    """Stop training with a clear message as soon as any reported loss is NaN or infinite.
+    """Stop training as soon as a loss is NaN or infinite, or explodes past `max_loss`.
 
     (Keras' own `TerminateOnNaN` only watches a log called "loss"; a GAN reports two.)
+    The model is then put back to its state at the end of the last logging interval whose
+    losses were all finite, so neither memory nor a `runs.RunBackup` keeps broken weights.
     """
 
-    def __init__(self):
+    def __init__(self, max_loss=1e6):
         super().__init__()
+        self.max_loss = float(max_loss)
         self.stopped_at = None
+        self._good = None
+
+    def _snapshot(self):
+        from .runs import generator_steps, state_variables
+        self._vars = state_variables(self.model)
+        self._good = ([np.array(v.numpy()) for v in self._vars], generator_steps(self.model))
+
+    def on_train_begin(self, logs=None):
+        self.model._ganlib_nonfinite = False
+        self._snapshot()  # after any restore from a backup (RunBackup comes first)
 
     def on_train_batch_end(self, batch, logs=None):
-        bad = {k: v for k, v in (logs or {}).items() if not np.isfinite(float(v))}
-        if bad:
-            self.stopped_at = batch
+        bad = {k: float(v) for k, v in (logs or {}).items()
+               if not np.isfinite(float(v)) or abs(float(v)) > self.max_loss}
+        if bad and self.stopped_at is None:
+            from .runs import generator_steps
+            self.stopped_at = generator_steps(self.model)
+            self.bad = bad
             self.model.stop_training = True
-            print(f"\nTraining stopped at batch {batch}: non-finite loss {bad}. Weights saved by "
-                  "earlier checkpoints are untouched; lower the learning rate or check the data.")
+            self.model._ganlib_nonfinite = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.stopped_at is None:
+            self._snapshot()
+            return
+        values, good_step = self._good
+        for v, value in zip(self._vars, values):
+            v.assign(value)
+        what = ("non-finite" if any(not np.isfinite(v) for v in self.bad.values())
+                else f"exploding (beyond ±{self.max_loss:g})")
+        print(f"\nTraining stopped after generator step {self.stopped_at}: {what} loss "
+              f"{self.bad}. The model was put back to its state after step {good_step}, the end "
+              "of the last logging interval whose losses were finite; a run folder's backup "
+              "keeps that state too. Lower the learning rate or check the data, then train again.")
 
 
-def training_callbacks(run_dir=None, nan_guard=True):
-    """Callbacks every notebook uses: NaN guard, and (with a run_dir) backup/restore.
+def training_callbacks(run_dir=None, nan_guard=True, spec=None):
+    """Callbacks every notebook uses: backup/resume in `run_dir` (see `runs`), and a loss guard.
 
-    `BackupAndRestore` saves the full training state at each epoch end, so an
-    interrupted `fit()` resumes where it stopped when the same cell is run again; the
-    backup is removed once a `fit()` completes.
+    With a `run_dir`, `runs.RunBackup` saves the full training state after each logging
+    interval into ``run_dir/backup``, so running an interrupted `fit()` again resumes where it
+    stopped, and it saves the final generator and history into `run_dir`; `spec` adds what
+    the model alone does not say (e.g. the dataset) to what a backup must match.
     """
-    cbs = [StopOnNaN()] if nan_guard else []
-    if run_dir:
-        cbs.append(keras.callbacks.BackupAndRestore(backup_dir=str(run_dir)))
+    from .runs import RunBackup
+    cbs = [RunBackup(run_dir, spec=spec)] if run_dir else []
+    if nan_guard:
+        cbs.append(StopOnNaN())
     return cbs
+
+
+def fit_schedule(gan, dataset, schedule, run_dir=None, callbacks=(), verbose=0, spec=None):
+    """Train `gan` for ``schedule["steps"]`` generator steps, one log line per `log_every`.
+
+    The one `fit()` call every family's `train()` makes: loss guard, backup/resume in
+    `run_dir`, then the caller's callbacks.
+    """
+    epochs, every = config.intervals(schedule)
+    return gan.fit(dataset, epochs=epochs, steps_per_epoch=every, verbose=verbose,
+                   callbacks=training_callbacks(run_dir, spec=spec) + list(callbacks))

@@ -1,0 +1,246 @@
+"""Run folders: backups that never delete a user's files, resume only their own run, and say
+clearly when they are damaged; the loss guard keeps the last finite state."""
+import hashlib
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from ganlib import config, dcgan, metrics, runs
+from ganlib import gan as ganmod
+
+
+def images(n=128, seed=0):
+    return np.random.default_rng(seed).integers(0, 256, (n, 28, 28), dtype=np.uint8)
+
+
+SCHEDULE = dict(steps=8, log_every=2, steps_per_execution=1)
+
+
+def new_gan(seed=0, **kw):
+    keras.mixed_precision.set_global_policy("float32")
+    config.set_seed(seed)
+    return dcgan.make_dcgan(seed=seed, **kw)
+
+
+def dataset(seed=0):
+    from ganlib import data
+    return data.make_dataset(images(), batch_size=16, seed=seed)
+
+
+class InterruptAfter(keras.callbacks.Callback):
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise KeyboardInterrupt
+
+
+def fingerprint(folder):
+    out = {}
+    for root, _, files in os.walk(folder):
+        for f in files:
+            p = os.path.join(root, f)
+            out[os.path.relpath(p, folder)] = hashlib.sha256(open(p, "rb").read()).hexdigest()
+    return out
+
+
+# ----------------------------------------------------------------------------- never delete
+def test_run_folder_with_user_files_is_refused_and_left_intact(tmp_path):
+    user = tmp_path / "mine"
+    (user / "samples").mkdir(parents=True)
+    (user / "generator.keras").write_bytes(b"the user's own model")
+    (user / "samples" / "a.png").write_bytes(b"png")
+    before = fingerprint(user)
+    with pytest.raises(runs.RunFolderError, match="did not write"):
+        ganmod.fit_schedule(new_gan(), dataset(), SCHEDULE, run_dir=user)
+    assert fingerprint(user) == before
+
+
+def test_run_dir_dot_never_deletes_the_working_directory(tmp_path, monkeypatch):
+    (tmp_path / "01_dcgan.ipynb").write_text("{}")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "01_dcgan.py").write_text("# source")
+    monkeypatch.chdir(tmp_path)
+    before = fingerprint(tmp_path)
+    with pytest.raises(runs.RunFolderError):
+        ganmod.fit_schedule(new_gan(), dataset(), SCHEDULE, run_dir=".")
+    assert fingerprint(tmp_path) == before
+
+
+def test_finished_run_keeps_its_backup_generator_and_history(tmp_path):
+    run = tmp_path / "run"
+    gan = new_gan()
+    hist = ganmod.fit_schedule(gan, dataset(), SCHEDULE, run_dir=run)
+    assert os.path.exists(run / runs.BACKUP / "latest.weights.h5"), "backup deleted at the end"
+    assert (run / runs.MARKER).exists()
+    saved = runs.load_history(run)
+    assert saved["steps"] == 8
+    assert saved["history"]["d_loss"] == pytest.approx(hist.history["d_loss"])
+    g = keras.saving.load_model(run / runs.GENERATOR)
+    z = np.random.default_rng(0).uniform(-1, 1, (4, dcgan.LATENT_DIM)).astype("float32")
+    np.testing.assert_allclose(g.predict(z, verbose=0), gan.generator.predict(z, verbose=0),
+                               atol=1e-5)
+    info = json.loads((run / runs.MARKER).read_text())
+    assert info["complete"] and info["steps"] == 8
+
+
+def test_running_a_finished_run_again_loads_it_and_trains_nothing(tmp_path, capsys):
+    run = tmp_path / "run"
+    first = new_gan()
+    h1 = ganmod.fit_schedule(first, dataset(), SCHEDULE, run_dir=run)
+    before = fingerprint(run)
+    again = new_gan()
+    h2 = ganmod.fit_schedule(again, dataset(), SCHEDULE, run_dir=run)
+    assert int(again.g_optimizer.iterations.numpy()) == 8
+    assert h2.history["d_loss"] == pytest.approx(h1.history["d_loss"])
+    assert fingerprint(run) == before, "replaying a finished run rewrote its files"
+    assert "complete" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------- resume
+def test_interrupted_run_resumes_with_whole_history_and_metric_records(tmp_path):
+    run = tmp_path / "run"
+    gan = new_gan()
+    track = metrics.MetricHistory(lambda g: float(g.g_optimizer.iterations.numpy()), at_start=True)
+    seen = keras.callbacks.History()
+    with pytest.raises(KeyboardInterrupt):
+        ganmod.fit_schedule(gan, dataset(), SCHEDULE, run_dir=run,
+                            callbacks=[track, seen, InterruptAfter(2)])
+    resumed = new_gan()
+    track2 = metrics.MetricHistory(lambda g: float(g.g_optimizer.iterations.numpy()), at_start=True)
+    hist = ganmod.fit_schedule(resumed, dataset(), SCHEDULE, run_dir=run, callbacks=[track2])
+    assert int(resumed.g_optimizer.iterations.numpy()) == 8
+    assert len(hist.history["d_loss"]) == 4, "the intervals before the interruption are missing"
+    assert track2.steps == [0, 2, 4, 6, 8]
+    # the first two intervals are the interrupted run's own records (the third, interrupted
+    # while its callbacks ran, was trained again)
+    assert hist.history["d_loss"][:2] == pytest.approx(seen.history["d_loss"][:2])
+
+
+def test_backup_of_another_run_is_not_resumed(tmp_path):
+    run = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        ganmod.fit_schedule(new_gan(seed=0), dataset(), SCHEDULE, run_dir=run,
+                            callbacks=[InterruptAfter(1)])
+    before = fingerprint(run)
+    other = new_gan(seed=1)
+    with pytest.raises(runs.RunFolderError, match="seed"):
+        ganmod.fit_schedule(other, dataset(), SCHEDULE, run_dir=run)
+    longer = dict(SCHEDULE, steps=12)
+    with pytest.raises(runs.RunFolderError, match="intervals"):
+        ganmod.fit_schedule(new_gan(seed=0), dataset(), longer, run_dir=run)
+    assert int(other.g_optimizer.iterations.numpy()) == 0
+    assert fingerprint(run) == before, "a refused run touched the other run's backup"
+
+
+def test_backup_of_another_mode_is_not_resumed(tmp_path, monkeypatch):
+    run = tmp_path / "run"
+    monkeypatch.setenv("GANLIB_MODE", "class")
+    with pytest.raises(KeyboardInterrupt):
+        ganmod.fit_schedule(new_gan(), dataset(), SCHEDULE, run_dir=run,
+                            callbacks=[InterruptAfter(1)])
+    monkeypatch.setenv("GANLIB_MODE", "smoke")
+    with pytest.raises(runs.RunFolderError, match="mode"):
+        ganmod.fit_schedule(new_gan(), dataset(), SCHEDULE, run_dir=run)
+
+
+def test_smoke_runs_never_use_the_class_or_full_run_folders(tmp_path):
+    root = str(tmp_path / "runs")
+    assert runs.run_dir("01_dcgan", mode="class", root=root) == os.path.join(root, "class", "01_dcgan")
+    assert runs.run_dir("01_dcgan", mode="full", root=root) == os.path.join(root, "full", "01_dcgan")
+    a, b = (runs.run_dir("01_dcgan", mode="smoke", root=root) for _ in range(2))
+    assert a != b and not a.startswith(root) and not os.listdir(a)
+    assert config.run_mode() == "smoke"  # pytest's own runs
+    assert not runs.run_dir("01_dcgan", root=root).startswith(root)
+    with pytest.raises(ValueError, match="plain folder name"):
+        runs.run_dir("../x", mode="class")
+
+
+@pytest.mark.parametrize("name", ["latest.weights.h5", "training_metadata.json", "state.json"])
+def test_truncated_backup_file_gives_a_clear_error(tmp_path, name):
+    run = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        ganmod.fit_schedule(new_gan(), dataset(), SCHEDULE, run_dir=run,
+                            callbacks=[InterruptAfter(1)])
+    path = run / runs.BACKUP / name
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    with pytest.raises(runs.RunFolderError) as err:
+        ganmod.fit_schedule(new_gan(), dataset(), SCHEDULE, run_dir=run)
+    assert name in str(err.value) and "Delete the folder" in str(err.value)
+    assert path.exists(), "the damaged backup was deleted instead of reported"
+
+
+# ----------------------------------------------------------------------------- the loss guard
+def nan_after(step_count):
+    """A dataset of finite images for `step_count` batches, then NaN images."""
+    x = np.random.default_rng(0).uniform(-1, 1, (16 * 40, 28, 28, 1)).astype("float32")
+    x[16 * step_count:] = np.nan
+    return tf.data.Dataset.from_tensor_slices(x).batch(16)
+
+
+def test_nonfinite_loss_keeps_the_last_finite_state_in_memory_and_on_disk(tmp_path, capsys):
+    run = tmp_path / "run"
+    gan = new_gan(reuse_fakes=False)
+    ganmod.fit_schedule(gan, nan_after(4), SCHEDULE, run_dir=run)  # intervals 1-2 finite
+    out = capsys.readouterr().out
+    assert "put back to its state after step 4" in out and "untouched" not in out
+    assert all(np.isfinite(v.numpy()).all() for v in runs.state_variables(gan))
+    assert int(gan.g_optimizer.iterations.numpy()) == 4
+    meta = json.loads((run / runs.BACKUP / "training_metadata.json").read_text())
+    assert meta["epoch"] == 2
+    reference = new_gan(reuse_fakes=False)
+    ganmod.fit_schedule(reference, nan_after(4), dict(SCHEDULE, steps=4))
+    for a, b in zip(gan.generator.weights, reference.generator.weights):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
+    from_disk = new_gan(reuse_fakes=False)
+    from_disk.load_weights(run / runs.BACKUP / "latest.weights.h5")
+    assert all(np.isfinite(v.numpy()).all() for v in from_disk.weights)
+    g = keras.saving.load_model(run / runs.GENERATOR)
+    assert all(np.isfinite(w).all() for w in g.get_weights())
+
+
+def test_exploding_losses_stop_training():
+    gan = new_gan()
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-4), g_optimizer=keras.optimizers.Adam(1e-4),
+                d_loss_fn=lambda r, f: 1e9 * (1.0 + ganmod.losses.discriminator_bce(r, f)))
+    guard = ganmod.StopOnNaN()
+    gan.fit(dataset(), epochs=4, steps_per_epoch=2, verbose=0, callbacks=[guard])
+    assert guard.stopped_at is not None and guard.stopped_at < 8
+
+
+# ----------------------------------------------------------------------------- schedules
+@pytest.mark.parametrize("schedule", [dict(steps=5, log_every=10), dict(steps=25, log_every=10),
+                                      dict(steps=20, log_every=0),
+                                      dict(steps=20, log_every=10, steps_per_execution=3)])
+def test_schedule_that_would_train_other_than_asked_is_refused(schedule):
+    with pytest.raises(ValueError, match="schedule"):
+        config.intervals(schedule)
+    with pytest.raises(ValueError, match="schedule"):
+        dcgan.train(schedule=dict(schedule, steps_per_execution=schedule.get("steps_per_execution", 1)),
+                    images=images())
+
+
+# ----------------------------------------------------------------------------- shapes and counts
+def test_train_refuses_images_that_do_not_fit_the_model_before_training():
+    from ganlib import acgan, wgan
+    rgb = np.zeros((512, 28, 28, 3), np.uint8)
+    smoke = dict(steps=2, log_every=1, steps_per_execution=1)
+    with pytest.raises(ValueError, match=r"\(28, 28, 3\).*\(28, 28, 1\)"):
+        dcgan.train(schedule=smoke, images=rgb)
+    with pytest.raises(ValueError, match=r"\(28, 28, 3\)"):
+        wgan.train(schedule=smoke, images=rgb)
+    with pytest.raises(ValueError, match=r"\(28, 28, 3\)"):
+        acgan.train(schedule={**acgan.SCHEDULES["smoke"], **smoke},
+                    images=rgb, labels=np.zeros(512, np.int64))
+
+
+@pytest.mark.parametrize("n", [0, -3, None, 2.5])
+def test_generate_needs_a_positive_count(n):
+    with pytest.raises(ValueError, match="n >= 1"):
+        new_gan().generate(n)
