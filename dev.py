@@ -25,9 +25,35 @@ def run(*cmd, **kw):
     return subprocess.run(cmd, cwd=ROOT, **kw).returncode
 
 
+def venv_version(py=PY):
+    """The (major, minor) version of the Python in .venv, or None if it does not run."""
+    try:
+        out = subprocess.run([py, "-c", "import sys; print(*sys.version_info[:2])"],
+                             capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    parts = out.stdout.split()
+    return tuple(int(p) for p in parts) if out.returncode == 0 and len(parts) == 2 else None
+
+
+def stale_venv_reason(venv_dir=VENV, py=PY, want=sys.version_info[:2]):
+    """Why an existing .venv must be rebuilt for this Python (None when it is fine or absent)."""
+    if not os.path.isdir(venv_dir):
+        return None
+    have = venv_version(py)
+    if have is None:
+        return f"{venv_dir} has no working Python (made by a Python that is gone?)"
+    if have != tuple(want):
+        return (f"{venv_dir} was made by Python {have[0]}.{have[1]}; this is "
+                f"Python {want[0]}.{want[1]}")
+    return None
+
+
 def setup():
-    if sys.version_info[:2] != (3, 11):
-        print(f"note: the pins are made for Python 3.11; this is {sys.version.split()[0]}")
+    reason = stale_venv_reason()
+    if reason:
+        print(f"{reason}: rebuilding it", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     if not os.path.exists(PY):
         print(f"creating virtual environment {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
