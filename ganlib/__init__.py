@@ -1,8 +1,9 @@
 """ganlib: the reusable code behind the GAN teaching notebooks.
 
-One module per concern: `data` (loading and pipelines), `gan` (the shared trainer),
-`losses`, one small module per family (`dcgan`, ...), `viz`, `config` (run modes,
-precision, seeds) and `show` (display library source in a notebook).
+One module per concern: `data` (loading and pipelines), `gan` (the shared trainer), `runs`
+(run folders: backup, resume, final generator), `losses`, one small module per family
+(`dcgan`, ...), `viz`, `config` (run modes, precision, seeds) and `show` (display library
+source in a notebook).
 """
 import os
 import sys

@@ -2,6 +2,14 @@
 
     python tools/build_notebooks.py                 # convert all, keep no outputs
     python tools/build_notebooks.py --execute 01    # convert and run in GANLIB_MODE (default class)
+    python tools/build_notebooks.py --sync 01       # convert, keep the committed outputs, re-run
+                                                    # only the cells that print library source
+
+`--sync` is for library changes that leave the training alone: a code cell whose source is
+unchanged keeps its committed outputs; every `show(...)` cell (its output is library source,
+not a training result) is executed afresh after the first cell's imports; a changed code cell of
+any other kind keeps the outputs of the cell it replaces, and the tool lists each such cell so
+the change can be checked to print nothing new (re-execute the notebook otherwise).
 
 Executed notebooks are committed with the outputs their own code produced; nbval later
 re-runs them in smoke mode and compares the cells not marked NBVAL_IGNORE_OUTPUT.
@@ -36,10 +44,62 @@ def build(src, execute, timeout):
     return out
 
 
+def is_show_cell(cell):
+    lines = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")]
+    return bool(lines) and all(ln.startswith("show(") for ln in lines)
+
+
+def sync(src, timeout):
+    import difflib
+    nb = jupytext.read(src)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                 "name": "python3"}
+    nb.metadata.pop("jupytext", None)
+    out = os.path.join(NB_DIR, os.path.basename(src)[:-3] + ".ipynb")
+    old = nbformat.read(out, as_version=4)
+    key = lambda c: (c.cell_type, c.source)  # noqa: E731
+    matcher = difflib.SequenceMatcher(a=[key(c) for c in old.cells], b=[key(c) for c in nb.cells],
+                                      autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for k, j in enumerate(range(j1, j2)):
+            new = nb.cells[j]
+            i = i1 + k if i1 + k < i2 else None
+            if i is not None and old.cells[i].cell_type == new.cell_type:
+                new["id"] = old.cells[i].get("id", new.get("id"))
+                new.metadata = old.cells[i].metadata
+            if new.cell_type != "code":
+                continue
+            if i is not None and old.cells[i].cell_type == "code":
+                new.outputs = old.cells[i].outputs
+                new.execution_count = old.cells[i].execution_count
+                if tag != "equal" and not is_show_cell(new):
+                    print(f"  cell {j}: changed, committed outputs kept: "
+                          f"{new.source.splitlines()[-1][:80]!r}")
+            elif not is_show_cell(new):
+                print(f"  cell {j}: new, no outputs: {new.source.splitlines()[0][:80]!r}")
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": NB_DIR}})
+    code = [(j, c) for j, c in enumerate(nb.cells) if c.cell_type == "code"]
+    with client.setup_kernel():
+        first = code[0][1]
+        kept = first.outputs, dict(first.metadata)
+        client.execute_cell(first, code[0][0])
+        first.outputs, first.metadata = kept  # the set-up cell ran for its imports only
+        for j, cell in code[1:]:
+            if is_show_cell(cell):
+                count = cell.execution_count
+                client.execute_cell(cell, j)
+                cell.execution_count = count  # the count of the committed run it belongs to
+    nbformat.validator.normalize(nb)
+    nbformat.write(nb, out)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("names", nargs="*", help="prefixes like 01 02 (default: all)")
     ap.add_argument("--execute", action="store_true")
+    ap.add_argument("--sync", action="store_true", help="keep outputs; re-run only show() cells")
     ap.add_argument("--timeout", type=int, default=1800)
     args = ap.parse_args()
     os.environ.setdefault("GANLIB_MODE", "class")
@@ -49,7 +109,7 @@ def main():
     if not srcs:
         sys.exit("no notebook sources matched")
     for s in srcs:
-        print(build(s, args.execute, args.timeout))
+        print(sync(s, args.timeout) if args.sync else build(s, args.execute, args.timeout))
 
 
 if __name__ == "__main__":

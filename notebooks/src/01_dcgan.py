@@ -31,7 +31,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import ganlib
-from ganlib import config, data, dcgan, metrics, viz
+from ganlib import config, data, dcgan, metrics, runs, viz
 from ganlib.gan import GAN, training_callbacks
 from ganlib.show import show
 
@@ -210,8 +210,10 @@ show(dcgan.tutorial_optimizer)
 #
 # * `viz.SampleGrid` redraws $G$'s images for a **fixed** batch of noise, so you watch the same 16
 #   "seeds" turn from static into clothes;
-# * `training_callbacks(run_dir)` stops on a NaN loss and backs the run up after every interval —
-#   if you interrupt the cell, running it again resumes where it stopped.
+# * `training_callbacks(run_dir)` stops on a NaN or exploding loss (and puts the model back to
+#   its last finite state) and backs the run up after every interval into `run_dir`, a folder
+#   of its own (`runs.run_dir` gives `runs/class/01_dcgan` in `class` mode) — if you interrupt
+#   the cell, running it again resumes where it stopped.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -223,7 +225,7 @@ fd_track = metrics.MetricHistory(            # FD of 1,000 samples vs 1,000 held
     every=SCHEDULE["sample_every"], at_start=True, name="FD")
 epochs = SCHEDULE["steps"] // SCHEDULE["log_every"]
 history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"], verbose=2,
-                  callbacks=training_callbacks("runs/01_dcgan/backup") + [samples, fd_track])
+                  callbacks=training_callbacks(runs.run_dir("01_dcgan")) + [samples, fd_track])
 
 # %% [markdown]
 # ## 6. Loss curves
@@ -296,7 +298,8 @@ plt.show()
 # depends on the sample size), it mixes quality and diversity into one number, and it says nothing
 # about which images are bad — always look at the samples too.
 #
-# Save the generator to reuse it later (`keras.models.load_model("runs/01_dcgan/generator.keras")`).
-
-# %%
-gan.generator.save("runs/01_dcgan/generator.keras")
+# The run folder (`runs/class/01_dcgan` in `class` mode; test runs get a fresh temporary
+# folder) already holds the final generator (`generator.keras`; `keras.models.load_model` reads it
+# after `import ganlib`) and the loss history (`history.json`, read by `runs.load_history`).
+# Running the training cell again resumes an interrupted run or loads a finished one; to
+# train from scratch, delete the folder. The README's *Run folders* section has the details.

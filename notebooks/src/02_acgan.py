@@ -35,7 +35,7 @@ import numpy as np
 
 import ganlib   # first: it imports TensorFlow with its start-up log lines muted
 import keras
-from ganlib import acgan, config, data, metrics, viz
+from ganlib import acgan, config, data, metrics, runs, viz
 from ganlib.gan import training_callbacks
 from ganlib.show import show
 from ganlib.widgets.acgan import ACGANDemo
@@ -244,7 +244,7 @@ fixed_inputs = [np.repeat(fixed_noise, 10, axis=0), np.tile(np.arange(10, dtype=
 samples = viz.SampleGrid(fixed_inputs, every=SCHEDULE["sample_every"], ncols=10, size=6)
 epochs = SCHEDULE["steps"] // SCHEDULE["log_every"]
 history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"], verbose=2,
-                  callbacks=training_callbacks("runs/02_acgan/backup") + [samples])
+                  callbacks=training_callbacks(runs.run_dir("02_acgan")) + [samples])
 
 # %% [markdown]
 # ## 8. Loss curves and samples
@@ -347,7 +347,8 @@ print(f"FD(real test images, other real test images) = {fd_real:.2f}  (the floor
 # * Measure conditional generators with an independent classifier: per-class accuracy shows
 #   exactly which classes the generator has not yet learnt.
 #
-# Save the generator to reuse it (`keras.models.load_model("runs/02_acgan/generator.keras")`).
-
-# %%
-gan.generator.save("runs/02_acgan/generator.keras")
+# The run folder (`runs/class/02_acgan` in `class` mode; test runs get a fresh temporary
+# folder) already holds the final generator (`generator.keras`; `keras.models.load_model` reads it
+# after `import ganlib`) and the loss history (`history.json`, read by `runs.load_history`).
+# Running the training cell again resumes an interrupted run or loads a finished one; to
+# train from scratch, delete the folder. The README's *Run folders* section has the details.

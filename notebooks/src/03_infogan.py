@@ -41,7 +41,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ganlib import config, data, infogan, losses, metrics, viz
+from ganlib import config, data, infogan, losses, metrics, runs, viz
 from ganlib.gan import training_callbacks
 from ganlib.infogan import InfoGAN
 from ganlib.show import show
@@ -273,7 +273,7 @@ purity_log = metrics.MetricHistory(code_purity_now, every=SCHEDULE["purity_every
                                    name="code purity", verbose=True)
 epochs = SCHEDULE["steps"] // SCHEDULE["log_every"]
 history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"], verbose=2,
-                  callbacks=training_callbacks("runs/03_infogan/backup") + [samples, purity_log])
+                  callbacks=training_callbacks(runs.run_dir("03_infogan")) + [samples, purity_log])
 
 # %% [markdown]
 # ## 8. Loss curves
@@ -452,10 +452,8 @@ plt.show()
 #   $Q$ to read the code from slightly turned and shifted copies rules out the slant and leaves
 #   the digit.
 #
-# Save the generator to reuse it (`keras.models.load_model("runs/03_infogan/generator.keras")`).
-
-# %%
-import os
-
-os.makedirs("runs/03_infogan", exist_ok=True)
-gan.generator.save("runs/03_infogan/generator.keras")
+# The run folder (`runs/class/03_infogan` in `class` mode; test runs get a fresh temporary
+# folder) already holds the final generator (`generator.keras`; `keras.models.load_model` reads it
+# after `import ganlib`) and the loss history (`history.json`, read by `runs.load_history`).
+# Running the training cell again resumes an interrupted run or loads a finished one; to
+# train from scratch, delete the folder. The README's *Run folders* section has the details.

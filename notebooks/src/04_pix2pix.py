@@ -34,7 +34,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ganlib import config, data, maps_data, metrics, pix2pix, viz
+from ganlib import config, data, maps_data, metrics, pix2pix, runs, viz
 from ganlib.gan import training_callbacks
 from ganlib.show import show
 
@@ -218,7 +218,7 @@ def train_direction(direction):
     samples = pix2pix.PairSamples(val_sources[:4], val_targets[:4], every=SCHEDULE["sample_every"])
     history = model.fit(dataset, epochs=SCHEDULE["steps"] // SCHEDULE["log_every"],
                         steps_per_epoch=SCHEDULE["log_every"], verbose=2,
-                        callbacks=training_callbacks(f"runs/04_pix2pix/{direction}") + [samples])
+                        callbacks=training_callbacks(runs.run_dir(f"04_pix2pix_{direction}")) + [samples])
     return model, history
 
 
@@ -325,12 +325,9 @@ for direction, ok in beats.items():
 # a map is a deterministic simplification of the photo, while the photo's texture, roof colours
 # and colour cast cannot be recovered from the map — no translator can score well on them.
 #
-# Save both generators for later use (they need `import ganlib.pix2pix` to load, for the two
-# custom layers):
-
-# %%
-import os
-
-os.makedirs("runs/04_pix2pix", exist_ok=True)
-for direction, model in models.items():
-    model.generator.save(f"runs/04_pix2pix/generator_{direction}.keras")
+# Both generators are already saved: each direction's run folder (`runs/class/04_pix2pix_sat2map`
+# and `runs/class/04_pix2pix_map2sat` in `class` mode; test runs get fresh temporary folders)
+# holds its final generator (`generator.keras`; it needs `import ganlib.pix2pix` to load, for the
+# two custom layers) and its loss history (`history.json`, read by `runs.load_history`). Running
+# the training cell again resumes an interrupted run or loads a finished one; to train from
+# scratch, delete the folder. The README's *Run folders* section has the details.

@@ -37,7 +37,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ganlib import atienza, config, data, losses, viz, wgan
+from ganlib import atienza, config, data, losses, runs, viz, wgan
 from ganlib.gan import GAN, training_callbacks
 from ganlib.show import show
 
@@ -246,7 +246,7 @@ show(GAN.clip_discriminator)
 fixed_noise = np.random.default_rng(SEED).uniform(-1, 1, (16, atienza.LATENT_DIM)).astype("float32")
 samples = viz.SampleGrid(fixed_noise, every=SCHEDULE["sample_every"], ncols=8, scale="sigmoid", size=5)
 history = atienza.fit(gan, SCHEDULE, images=x_train, seed=SEED, verbose=2,
-                      callbacks=[samples], run_dir="runs/05_wgan/backup")
+                      callbacks=[samples], run_dir=runs.run_dir("05_wgan"))
 
 # %% [markdown]
 # `atienza.fit` is the small loop every model of this chapter shares: a `tf.data` pipeline of
@@ -357,7 +357,7 @@ gan_gp = wgan.make_wgan_gp(seed=SEED)
 samples_gp = viz.SampleGrid(fixed_noise, every=GP_SCHEDULE["sample_every"], ncols=8, scale="sigmoid",
                             size=5)
 history_gp = atienza.fit(gan_gp, GP_SCHEDULE, images=x_train, seed=SEED, verbose=2,
-                         callbacks=[samples_gp], run_dir="runs/05_wgan_gp/backup")
+                         callbacks=[samples_gp], run_dir=runs.run_dir("05_wgan_gp"))
 
 # %% [markdown]
 # ### Comparing the two critics
@@ -459,8 +459,9 @@ plt.show()
 # `--mode full` measures that (on a GPU).
 
 # %% [markdown]
-# Save the generators to reuse them (`keras.models.load_model("runs/05_wgan/generator.keras")`).
-
-# %%
-gan.generator.save("runs/05_wgan/generator.keras")
-gan_gp.generator.save("runs/05_wgan_gp/generator.keras")
+# The run folders (`runs/class/05_wgan` and `runs/class/05_wgan_gp` in `class` mode; test runs
+# get fresh temporary folders) each hold the final generator (`generator.keras`;
+# `keras.models.load_model` reads it after `import ganlib`) and the loss history (`history.json`,
+# read by `runs.load_history`).
+# Running the training cell again resumes an interrupted run or loads a finished one; to
+# train from scratch, delete the folder. The README's *Run folders* section has the details.

@@ -34,7 +34,7 @@ import numpy as np
 
 import ganlib  # first: it imports TensorFlow with the start-up log lines muted
 import tensorflow as tf
-from ganlib import atienza, config, data, losses, lsgan, viz
+from ganlib import atienza, config, data, losses, lsgan, runs, viz
 from ganlib.gan import GAN
 from ganlib.show import show
 
@@ -202,7 +202,7 @@ show(GAN.generator_loss)
 fixed_noise = np.random.default_rng(SEED).uniform(-1, 1, (16, atienza.LATENT_DIM)).astype("float32")
 samples = viz.SampleGrid(fixed_noise, every=SCHEDULE["sample_every"], ncols=8, scale="sigmoid", size=5)
 history = atienza.fit(gan, SCHEDULE, images=x_train, seed=SEED, verbose=2,
-                      callbacks=[samples], run_dir="runs/06_lsgan/backup")
+                      callbacks=[samples], run_dir=runs.run_dir("06_lsgan"))
 
 # %% [markdown]
 # ### Loss curves
@@ -228,7 +228,7 @@ plt.show()
 gan_dc = lsgan.make_gan("dcgan", seed=SEED)
 samples_dc = viz.SampleGrid(fixed_noise, every=SCHEDULE["sample_every"], ncols=8, scale="sigmoid", size=5)
 history_dc = atienza.fit(gan_dc, SCHEDULE, images=x_train, seed=SEED, verbose=2,
-                         callbacks=[samples_dc], run_dir="runs/06_dcgan/backup")
+                         callbacks=[samples_dc], run_dir=runs.run_dir("06_dcgan"))
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -313,7 +313,9 @@ plt.show()
 # `--mode full` measures that (on a GPU).
 
 # %% [markdown]
-# Save the LSGAN generator to reuse it (`keras.models.load_model("runs/06_lsgan/generator.keras")`).
-
-# %%
-gan.generator.save("runs/06_lsgan/generator.keras")
+# The run folders (`runs/class/06_lsgan` and `runs/class/06_dcgan` in `class` mode; test runs
+# get fresh temporary folders) each hold the final generator (`generator.keras`;
+# `keras.models.load_model` reads it after `import ganlib`) and the loss history (`history.json`,
+# read by `runs.load_history`).
+# Running the training cell again resumes an interrupted run or loads a finished one; to
+# train from scratch, delete the folder. The README's *Run folders* section has the details.
