@@ -26,7 +26,7 @@ import numpy as np
 from keras import layers, ops
 
 from . import config, data, losses
-from .gan import GAN, training_callbacks
+from .gan import GAN, fit_schedule
 from .models import check_image_shape, gan_init
 
 LATENT_DIM = 100
@@ -135,28 +135,47 @@ class ACGAN(GAN):
         return keras.random.randint((n,), 0, self.num_classes, seed=self.seed_generator,
                                     dtype="int32")
 
-    def check_labels(self, labels):
-        """Validate requested class labels (numpy/list input); return an int32 array (N,)."""
+    def check_labels(self, labels, n=None):
+        """Validate requested class labels (numpy/list input); return an int32 array (N,).
+
+        (N,) or (N, 1), whole numbers in ``0 .. num_classes - 1``; with `n`, exactly `n` of them.
+        """
         y = np.asarray(labels)
         if y.ndim == 2 and y.shape[1] == 1:
             y = y[:, 0]
-        if y.ndim != 1 or (y.size and not np.all(np.equal(np.mod(y, 1), 0))):
-            raise ValueError(f"labels must be a 1-D sequence of integer classes, got shape {y.shape}")
-        if y.size and (y.min() < 0 or y.max() >= self.num_classes):
+        if y.ndim != 1 or not (np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.floating)):
+            raise ValueError(f"labels must be a 1-D sequence of integer classes, got shape {y.shape}"
+                             f" and dtype {y.dtype}")
+        if y.size and not np.all(np.equal(np.mod(y, 1), 0)):
+            raise ValueError(f"labels must be whole-number classes 0..{self.num_classes - 1}, got "
+                             f"{float(y[~np.equal(np.mod(y, 1), 0)][0]):g}")
+        if y.size == 0:
+            raise ValueError(f"labels is empty: pass one class (0..{self.num_classes - 1}) "
+                             f"per image, or labels=None for random classes")
+        if n is not None and len(y) != int(n):
+            raise ValueError(f"{len(y)} labels for n={n} images: pass exactly one label per "
+                             f"image (or labels=None for random classes)")
+        if y.min() < 0 or y.max() >= self.num_classes:
             raise ValueError(f"class labels must lie in 0..{self.num_classes - 1}, "
-                             f"got {y.min()}..{y.max()}")
+                             f"got {y.min():g}..{y.max():g}")
         return y.astype(np.int32)
 
     def generator_inputs(self, n, labels=None):
-        """``[noise (n, latent_dim), labels (n, 1)]``; random labels when none are given."""
+        """``[noise (n, latent_dim), labels (n, 1)]``; random labels when none are given.
+
+        Labels given as a list or numpy array are checked (`check_labels`); tensors (inside
+        a training step) are used as they are.
+        """
         if labels is None:
             labels = self.sample_labels(n)
+        elif not ops.is_tensor(labels):
+            labels = self.check_labels(labels, n)
         return [self.sample_noise(n), ops.reshape(ops.cast(labels, "int32"), (-1, 1))]
 
     def generate(self, n=None, inputs=None, labels=None, noise=None, batch_size=256):
         """Images in [-1, 1]: pass ``labels`` (and optionally fixed ``noise``) or raw ``inputs``."""
         if inputs is None and labels is not None:
-            y = self.check_labels(labels)
+            y = self.check_labels(labels, n)
             if noise is None:
                 noise = np.asarray(self.sample_noise(len(y)))
             noise = np.asarray(noise, np.float32)
@@ -256,7 +275,5 @@ def train(schedule=None, dataset="fashion_mnist", images=None, labels=None, seed
         images, labels = load_images(dataset)
     gan = make_acgan(seed=seed, **recipe(schedule))
     ds = data.make_dataset(images, labels, batch_size=BATCH_SIZE // 2, scale="tanh", seed=seed)
-    history = gan.fit(ds, epochs=schedule["steps"] // schedule["log_every"],
-                      steps_per_epoch=schedule["log_every"], verbose=verbose,
-                      callbacks=training_callbacks(run_dir) + list(callbacks))
+    history = fit_schedule(gan, ds, schedule, run_dir, callbacks, verbose)
     return gan, history

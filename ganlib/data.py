@@ -4,17 +4,29 @@
 as uint8 arrays, exactly like ``keras.datasets``, plus the name of the source used.
 Sources are tried in this order:
 
-1. an explicit ``path`` argument, or the ``GANLIB_DATA_DIR`` environment variable
-   (a directory holding the four IDX files, or an ``.npz`` with the keras keys);
+1. files you point at (a directory holding the four IDX files, or an ``.npz`` with the
+   keras keys): the ``path`` argument, else the dataset's own variable
+   ``GANLIB_MNIST_DIR`` / ``GANLIB_FASHION_MNIST_DIR``, else the dataset's entry in the
+   shared ``GANLIB_DATA_DIR``: its subfolder ``mnist/`` or ``fashion_mnist/`` (or
+   ``mnist.npz`` / ``fashion_mnist.npz``).  A ``GANLIB_DATA_DIR`` that holds data files
+   directly is refused: it cannot say which of the two datasets they are;
 2. ``keras.datasets`` (its cache, or a download when online);
 3. Debian's ``dataset-fashion-mnist`` package (``/usr/share/datasets/fashion-mnist``);
 4. the real samples shipped in this repository's ``data/`` folder (with a notice).
+
+Files you point at are checked to be the dataset asked for: the shipped reference
+classifier of that dataset (`ganlib.metrics`) labels the first `VERIFY_IMAGES` test
+images, and if it agrees with their labels less than `VERIFY_MIN_ACCURACY` of the time
+(real files: over 90 %; the other dataset's files: 10-20 %) a `DataError` says which
+dataset the files look like and which setting to fix (``verify=False`` skips the check).
 """
 import contextlib
 import gzip
 import io
 import os
 import warnings
+import zipfile
+import zlib
 
 import numpy as np
 
@@ -29,6 +41,9 @@ CLASS_NAMES = {
                       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
 }
 SAMPLE_FILES = {"mnist": "mnist_sample.npz", "fashion_mnist": "fashion_mnist_sample.npz"}
+
+VERIFY_IMAGES = 300          # images the plausibility check classifies (user-supplied files only)
+VERIFY_MIN_ACCURACY = 0.5    # below this agreement with the labels, the files are refused
 
 _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 _announced = set()
@@ -69,20 +84,30 @@ def _load_idx_dir(directory):
     return _check(((xtr, ytr), (xte, yte)), directory)
 
 
-def _load_npz(path):
+def _load_npz(path, fix="Download or copy it again, delete it, or point the path elsewhere."):
     try:
-        with np.load(path, allow_pickle=False) as z:
-            if "x_train" in z:
-                arrays = ((z["x_train"], z["y_train"]), (z["x_test"], z["y_test"]))
-            else:
-                raise DataError(f"{path}: expected arrays x_train, y_train, x_test, y_test; "
-                                f"found {sorted(z.files)}")
+        with open(path, "rb") as f:
+            head = f.read(4)
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
-    except (ValueError, OSError, EOFError) as e:
-        if isinstance(e, DataError):
-            raise
-        raise DataError(f"{path}: not a readable .npz file ({e})") from None
+    except OSError as e:
+        raise DataError(f"{path}: cannot read ({e}). {fix}") from None
+    if not head.startswith(b"PK"):  # every .npz is a zip archive
+        raise DataError(f"{path}: not an .npz file (no zip header: "
+                        f"{'the file is empty' if not head else 'it starts with ' + head.hex()}). "
+                        f"{fix}")
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if "x_train" not in z:
+                raise DataError(f"{path}: expected arrays x_train, y_train, x_test, y_test; "
+                                f"found {sorted(z.files)}")
+            arrays = ((z["x_train"], z["y_train"]), (z["x_test"], z["y_test"]))
+    except DataError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError) as e:
+        raise DataError(f"{path}: not a valid, complete .npz file ({type(e).__name__}: {e}); "
+                        f"it is probably truncated (an interrupted download or copy). "
+                        f"{fix}") from None
     return _check(arrays, path)
 
 
@@ -101,12 +126,81 @@ def _check(arrays, where):
 
 
 # --------------------------------------------------------------------------- sources
-def _from_path(path):
+def _from_path(path, fix="Download or copy it again, delete it, or point the path elsewhere."):
     if os.path.isdir(path):
         return _load_idx_dir(path)
     if str(path).endswith(".npz"):
-        return _load_npz(path)
+        return _load_npz(path, fix)
     raise DataError(f"{path}: expected a directory of IDX files or an .npz file")
+
+
+def dataset_variable(name):
+    """The environment variable naming one dataset's files: ``GANLIB_MNIST_DIR``, ..."""
+    return f"GANLIB_{name.upper()}_DIR"
+
+
+def _user_path(name, path):
+    """``(path, what to fix)`` of the user's files for `name`, or ``(None, None)``."""
+    var = dataset_variable(name)
+    if path:
+        where, fix = path, "the path argument"
+    elif os.environ.get(var):
+        where, fix = os.environ[var], var
+    elif os.environ.get("GANLIB_DATA_DIR"):
+        shared = os.environ["GANLIB_DATA_DIR"]
+        for entry in (name, name + ".npz"):  # one folder (or .npz) per dataset
+            if os.path.exists(os.path.join(shared, entry)):
+                return (os.path.join(shared, entry),
+                        f"GANLIB_DATA_DIR's {entry} entry (or set {var})")
+        layout = (f"one folder per dataset, {os.path.join(shared, name)}/ holding the four "
+                  f"IDX files ({', '.join(IDX_FILES)}) or {os.path.join(shared, name + '.npz')}")
+        if os.path.isfile(shared) or any(os.path.exists(os.path.join(shared, f)) for f in IDX_FILES):
+            raise DataError(f"GANLIB_DATA_DIR={shared} holds data files directly, but it is "
+                            f"shared by {' and '.join(CLASS_NAMES)} and cannot say which one "
+                            f"they are. Either set {var}={shared} (if they are {name}), or "
+                            f"lay GANLIB_DATA_DIR out as {layout}.")
+        raise DataError(f"GANLIB_DATA_DIR={shared} has no {name} entry: expected {layout}. "
+                        f"Or set {var}, or unset GANLIB_DATA_DIR to use keras.datasets "
+                        f"(or the shipped sample).")
+    else:
+        return None, None
+    if os.path.isdir(where) and not os.path.exists(os.path.join(where, IDX_FILES[0])):
+        sub = os.path.join(where, name)  # a folder holding one folder per dataset
+        where = sub if os.path.isdir(sub) else where
+    return where, fix
+
+
+def verify_dataset(name, arrays, where, fix="the path"):
+    """Refuse files that are not plausibly `name`: the reference classifier of `name` must
+    agree with the labels of (up to) `VERIFY_IMAGES` test images at least
+    `VERIFY_MIN_ACCURACY` of the time.  Skipped, with a warning, without the classifier."""
+    from . import metrics
+    (xtr, ytr), (xte, yte) = arrays
+    x = np.concatenate([xte[:VERIFY_IMAGES], xtr[:max(0, VERIFY_IMAGES - len(xte))]])
+    y = np.concatenate([yte[:VERIFY_IMAGES], ytr[:max(0, VERIFY_IMAGES - len(yte))]])
+    if not len(x):
+        raise DataError(f"{where}: holds no images")
+
+    def agreement(dataset):
+        return float((metrics.predict_labels(x, dataset) == y).mean())
+
+    try:
+        acc = agreement(name)
+        if acc >= VERIFY_MIN_ACCURACY:
+            return acc
+        others = {d: agreement(d) for d in CLASS_NAMES if d != name}
+    except metrics.ClassifierError as e:
+        warnings.warn(f"{where}: cannot check that these files hold {name}: {e}")
+        return None
+    best = max(others, key=others.get)
+    looks = (f"they look like {best} ({best}'s classifier agrees with {others[best]:.0%})"
+             if others[best] >= VERIFY_MIN_ACCURACY else
+             f"they look like neither {' nor '.join(CLASS_NAMES)} (or their labels do not "
+             f"match their images)")
+    raise DataError(f"{where}: these files do not look like {name}: its reference classifier "
+                    f"agrees with only {acc:.0%} of the labels of {len(x)} images (real {name} "
+                    f"files: over 90 %); {looks}. Fix {fix}: it must point at {name} files "
+                    f"(pass verify=False if they really are {name}).")
 
 
 def _from_keras(name):
@@ -124,24 +218,30 @@ def _from_sample(name):
         raise DataError(
             f"No {name} data could be loaded: keras.datasets could not download it (offline?), "
             f"and the shipped sample {path} is missing. Either go online once, set "
-            f"GANLIB_DATA_DIR to a folder with the four IDX files "
-            f"({', '.join(IDX_FILES)}), "
+            f"{dataset_variable(name)} to a folder with the four IDX files "
+            f"({', '.join(IDX_FILES)}) or put them in GANLIB_DATA_DIR/{name}/, "
             + ("install Debian's package (apt-get install dataset-fashion-mnist), "
                if name == "fashion_mnist" else "")
             + "or rebuild the sample with data/make_samples.py.")
-    return _load_npz(path)
+    return _load_npz(path, f"Restore it (git checkout data/{SAMPLE_FILES[name]}) or rebuild "
+                           f"it with data/make_samples.py.")
 
 
-def load_dataset(name, path=None, allow_download=True, verbose=True):
-    """Load ``"mnist"`` or ``"fashion_mnist"``; return ``((x_tr, y_tr), (x_te, y_te)), source``."""
+def load_dataset(name, path=None, allow_download=True, verbose=True, verify=True):
+    """Load ``"mnist"`` or ``"fashion_mnist"``; return ``((x_tr, y_tr), (x_te, y_te)), source``.
+
+    Files you point at (``path``, ``GANLIB_<NAME>_DIR``, ``GANLIB_DATA_DIR/<name>``) must
+    look like `name` to its reference classifier (`verify_dataset`; ``verify=False`` skips it).
+    """
     if name not in CLASS_NAMES:
         raise ValueError(f"unknown dataset {name!r}; choose one of {sorted(CLASS_NAMES)}")
-    path = path or os.environ.get("GANLIB_DATA_DIR")
+    path, fix = _user_path(name, path)
     if path:
-        if os.path.isdir(path) and not os.path.exists(os.path.join(path, IDX_FILES[0])):
-            sub = os.path.join(path, name)  # GANLIB_DATA_DIR may hold one folder per dataset
-            path = sub if os.path.isdir(sub) else path
-        arrays, source = _from_path(path), f"local files at {path}"
+        arrays, source = _from_path(path, f"Download or copy it again, delete it, or point "
+                                          f"{fix} elsewhere."), f"local files at {path}"
+        shipped = [os.path.join(DATA_DIR, f) for f in SAMPLE_FILES.values()]
+        if verify and not any(os.path.abspath(path) == os.path.abspath(f) for f in shipped):
+            verify_dataset(name, arrays, path, fix)
     else:
         arrays = source = None
         if allow_download and os.environ.get("GANLIB_OFFLINE") != "1":
@@ -179,11 +279,12 @@ def class_names(name):
 
 # --------------------------------------------------------------------------- pipeline
 def make_dataset(images, labels=None, batch_size=64, scale="tanh", seed=0,
-                 shuffle=True, repeat=True, drop_remainder=True):
+                 shuffle=True, repeat=True, drop_remainder=True, num_classes=10):
     """uint8 images → a batched ``tf.data.Dataset`` of float32 images (and int32 labels).
 
     Scaling happens per batch inside the pipeline (no float copy of the whole set):
-    ``scale="tanh"`` maps to [-1, 1], ``scale="sigmoid"`` to [0, 1].
+    ``scale="tanh"`` maps to [-1, 1], ``scale="sigmoid"`` to [0, 1].  Labels are integer
+    classes in ``0 .. num_classes - 1``, shape (N,) or (N, 1).
     """
     import tensorflow as tf
     images = np.asarray(images)
@@ -195,16 +296,40 @@ def make_dataset(images, labels=None, batch_size=64, scale="tanh", seed=0,
         raise DataError(f"make_dataset expects (N, H, W) or (N, H, W, C) images, got {images.shape}")
     if scale not in ("tanh", "sigmoid"):
         raise ValueError(f"scale must be 'tanh' or 'sigmoid', got {scale!r}")
-    if labels is not None and len(labels) != len(images):
-        raise DataError(f"{len(images)} images but {len(labels)} labels")
+    if labels is not None:
+        labels = check_labels(labels, len(images), num_classes)
 
     def scale_batch(x, *y):
         x = tf.cast(x, tf.float32)
         x = x / 127.5 - 1.0 if scale == "tanh" else x / 255.0
         return (x, *y) if y else x
 
-    arrays = [images] if labels is None else [images, np.asarray(labels, np.int32)]
+    arrays = [images] if labels is None else [images, labels]
     return gather_batches(arrays, scale_batch, batch_size, seed, shuffle, repeat, drop_remainder)
+
+
+def check_labels(labels, n, num_classes=10, name="labels"):
+    """Validate `n` integer class labels in ``0 .. num_classes - 1`` ((n,) or (n, 1));
+    return them as an int32 array (n,)."""
+    y = np.asarray(labels)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1:
+        hint = (" (one-hot labels? pass labels.argmax(1))" if y.ndim == 2 else "")
+        raise DataError(f"{name}: expected one integer class per image, shape ({n},) or "
+                        f"({n}, 1); got shape {np.shape(labels)}{hint}")
+    if len(y) != n:
+        raise DataError(f"{n} images but {len(y)} labels")
+    if not (np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.floating)):
+        raise DataError(f"{name}: expected integer class labels, got dtype {y.dtype}")
+    if np.issubdtype(y.dtype, np.floating) and not np.all(y == np.round(y)):
+        bad = y[y != np.round(y)][0]
+        raise DataError(f"{name}: expected whole-number class labels, got {bad!r}; "
+                        f"classes are 0 .. {num_classes - 1}")
+    if n and (y.min() < 0 or y.max() >= num_classes):
+        raise DataError(f"{name}: class labels must lie in 0 .. {num_classes - 1} "
+                        f"(num_classes={num_classes}), got {y.min():g} .. {y.max():g}")
+    return y.astype(np.int32)
 
 
 def gather_batches(arrays, transform, batch_size, seed=0, shuffle=True, repeat=True,
@@ -216,6 +341,13 @@ def gather_batches(arrays, transform, batch_size, seed=0, shuffle=True, repeat=T
     machine, and no float copy of the whole set.
     """
     import tensorflow as tf
+    n = len(arrays[0])
+    if n == 0:
+        raise DataError("no images: the pipeline needs at least one image")
+    if isinstance(batch_size, (bool, np.bool_)) or not isinstance(batch_size, (int, np.integer)) \
+            or not 1 <= batch_size <= n:
+        raise DataError(f"batch_size must be a whole number from 1 to the number of images "
+                        f"({n}), got {batch_size!r}")
     resident = [tf.constant(a) for a in arrays]
     ds = tf.data.Dataset.range(len(arrays[0]))
     if shuffle:

@@ -50,7 +50,7 @@ import numpy as np
 from keras import layers, ops
 
 from . import config, data, losses
-from .gan import GAN, training_callbacks
+from .gan import GAN, fit_schedule
 from .models import check_image_shape, gan_init
 
 LATENT_DIM = 62
@@ -228,24 +228,64 @@ def build_discriminator_and_q(image_shape=(28, 28, 1), n_cat=N_CAT, n_cont=N_CON
 
 
 # ----------------------------------------------------------------------------- inputs
-def latent_inputs(noise, cat, cont=None, n_cat=N_CAT):
+def check_codes(n, cat, cont=None, n_cat=N_CAT, n_cont=None):
+    """Validate chosen codes for `n` samples; return ``(cat (n,) int64, cont (n, k) float32
+    or None)``.
+
+    `cat`: one whole number in ``0 .. n_cat - 1`` for all, or one per sample; `cont`: one
+    row of finite values for all, or one row per sample, of `n_cont` values (any number
+    when `n_cont` is None); required when ``n_cont > 0``.
+    """
+    c = np.asarray(cat)
+    if not (np.issubdtype(c.dtype, np.integer) or np.issubdtype(c.dtype, np.floating)):
+        raise ValueError(f"categorical code must be whole numbers 0..{n_cat - 1}, got {cat!r}")
+    if c.size and not np.all(c == np.round(c)):
+        raise ValueError(f"categorical code must be whole numbers 0..{n_cat - 1}, got "
+                         f"{float(c[c != np.round(c)].ravel()[0]):g}")
+    if c.ndim == 2 and c.shape[1] == 1:
+        c = c[:, 0]
+    if c.ndim > 1 or (c.ndim == 1 and len(c) not in (1, n)):
+        raise ValueError(f"categorical code: one value for all {n} samples or one per sample, "
+                         f"got shape {c.shape}")
+    c = np.broadcast_to(c, (n,)).astype(np.int64)
+    if n and (c.min() < 0 or c.max() >= n_cat):
+        raise ValueError(f"categorical code out of range: values must lie in 0..{n_cat - 1}, "
+                         f"got {sorted(set(c.tolist()))}")
+    if cont is None:
+        if n_cont:
+            raise ValueError(f"this model has {n_cont} continuous codes: pass cont (one row of "
+                             f"{n_cont} values for all samples, or one row per sample)")
+        return c, None
+    v = np.asarray(cont, np.float32)
+    if v.ndim == 0 or v.ndim > 2 or (v.ndim == 2 and len(v) not in (1, n)):
+        raise ValueError(f"continuous codes: one row of values for all {n} samples or one row "
+                         f"per sample, got shape {v.shape}")
+    if n_cont is not None and v.shape[-1] != n_cont:
+        raise ValueError(f"continuous codes: this model has {n_cont} (c2..c{n_cont + 1}), got "
+                         f"{v.shape[-1]} value(s) per sample")
+    if not np.isfinite(v).all():
+        raise ValueError(f"continuous codes must be finite numbers, got "
+                         f"{v[~np.isfinite(v)].ravel()[0]:g}")
+    return c, np.broadcast_to(v if v.ndim == 2 else v[None], (n, v.shape[-1]))
+
+
+def latent_inputs(noise, cat, cont=None, n_cat=N_CAT, n_cont=None):
     """Numpy G inputs ``[noise | one-hot(cat) | cont]`` (float32) for chosen codes.
 
     `cat` is an int or one int per row; `cont` is ``None`` (no continuous codes), one
-    row of values for all, or one row per sample.
+    row of values for all, or one row per sample (checked by `check_codes`; pass the
+    model's `n_cont` to check the number of continuous codes too).
     """
     noise = np.asarray(noise, np.float32)
     if noise.ndim != 2:
         raise ValueError(f"noise must be (n, latent_dim), got shape {noise.shape}")
+    if not np.isfinite(noise).all():
+        raise ValueError("noise contains NaN or infinite values")
     n = len(noise)
-    cat = np.broadcast_to(np.asarray(cat), (n,)).astype(np.int64)
-    if cat.min() < 0 or cat.max() >= n_cat:
-        raise ValueError(f"categorical code out of range: values must lie in 0..{n_cat - 1}, "
-                         f"got {sorted(set(cat.tolist()))}")
+    cat, cont = check_codes(n, cat, cont, n_cat, n_cont)
     parts = [noise, np.eye(n_cat, dtype=np.float32)[cat]]
     if cont is not None:
-        cont = np.asarray(cont, np.float32)
-        parts.append(np.broadcast_to(cont if cont.ndim == 2 else cont[None], (n, cont.shape[-1])))
+        parts.append(cont)
     return np.concatenate(parts, axis=1).astype(np.float32)
 
 
@@ -253,7 +293,7 @@ def code_grid_inputs(n_per_code, n_cat=N_CAT, n_cont=N_CONT, latent_dim=LATENT_D
                      cont=0.0):
     """Inputs for a grid: row k = code value k, column j = the same noise z_j in every row."""
     noise = np.random.default_rng(seed).normal(size=(n_per_code, latent_dim)).astype(np.float32)
-    rows = [latent_inputs(noise, k, np.full(n_cont, cont) if n_cont else None, n_cat)
+    rows = [latent_inputs(noise, k, np.full(n_cont, cont) if n_cont else None, n_cat, n_cont)
             for k in range(n_cat)]
     return np.concatenate(rows)
 
@@ -272,7 +312,8 @@ def sweep_inputs(code, dim, values, n_rows=1, n_cat=N_CAT, n_cont=N_CONT, latent
     for r in range(n_rows):
         cont = np.zeros((len(values), n_cont), np.float32)
         cont[:, dim] = values
-        out.append(latent_inputs(np.repeat(noise[r:r + 1], len(values), 0), codes[r], cont, n_cat))
+        out.append(latent_inputs(np.repeat(noise[r:r + 1], len(values), 0), codes[r], cont, n_cat,
+                                 n_cont))
     return np.concatenate(out)
 
 
@@ -338,8 +379,13 @@ class InfoGAN(GAN):
 
     def generator_inputs(self, n, labels=None, codes=None):
         """``[z (latent_dim) | one-hot c1 (n_cat) | c2, c3 (n_cont)]``; `labels` is ignored
-        (InfoGAN never sees labels); `codes` as `sample_codes` returns them, else random."""
+        (InfoGAN never sees labels); `codes` as `sample_codes` returns them, else random.
+        Codes given as lists or numpy arrays are checked (`check_codes`); tensors (inside a
+        training step) are used as they are."""
         cat, cont = self.sample_codes(n) if codes is None else codes
+        if codes is not None and not (ops.is_tensor(cat) and ops.is_tensor(cont)):
+            cat, cont = check_codes(int(n), cat, cont if self.n_cont else None, self.n_cat,
+                                    self.n_cont)
         parts = [self.sample_noise(n), ops.one_hot(cat, self.n_cat)]
         if self.n_cont:
             parts.append(ops.cast(cont, "float32"))
@@ -427,7 +473,24 @@ class InfoGAN(GAN):
         cat = rng.integers(0, self.n_cat, n)
         cont = rng.uniform(-1, 1, (n, self.n_cont)).astype(np.float32) if self.n_cont else None
         noise = rng.normal(size=(n, self.latent_dim)).astype(np.float32)
-        return self.generate(inputs=latent_inputs(noise, cat, cont, self.n_cat)), cat, cont
+        return (self.generate(inputs=latent_inputs(noise, cat, cont, self.n_cat, self.n_cont)),
+                cat, cont)
+
+    def generate(self, n=None, inputs=None, batch_size=256):
+        """Images in [-1, 1]; numpy `inputs` (e.g. from `latent_inputs`) are checked first."""
+        if inputs is not None and not ops.is_tensor(inputs):
+            x = np.asarray(inputs, np.float32)
+            width = self.latent_dim + self.n_cat + self.n_cont
+            if x.ndim != 2 or x.shape[1] != width:
+                raise ValueError(f"inputs: expected shape (n, {width}) = noise ({self.latent_dim})"
+                                 f" + one-hot code ({self.n_cat}) + continuous codes "
+                                 f"({self.n_cont}), got {x.shape}; build them with "
+                                 f"latent_inputs(noise, cat, cont, n_cat, n_cont)")
+            if not np.isfinite(x).all():
+                raise ValueError("inputs contain NaN or infinite values (a NaN code gives a "
+                                 "flat grey image)")
+            inputs = x
+        return super().generate(n, inputs, batch_size)
 
 
 def make_infogan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, n_cat=N_CAT, n_cont=N_CONT,
@@ -465,7 +528,5 @@ def train(schedule=None, images=None, seed=0, callbacks=(), verbose=0, run_dir=N
     images = load_images() if images is None else images
     gan = make_infogan(seed=seed, **{**recipe(schedule), **model_kw})
     ds = data.make_dataset(images, batch_size=HALF_BATCH, scale="tanh", seed=seed)
-    history = gan.fit(ds, epochs=schedule["steps"] // schedule["log_every"],
-                      steps_per_epoch=schedule["log_every"], verbose=verbose,
-                      callbacks=training_callbacks(run_dir) + list(callbacks))
+    history = fit_schedule(gan, ds, schedule, run_dir, callbacks, verbose)
     return gan, history

@@ -32,6 +32,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import zipfile
+import zlib
 from collections import namedtuple
 
 import numpy as np
@@ -144,8 +146,8 @@ def load_pairs(directory, size=256, limit=None, cache=True):
             with np.load(path, allow_pickle=False) as z:
                 if list(z["names"]) == names:
                     return z["satellite"], z["map"]
-        except (OSError, ValueError, KeyError, EOFError):
-            pass  # unreadable or stale cache: rebuild it below
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error):
+            pass  # unreadable (e.g. truncated) or stale cache: rebuild it below
     sats, maps = decode_folder(directory, names, size)
     if cache:
         try:

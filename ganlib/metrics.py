@@ -33,6 +33,7 @@ from . import data
 DATASETS = ("mnist", "fashion_mnist")
 FEATURE_LAYER = "features"
 RANGE_TOLERANCE = 1e-3  # float images may overshoot their range by this much (round-off)
+MAX_CODE = 10_000  # code_purity: categorical code values must lie below this
 _SCALES = ("tanh", "sigmoid")
 _cache = {}
 
@@ -184,13 +185,18 @@ def predict_labels(images, dataset, scale="tanh", **kw):
 
 
 def _labels(labels, n, name="labels"):
+    """`n` integer labels, given as (n,) or (n, 1) (as `ACGAN.generator_inputs` makes them)."""
     y = np.asarray(labels)
-    if y.ndim == 2:  # one-hot
-        y = y.argmax(1)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
     if y.shape != (n,):
-        raise ValueError(f"{name}: expected {n} labels (one per image), got shape {np.shape(labels)}")
+        hint = " (one-hot? pass labels.argmax(1))" if y.ndim == 2 else ""
+        raise ValueError(f"{name}: expected {n} labels (one per image), shape ({n},) or ({n}, 1); "
+                         f"got shape {np.shape(labels)}{hint}")
+    if n == 0:
+        raise ValueError(f"{name}: no labels (and no images): the metric needs at least one")
     if not np.issubdtype(y.dtype, np.integer):
-        if not np.all(y == np.round(y)):
+        if not np.issubdtype(y.dtype, np.number) or not np.all(y == np.round(y)):
             raise ValueError(f"{name}: expected integer class labels")
         y = y.astype(np.int64)
     return y.astype(np.int64)
@@ -258,6 +264,13 @@ def code_class_table(codes, predicted):
     c = _labels(codes, len(predicted), "codes")
     if c.min() < 0:
         raise ValueError("codes must be non-negative integers")
+    if c.max() >= MAX_CODE:
+        raise ValueError(f"codes: a code value of {c.max()} would need a table of {c.max() + 1:,} "
+                         f"rows; codes are categorical values 0 .. n_cat - 1 (below {MAX_CODE:,})"
+                         f" - pass the categorical code of each image, not an index or a hash")
+    if predicted.min() < 0 or predicted.max() > 9:
+        raise ValueError(f"predicted: classes must lie in 0..9, got "
+                         f"{predicted.min()}..{predicted.max()}")
     table = np.zeros((max(int(c.max()) + 1, 10), 10), np.int64)
     np.add.at(table, (c, predicted), 1)
     return table
@@ -324,6 +337,12 @@ def _pair(a, b, scale, data_range):
         a, b = (a[None], b[None]) if a.shape[-1] in (1, 3, 4) else (a[..., None], b[..., None])
     if a.ndim != 4:
         raise ValueError(f"expected images of shape (N, H, W, C), (N, H, W) or (H, W, C), got {a.shape}")
+    if a.size == 0:
+        raise ValueError(f"no images to compare (shape {a.shape}): pass at least one image pair")
+    if data_range is not None and not _positive(data_range):
+        raise ValueError(f"data_range must be a positive number (the span of the pixel values, "
+                         f"e.g. 2 for [-1, 1], 255 for uint8), got {data_range!r}; "
+                         f"or leave it None to use the scale's")
     if (a.dtype == np.uint8) != (b.dtype == np.uint8):
         raise ValueError(f"one image set is uint8 and the other {a.dtype if b.dtype == np.uint8 else b.dtype}: "
                          "convert both to the same convention (e.g. floats in [-1, 1])")
@@ -344,7 +363,15 @@ def _pair(a, b, scale, data_range):
             raise ValueError(f"{nm}: values span {x.min():.4g}..{x.max():.4g}, outside "
                              f"[{lo:g}, {hi:g}] of scale={scale!r} (pass scale='sigmoid' for "
                              f"[0, 1] images, or uint8 for 0..255)")
-    return a, b, float(data_range or default), lo
+    return a, b, float(default if data_range is None else data_range), lo
+
+
+def _positive(x):
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return False
+    return bool(np.isfinite(x) and x > 0)
 
 
 def l1(a, b, scale="tanh", data_range=None):
@@ -409,6 +436,8 @@ def baselines(sources, targets, scale="tanh", data_range=None):
         s = np.repeat(s, t.shape[-1], axis=-1)
     if s.shape != t.shape:
         raise ValueError(f"sources and targets differ in shape: {s.shape} vs {t.shape}")
+    if t.size == 0:
+        raise ValueError(f"no images to compare (shape {t.shape}): pass at least one pair")
     axes = tuple(range(t.ndim - 1)) if t.ndim == 4 else None
     mean = t.astype(np.float64).mean(axis=axes, keepdims=True)
     mean_img = np.broadcast_to(mean, t.shape)
@@ -468,6 +497,14 @@ class MetricHistory(keras.callbacks.Callback):
         self._epochs_seen = epoch + 1
         if (epoch + 1) % self.every == 0:
             self.record()
+
+    def get_state(self):
+        """The records so far (a `runs.RunBackup` saves them with the run's backup)."""
+        return {"steps": list(self.steps), "values": list(self.values)}
+
+    def set_state(self, state):
+        """Resume with the records of an interrupted run."""
+        self.steps, self.values = list(state["steps"]), list(state["values"])
 
     @property
     def history(self):

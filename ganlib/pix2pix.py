@@ -26,7 +26,7 @@ import numpy as np
 from keras import layers, ops
 
 from . import config, data, losses, maps_data
-from .gan import GAN, training_callbacks
+from .gan import GAN, fit_schedule
 from .models import check_image_shape, gan_init
 from .viz import SampleGrid, show_grid
 
@@ -198,6 +198,15 @@ class Pix2Pix(GAN):
         source, target = data
         return target, source
 
+    def check_batch_spec(self, spec):
+        """Targets must have G's output shape (the base check), sources its input shape."""
+        super().check_batch_spec(spec)
+        _, source = self.unpack(spec)
+        want, got = tuple(self.generator.input_shape[1:]), tuple(source.shape[1:])
+        if got != want:
+            raise ValueError(f"the dataset's source images have shape {got} but this generator "
+                             f"translates {want}: resize them or build the model for {got}")
+
     def generator_inputs(self, n, labels=None):
         if labels is None:
             raise ValueError("pix2pix's generator needs source images")
@@ -224,11 +233,40 @@ class Pix2Pix(GAN):
         return loss, {"g_loss": loss, "g_adv": adv, "g_l1": l1}
 
     def translate(self, sources, batch_size=16):
-        """Translate uint8 or [-1, 1] float images; returns float32 images in [-1, 1]."""
-        x = np.asarray(sources)
-        if x.dtype == np.uint8:
-            x = x.astype(np.float32) / 127.5 - 1.0
-        return self.generate(inputs=x.astype(np.float32), batch_size=batch_size)
+        """Translate uint8 or [-1, 1] float images; returns float32 images in [-1, 1].
+
+        The images must have the generator's input shape (size and channels).
+        """
+        x = check_sources(sources, tuple(self.generator.input_shape[1:]))
+        return self.generate(inputs=x, batch_size=batch_size)
+
+
+def check_sources(sources, shape, name="sources"):
+    """Validate images for a generator taking `shape` = (S, S, C) inputs: uint8 (0..255) or
+    floats in [-1, 1], (N, S, S, C); return them as float32 in [-1, 1]."""
+    from .metrics import RANGE_TOLERANCE
+    x = np.asarray(sources)
+    if x.ndim != 4 or x.shape[1:] != tuple(shape):
+        raise ValueError(f"{name}: this generator translates images of shape (N, "
+                         f"{', '.join(map(str, shape))}), got {x.shape}; resize them (e.g. "
+                         f"maps_data.load_maps(size={shape[0]})) or use a model built for that size")
+    if len(x) == 0:
+        raise ValueError(f"{name}: no images")
+    if np.issubdtype(x.dtype, np.integer):
+        if x.min() < 0 or x.max() > 255:
+            raise ValueError(f"{name}: integer images must hold pixel values 0..255, got "
+                             f"{x.min()}..{x.max()}")
+        return x.astype(np.float32) / 127.5 - 1.0
+    if not np.issubdtype(x.dtype, np.floating):
+        raise ValueError(f"{name}: expected uint8 or float images, got dtype {x.dtype}")
+    x = x.astype(np.float32)
+    if not np.isfinite(x).all():
+        raise ValueError(f"{name}: contains NaN or infinite values")
+    if x.min() < -1.0 - RANGE_TOLERANCE or x.max() > 1.0 + RANGE_TOLERANCE:
+        hint = " (pixel values 0..255 in a float array? pass them as uint8)" if x.max() > 1.5 else ""
+        raise ValueError(f"{name}: float images must lie in [-1, 1] (the generator's scale), "
+                         f"got {x.min():.4g}..{x.max():.4g}{hint}")
+    return x
 
 
 def make_pix2pix(image_size=256, channels=3, lr=2e-4, l1_weight=L1_WEIGHT, width=1.0, seed=None):
@@ -249,7 +287,20 @@ def split_direction(pairs, direction):
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
     sat, mp = pairs
+    check_pairs(sat, mp, "satellite", "map")
     return (sat, mp) if direction == "sat2map" else (mp, sat)
+
+
+def check_pairs(sources, targets, a="sources", b="targets"):
+    """Paired images must be (N, H, W, C) arrays of one shape (channels included)."""
+    s, t = np.shape(sources), np.shape(targets)
+    if len(s) != 4 or s != t:
+        hint = ""
+        if len(s) == len(t) == 4 and s[:3] == t[:3]:
+            hint = (f": {a} have {s[3]} channel(s) and {b} {t[3]}; convert one side (e.g. "
+                    f"np.repeat(gray, 3, axis=-1) for grayscale to RGB)")
+        raise ValueError(f"{a} and {b} must be paired (N, H, W, C) arrays of the same shape, "
+                         f"got {s} and {t}{hint}")
 
 
 def pair_dataset(sources, targets, batch_size=1, seed=0, shuffle=True, repeat=True):
@@ -261,9 +312,7 @@ def pair_dataset(sources, targets, batch_size=1, seed=0, shuffle=True, repeat=Tr
     s, t = np.asarray(sources), np.asarray(targets)
     if s.dtype != np.uint8 or t.dtype != np.uint8:
         raise ValueError(f"pair_dataset expects uint8 images, got {s.dtype} and {t.dtype}")
-    if s.ndim != 4 or s.shape[:3] != t.shape[:3]:
-        raise ValueError(f"sources and targets must be paired (N, H, W, C) arrays, got "
-                         f"{s.shape} and {t.shape}")
+    check_pairs(s, t)
 
     def scale_pair(a, b):
         return tf.cast(a, tf.float32) / 127.5 - 1.0, tf.cast(b, tf.float32) / 127.5 - 1.0
@@ -325,7 +374,5 @@ def train(schedule=None, direction="sat2map", seed=0, data=None, callbacks=(), v
     sources, targets = split_direction(data.train, direction)
     gan = make_pix2pix(schedule["image_size"], width=schedule.get("width", 1.0), seed=seed)
     ds = pair_dataset(sources, targets, batch_size=schedule["batch_size"], seed=seed)
-    history = gan.fit(ds, epochs=schedule["steps"] // schedule["log_every"],
-                      steps_per_epoch=schedule["log_every"], verbose=verbose,
-                      callbacks=training_callbacks(run_dir) + list(callbacks))
+    history = fit_schedule(gan, ds, schedule, run_dir, callbacks, verbose)
     return gan, history

@@ -28,15 +28,24 @@ def tile(images, ncols=None, scale="tanh", pad=1):
 
 def show_grid(images, ncols=None, scale="tanh", title=None, ax=None, size=6, row_labels=None,
               col_labels=None):
-    """Plot images as a grid; returns the matplotlib Axes."""
+    """Plot images as a grid; returns the matplotlib Axes.
+
+    `row_labels` / `col_labels` (e.g. class names): one per row / column of the grid.
+    """
+    n = len(images)
+    ncols = ncols or int(np.ceil(np.sqrt(n)))
+    nrows = int(np.ceil(n / ncols))
+    for labels, count, arg, what in ((row_labels, nrows, "row_labels", "row"),
+                                     (col_labels, ncols, "col_labels", "column")):
+        if labels is not None and len(labels) != count:
+            raise ValueError(f"{arg}: got {len(labels)} labels for {count} {what}s "
+                             f"({n} images, {ncols} per row); pass one label per {what}")
     mosaic = tile(images, ncols, scale)
     if ax is None:
         _, ax = plt.subplots(figsize=(size, size * mosaic.shape[0] / mosaic.shape[1]))
     ax.imshow(mosaic.squeeze(-1) if mosaic.shape[-1] == 1 else mosaic, cmap="gray", vmin=0, vmax=255)
     ax.set_xticks([])
     ax.set_yticks([])
-    n = len(images)
-    ncols = ncols or int(np.ceil(np.sqrt(n)))
     h, w = np.asarray(images).shape[1:3]
     if row_labels is not None:
         ax.set_yticks([1 + r * (h + 1) + h / 2 for r in range(len(row_labels))], row_labels)
@@ -90,8 +99,16 @@ class SampleGrid(keras.callbacks.Callback):
     def _steps(self):
         return int(self.model.g_optimizer.iterations.numpy())
 
+    def on_train_begin(self, logs=None):
+        self._drawn = False
+
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every == 0:
+            self.draw(self._steps())
+            self._drawn = True
+
+    def on_train_end(self, logs=None):
+        if not self._drawn:  # e.g. a finished run loaded back from its run folder
             self.draw(self._steps())
 
 

@@ -228,3 +228,48 @@ def test_widget_runs_a_real_acgan(tiny_gan):
     assert d.grid_view.images.shape == (4 * 10, 28, 28, 1)
     d.class_picker.value = 9
     assert d.view.images.shape == (4, 28, 28, 1)
+
+
+# --------------------------------------------------------------------------- bad inputs
+@pytest.mark.parametrize("labels,message", [
+    ([-1] * 4, r"0\.\.9, got -1"),
+    ([10] * 4, r"0\.\.9, got 10"),
+    ([], "labels is empty"),
+    ([1, 2], "2 labels for n=4"),
+    ([0.5] * 4, "whole-number classes.*0.5"),
+], ids=["minus1", "ten", "empty", "too-few", "fraction"])
+def test_generator_inputs_refuses_bad_labels(tiny_gan, labels, message):
+    with pytest.raises(ValueError, match=message):
+        tiny_gan.generator_inputs(4, labels)
+
+
+def test_generator_inputs_accepts_n_by_1_labels_and_generate_checks_the_count(tiny_gan):
+    for labels in ([3, 1, 4], np.array([[3], [1], [4]]), np.array([3, 1, 4], np.int64)):
+        _, y = tiny_gan.generator_inputs(3, labels)
+        np.testing.assert_array_equal(np.asarray(y).ravel(), [3, 1, 4])
+    with pytest.raises(ValueError, match="2 labels for n=3"):
+        tiny_gan.generate(3, labels=[1, 2])
+
+
+def test_widget_refuses_class_names_of_the_wrong_length(tiny_gan):
+    names = data.class_names("fashion_mnist")
+    for wrong in (names[:9], names + ["Hat"]):
+        with pytest.raises(ValueError, match=f"class_names: got {len(wrong)} names for a "
+                                             f"generator of 10 classes"):
+            ACGANDemo(tiny_gan, wrong, count=2)
+
+
+def test_widget_negative_seed_shows_a_message_by_the_seed_box_and_keeps_working(demo):
+    before = demo.view.images
+    demo.seed.value = -5                                # the observer must not raise
+    assert "seed -5 refused" in demo.seed_message.value
+    assert demo.view.images is before and demo.view.message == ""  # picture kept, no error in it
+    demo.class_picker.value = 2                         # other controls do not raise either
+    demo.rows.value = 2
+    demo.t.value = 0.25
+    demo.seed.value = 3                                 # a valid seed clears it and redraws
+    assert demo.seed_message.value == ""
+    assert list(drawn_classes(demo.view.images)) == [2] * 6
+    demo.seed.value = -1
+    demo.new_noise.click()                              # "new noise" moves to a valid seed
+    assert demo.seed.value == 0 and demo.seed_message.value == ""

@@ -10,9 +10,10 @@ from ganlib import config, dcgan, show, viz  # noqa: E402
 
 
 def test_run_mode_and_schedule(monkeypatch, capsys):
-    sched = {"smoke": {"steps": 5}, "class": {"steps": 500}, "full": {"steps": 50000}}
+    sched = {m: {"steps": n, "log_every": 5} for m, n in
+             (("smoke", 5), ("class", 500), ("full", 50000))}
     monkeypatch.setenv("GANLIB_MODE", "class")
-    assert config.select(sched) == {"steps": 500}
+    assert config.select(sched) == {"steps": 500, "log_every": 5}
     assert "run mode: class" in capsys.readouterr().out
     monkeypatch.setenv("GANLIB_MODE", "turbo")
     with pytest.raises(ValueError, match="GANLIB_MODE='turbo'"):
@@ -57,3 +58,15 @@ def test_plot_history_and_show(capsys):
     assert "def tile(" in capsys.readouterr().out
     with pytest.raises(TypeError, match="cannot show"):
         show.show(3)
+
+
+def test_show_grid_refuses_labels_of_the_wrong_length():
+    import matplotlib.pyplot as plt
+    images = np.zeros((20, 8, 8), np.uint8)
+    names = [str(k) for k in range(10)]
+    with pytest.raises(ValueError, match="row_labels: got 10 labels for 2 rows"):
+        viz.show_grid(images, ncols=10, row_labels=names)
+    with pytest.raises(ValueError, match="col_labels: got 9 labels for 10 columns"):
+        viz.show_grid(images, ncols=10, col_labels=names[:9])
+    viz.show_grid(images, ncols=10, row_labels=["a", "b"], col_labels=names)
+    plt.close("all")

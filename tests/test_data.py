@@ -18,12 +18,16 @@ def write_idx(path, arr, gz=True):
     return path
 
 
-def make_idx_dir(d, n_train=20, n_test=10, rng=np.random.default_rng(0)):
+def real_arrays(dataset, n_train, n_test):
+    """The first real images of the shipped sample: user files must look like their dataset."""
+    with np.load(os.path.join(data.DATA_DIR, data.SAMPLE_FILES[dataset])) as z:
+        return [z["x_train"][:n_train], z["y_train"][:n_train],
+                z["x_test"][:n_test], z["y_test"][:n_test]]
+
+
+def make_idx_dir(d, n_train=20, n_test=10, dataset="fashion_mnist"):
     os.makedirs(d, exist_ok=True)
-    arrays = [rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
-              rng.integers(0, 10, n_train, dtype=np.uint8),
-              rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
-              rng.integers(0, 10, n_test, dtype=np.uint8)]
+    arrays = real_arrays(dataset, n_train, n_test)
     for name, arr in zip(data.IDX_FILES, arrays):
         write_idx(os.path.join(d, name), arr)
     return arrays
@@ -74,7 +78,7 @@ def test_load_from_explicit_idx_dir(tmp_path):
 
 
 def test_data_dir_env_with_one_folder_per_dataset(tmp_path, monkeypatch):
-    make_idx_dir(str(tmp_path / "mnist"), n_train=7)
+    make_idx_dir(str(tmp_path / "mnist"), n_train=7, dataset="mnist")
     monkeypatch.setenv("GANLIB_DATA_DIR", str(tmp_path))
     ((xtr, _), _), source = data.load_mnist(verbose=False)
     assert len(xtr) == 7 and str(tmp_path / "mnist") in source
@@ -172,3 +176,97 @@ def test_pipeline_rejects_bad_input():
         data.make_dataset(np.zeros((4, 28), np.uint8))
     with pytest.raises(DataError, match="4 images but 3 labels"):
         data.make_dataset(np.zeros((4, 28, 28), np.uint8), np.zeros(3))
+
+
+# --------------------------------------------------------------------------- bad inputs
+@pytest.fixture
+def offline(monkeypatch):
+    """No download, no Debian package, no data variables: only what a test sets."""
+    monkeypatch.setenv("GANLIB_OFFLINE", "1")
+    monkeypatch.setattr(data, "DEBIAN_FASHION_DIR", "/nonexistent")
+    for var in ("GANLIB_DATA_DIR", "GANLIB_MNIST_DIR", "GANLIB_FASHION_MNIST_DIR"):
+        monkeypatch.delenv(var, raising=False)
+    return monkeypatch
+
+
+def test_load_mnist_refuses_fashion_files_and_names_the_variable(tmp_path, offline):
+    fm = str(tmp_path / "fm")
+    make_idx_dir(fm, n_test=300, dataset="fashion_mnist")
+    offline.setenv("GANLIB_MNIST_DIR", fm)
+    with pytest.raises(DataError, match="(?s)do not look like mnist.*look like fashion_mnist"
+                                        ".*GANLIB_MNIST_DIR"):
+        data.load_mnist(verbose=False)
+    with pytest.raises(DataError, match="(?s)do not look like mnist.*path argument"):
+        data.load_mnist(fm, verbose=False)
+    # the check can be switched off, and matching files pass it
+    assert len(data.load_mnist(fm, verbose=False, verify=False)[0][1][0]) == 300
+    assert len(data.load_fashion_mnist(fm, verbose=False)[0][1][0]) == 300
+
+
+def test_per_dataset_variables_separate_the_two_datasets(tmp_path, offline):
+    make_idx_dir(str(tmp_path / "m"), n_train=5, dataset="mnist")
+    make_idx_dir(str(tmp_path / "f"), n_train=6, dataset="fashion_mnist")
+    offline.setenv("GANLIB_MNIST_DIR", str(tmp_path / "m"))
+    offline.setenv("GANLIB_FASHION_MNIST_DIR", str(tmp_path / "f"))
+    ((xm, _), _), src_m = data.load_mnist(verbose=False)
+    ((xf, _), _), src_f = data.load_fashion_mnist(verbose=False)
+    assert len(xm) == 5 and str(tmp_path / "m") in src_m
+    assert len(xf) == 6 and str(tmp_path / "f") in src_f
+
+
+def test_shared_data_dir_holding_files_directly_is_refused(tmp_path, offline):
+    make_idx_dir(str(tmp_path), dataset="fashion_mnist")  # no per-dataset subfolder
+    offline.setenv("GANLIB_DATA_DIR", str(tmp_path))
+    for load, var in ((data.load_mnist, "GANLIB_MNIST_DIR"),
+                      (data.load_fashion_mnist, "GANLIB_FASHION_MNIST_DIR")):
+        with pytest.raises(DataError, match=f"(?s)holds data files directly.*shared.*{var}"):
+            load(verbose=False)
+
+
+def test_truncated_npz_names_the_file_and_what_to_do(tmp_path, offline):
+    with open(os.path.join(data.DATA_DIR, data.SAMPLE_FILES["mnist"]), "rb") as f:
+        raw = f.read()
+    p = tmp_path / "half.npz"
+    p.write_bytes(raw[:len(raw) // 2])
+    with pytest.raises(DataError, match=r"(?s)half\.npz.*not a valid, complete \.npz.*truncated"
+                                        r".*(again|delete)"):
+        data.load_mnist(str(p), verbose=False)
+    offline.setenv("GANLIB_MNIST_DIR", str(p))
+    with pytest.raises(DataError, match="(?s)half.npz.*GANLIB_MNIST_DIR"):
+        data.load_mnist(verbose=False)
+
+
+def test_random_bytes_npz_is_not_reported_as_pickled_data(tmp_path):
+    p = tmp_path / "noise.npz"
+    p.write_bytes(np.random.default_rng(0).integers(0, 256, 1000, dtype=np.uint8).tobytes())
+    with pytest.raises(DataError, match=r"noise\.npz.*not an \.npz file") as err:
+        data.load_mnist(str(p), verbose=False)
+    assert "pickle" not in str(err.value)
+
+
+@pytest.mark.parametrize("labels", [[-1] + [0] * 9, [10] + [0] * 9, [0.5] + [0] * 9,
+                                    np.eye(10)], ids=["minus1", "ten", "half", "one-hot"])
+def test_make_dataset_refuses_bad_labels(labels):
+    x = np.zeros((10, 28, 28), np.uint8)
+    with pytest.raises(DataError, match="labels"):
+        data.make_dataset(x, labels, batch_size=2)
+
+
+def test_make_dataset_accepts_n_by_1_labels_and_num_classes():
+    x = np.zeros((10, 28, 28), np.uint8)
+    y = (np.arange(10) % 5)[:, None]
+    _, yb = next(iter(data.make_dataset(x, y, batch_size=10, shuffle=False, num_classes=5)))
+    np.testing.assert_array_equal(yb.numpy(), np.arange(10) % 5)
+    with pytest.raises(DataError, match=r"0 \.\. 3"):
+        data.make_dataset(x, y, batch_size=2, num_classes=4)
+
+
+@pytest.mark.parametrize("batch_size", [0, -4, 11, 2.5])
+def test_make_dataset_refuses_bad_batch_sizes(batch_size):
+    with pytest.raises(DataError, match=f"batch_size.*1 to the number of images.*{batch_size}"):
+        data.make_dataset(np.zeros((10, 28, 28), np.uint8), batch_size=batch_size)
+
+
+def test_make_dataset_refuses_empty_images():
+    with pytest.raises(DataError, match="no images"):
+        data.make_dataset(np.zeros((0, 28, 28), np.uint8), batch_size=1)

@@ -403,3 +403,47 @@ def test_moved_code_term_enters_the_g_step_and_trains_g_and_q(real_batch):
     assert any(gr is not None and float(np.abs(gr).max()) > 0 for gr in grads[n_g:])
     off = infogan.make_infogan(seed=6)
     assert off.augment is None and float(off.generator_loss(real_batch, None)[1]["aug_loss"]) == 0.0
+
+
+# ------------------------------------------------------------------ bad code inputs
+def test_latent_inputs_refuse_fractional_and_out_of_range_categories():
+    noise = np.zeros((3, 62), "float32")
+    for bad, message in ((2.7, "whole numbers 0..9, got 2.7"), (-0.5, "whole numbers"),
+                         ([1, 2.5, 3], "got 2.5"), (10, "out of range")):
+        with pytest.raises(ValueError, match=message):
+            infogan.latent_inputs(noise, bad, [0.0, 0.0])
+    assert infogan.latent_inputs(noise, 2.0, [0.0, 0.0])[:, 62:72].argmax(1).tolist() == [2] * 3
+
+
+def test_latent_inputs_refuse_wrong_length_or_nan_continuous_codes():
+    noise = np.zeros((3, 62), "float32")
+    with pytest.raises(ValueError, match="finite"):
+        infogan.latent_inputs(noise, 1, [np.nan, 0.0])
+    with pytest.raises(ValueError, match="one row per sample"):
+        infogan.latent_inputs(noise, 1, np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="this model has 2 .*got 3 value"):
+        infogan.latent_inputs(noise, 1, [0.1, 0.2, 0.3], n_cont=2)
+    with pytest.raises(ValueError, match="this model has 2 continuous codes: pass cont"):
+        infogan.latent_inputs(noise, 1, None, n_cont=2)
+
+
+def test_generate_refuses_inputs_of_the_wrong_width_or_with_nan(model):
+    noise = np.zeros((3, 62), "float32")
+    with pytest.raises(ValueError, match=r"inputs: expected shape \(n, 74\).*got \(3, 75\)"):
+        model.generate(inputs=infogan.latent_inputs(noise, 3, [0.0, 0.0, 0.0]))
+    x = infogan.latent_inputs(noise, 3, [0.0, 0.0])
+    x[:, 72] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        model.generate(inputs=x)
+
+
+def test_generator_inputs_check_numpy_codes(model):
+    ok = model.generator_inputs(3, codes=(np.array([3, 0, 9]), np.zeros((3, 2))))
+    np.testing.assert_array_equal(np.asarray(ok)[:, 62:72].argmax(1), [3, 0, 9])
+    for cat, cont, message in (([2.7] * 3, np.zeros((3, 2)), "whole numbers"),
+                               ([10] * 3, np.zeros((3, 2)), "out of range"),
+                               ([1] * 3, np.zeros((3, 3)), "this model has 2"),
+                               ([1] * 3, np.full((3, 2), np.nan), "finite"),
+                               ([1] * 2, np.zeros((3, 2)), "one value for all 3 samples")):
+        with pytest.raises(ValueError, match=message):
+            model.generator_inputs(3, codes=(np.array(cat), cont))

@@ -251,3 +251,65 @@ def test_score_generators_ranks_real_digits_above_noise(mnist, capsys):
     assert rows["replays real"][0] < 0.1 * rows["noise"][0]
     assert rows["replays real"][1] > 2 * rows["noise"][1]
     assert "Fréchet distance" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- bad inputs
+def test_class_accuracy_and_code_purity_accept_n_by_1_labels(mnist):
+    _, (xte, yte) = mnist
+    x, y = xte[:300], yte[:300]
+    flat = metrics.class_accuracy(x, y, "mnist")["overall"]
+    assert flat > 0.9
+    assert metrics.class_accuracy(x, y[:, None], "mnist")["overall"] == flat  # ACGAN's (N, 1)
+    predicted = metrics.predict_labels(x, "mnist")
+    assert metrics.code_purity(predicted[:, None], predicted=predicted)[0] == 1.0
+    assert metrics.code_purity(predicted[:, None], x, "mnist")[0] == 1.0
+
+
+@pytest.mark.parametrize("shape", [(20, 2), (20, 10), (1, 20), (20, 1, 1)])
+def test_class_accuracy_and_code_purity_refuse_other_label_shapes(shape):
+    x = np.zeros((20, 28, 28), np.uint8)
+    labels = np.zeros(shape, int)
+    with pytest.raises(ValueError, match=r"requested_labels: expected 20 labels.*\(20,\) or \(20, 1\)"):
+        metrics.class_accuracy(x, labels, "mnist")
+    with pytest.raises(ValueError, match=r"codes: expected 20 labels.*got shape"):
+        metrics.code_purity(labels, predicted=np.zeros(20, int))
+
+
+@pytest.mark.parametrize("bad", [-2, 0, np.nan, "wide"])
+def test_image_metrics_refuse_non_positive_data_range(bad):
+    a = np.random.default_rng(0).uniform(-1, 1, (2, 16, 16, 1))
+    b = np.clip(a + 0.1, -1, 1)
+    for fn in (metrics.ssim, metrics.psnr, metrics.l1, metrics.image_metrics, metrics.baselines):
+        with pytest.raises(ValueError, match=r"data_range must be a positive number.*got"):
+            fn(a, b, data_range=bad)
+    assert metrics.ssim(a, b, data_range=2.0) == metrics.ssim(a, b)  # a valid range still works
+
+
+def test_code_purity_refuses_huge_code_values_instead_of_allocating():
+    with pytest.raises(ValueError, match=r"codes: a code value of 1000000000.*below 10,000"):
+        metrics.code_purity(np.array([1e9, 0, 1]), predicted=[1, 2, 3])
+    assert metrics.code_purity([9_999, 0], predicted=[1, 2])[0] == 1.0  # large but sane
+
+
+EMPTY = np.zeros((0, 28, 28), np.uint8)
+EMPTY_PAIRS = np.zeros((0, 16, 16, 3), np.float32)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: metrics.frechet_distance(EMPTY, EMPTY, "mnist"),
+    lambda: metrics.classifier_score(EMPTY, "mnist"),
+    lambda: metrics.class_accuracy(EMPTY, [], "mnist"),
+    lambda: metrics.code_purity([], EMPTY, "mnist"),
+    lambda: metrics.code_purity([], predicted=[]),
+    lambda: metrics.ssim(EMPTY_PAIRS, EMPTY_PAIRS),
+    lambda: metrics.psnr(EMPTY_PAIRS, EMPTY_PAIRS),
+    lambda: metrics.l1(EMPTY_PAIRS, EMPTY_PAIRS),
+    lambda: metrics.baselines(EMPTY_PAIRS, EMPTY_PAIRS),
+], ids=["frechet_distance", "classifier_score", "class_accuracy", "code_purity_images",
+        "code_purity_predicted", "ssim", "psnr", "l1", "baselines"])
+def test_metrics_refuse_zero_images_clearly(call):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "mean of empty slice" on the way
+        with pytest.raises(ValueError, match="no (images|labels)"):
+            call()

@@ -335,3 +335,61 @@ def test_download_maps_unpacks_the_archive_layout(tmp_path):
                             sha256=maps_data.sha256_of(str(archive)), verbose=False)
     data = maps_data.load_maps(size=32, root=str(root), allow_download=False, verbose=False)
     assert not data.synthetic and data.train[0].shape == (2, 32, 32, 3)
+
+
+# --------------------------------------------------------------------------- bad inputs
+@pytest.fixture(scope="module")
+def tiny32():
+    keras.mixed_precision.set_global_policy("float32")
+    return pix2pix.make_pix2pix(32, width=0.25, seed=0)
+
+
+def test_translate_refuses_float_images_in_0_255(tiny32):
+    x = np.random.default_rng(0).integers(0, 256, (2, 32, 32, 3)).astype(np.float32)
+    with pytest.raises(ValueError, match=r"(?s)sources: float images must lie in \[-1, 1\].*uint8"):
+        tiny32.translate(x)
+    with pytest.raises(ValueError, match="NaN"):
+        tiny32.translate(np.full((1, 32, 32, 3), np.nan, np.float32))
+    assert tiny32.translate(x.astype(np.uint8)).shape == (2, 32, 32, 3)      # uint8 is fine
+    assert tiny32.translate(x / 127.5 - 1.0).shape == (2, 32, 32, 3)         # so is [-1, 1]
+
+
+@pytest.mark.parametrize("shape", [(1, 64, 64, 3), (1, 32, 32, 1), (32, 32, 3)])
+def test_translate_refuses_images_of_another_size_or_channel_count(tiny32, shape):
+    with pytest.raises(ValueError, match=r"sources: this generator translates images of shape "
+                                         r"\(N, 32, 32, 3\)"):
+        tiny32.translate(np.zeros(shape, np.uint8))
+
+
+def test_pairs_of_3_and_1_channel_images_are_refused():
+    s = np.zeros((4, 32, 32, 3), np.uint8)
+    t = np.zeros((4, 32, 32, 1), np.uint8)
+    with pytest.raises(ValueError, match="sources have 3 channel.*targets 1"):
+        pix2pix.pair_dataset(s, t)
+    with pytest.raises(ValueError, match="satellite have 3 channel.*map 1"):
+        pix2pix.split_direction((s, t), "sat2map")
+
+
+def test_translation_demo_refuses_float_pairs_and_wrong_sizes(tiny32):
+    rng = np.random.default_rng(0)
+    sat = rng.integers(0, 256, (2, 32, 32, 3), dtype=np.uint8)
+    mp = rng.integers(0, 256, (2, 32, 32, 3), dtype=np.uint8)
+    with pytest.raises(ValueError, match=r"pairs\['sat2map'\]: sources must be uint8"):
+        TranslationDemo({"sat2map": tiny32}, {"sat2map": (sat.astype(np.float32), mp)})
+    big = np.zeros((2, 64, 64, 3), np.uint8)
+    with pytest.raises(ValueError, match=r"sat2map model translates \(32, 32, 3\)"):
+        TranslationDemo({"sat2map": tiny32}, {"sat2map": (big, big)})
+    demo = TranslationDemo({"sat2map": tiny32}, {"sat2map": (sat, mp)})
+    assert demo.view.images.shape == (3, 32, 32, 3)
+
+
+def test_truncated_pairs_cache_is_rebuilt_not_a_zip_error(tmp_path):
+    d = write_pairs(str(tmp_path / "train"), n=2, size=16)
+    a = maps_data.load_pairs(d, size=16)
+    cache = maps_data.cache_path(d, 16)
+    raw = open(cache, "rb").read()
+    with open(cache, "wb") as f:
+        f.write(raw[:len(raw) // 2])                  # an interrupted write
+    b = maps_data.load_pairs(d, size=16)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])

@@ -244,3 +244,13 @@ def test_train_refuses_images_that_do_not_fit_the_model_before_training():
 def test_generate_needs_a_positive_count(n):
     with pytest.raises(ValueError, match="n >= 1"):
         new_gan().generate(n)
+
+
+def test_pix2pix_fit_refuses_pairs_that_do_not_fit_the_model():
+    from ganlib import pix2pix
+    keras.mixed_precision.set_global_policy("float32")
+    model = pix2pix.make_pix2pix(32, width=0.25, seed=0)
+    big = np.zeros((4, 64, 64, 3), np.uint8)
+    ds = pix2pix.pair_dataset(big, big, batch_size=2, seed=0)
+    with pytest.raises(ValueError, match=r"\(64, 64, 3\)"):
+        model.fit(ds, epochs=1, steps_per_epoch=1, verbose=0)

@@ -11,12 +11,23 @@ Three views, all driven by the same controls:
 
 Everything is plain Python: set a control's ``.value`` (or call `set_class`) and the
 views redraw; `view.images`, `grid_view.images` and `interp_view.images` hold what was
-drawn, and `view.message` any refusal, so tests need no browser.
+drawn, `view.message` any refusal of a class and `seed_message.value` any refusal of a
+seed (shown next to the seed box; the pictures stay), so tests need no browser.
 """
 import ipywidgets as W
 import numpy as np
 
 from . import GridView
+
+
+def model_classes(model):
+    """How many classes a (class-conditional) generator draws, or None if it cannot tell."""
+    if getattr(model, "num_classes", None) is not None:
+        return int(model.num_classes)
+    try:
+        return int(getattr(model, "generator", model).get_layer("label_embedding").input_dim)
+    except (AttributeError, ValueError):
+        return None
 
 
 class ACGANDemo:
@@ -40,11 +51,17 @@ class ACGANDemo:
         self.num_classes = len(self.class_names)
         if self.num_classes < 1:
             raise ValueError("class_names is empty")
+        expected = model_classes(model)
+        if expected is not None and self.num_classes != expected:
+            raise ValueError(f"class_names: got {self.num_classes} names for a generator of "
+                             f"{expected} classes; pass one name per class (e.g. "
+                             f"ganlib.data.class_names('fashion_mnist'))")
         self.scale = scale
         self.class_picker = W.Dropdown(options=[(f"{k}: {n}", k) for k, n in enumerate(self.class_names)],
                                        value=0, description="class")
         self.count = W.IntSlider(value=int(count), min=1, max=int(max_count), description="samples")
         self.seed = W.IntText(value=int(seed), description="seed")
+        self.seed_message = W.HTML()  # why a seed was refused (the pictures stay as they were)
         self.new_noise = W.Button(description="new noise", icon="refresh")
         self.rows = W.IntSlider(value=int(rows), min=1, max=10, description="noise rows")
         self.t = W.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description="t",
@@ -59,7 +76,8 @@ class ACGANDemo:
         self.rows.observe(lambda _: self.draw_every_class(), names="value")
         self.t.observe(lambda _: self.draw_interpolation(), names="value")
         self.widget = W.VBox([
-            W.HBox([self.class_picker, self.count]), W.HBox([self.seed, self.new_noise]),
+            W.HBox([self.class_picker, self.count]),
+            W.HBox([self.seed, self.new_noise, self.seed_message]),
             self.view.output,
             W.HTML("<b>Same noise, every class</b> (rows: noise vectors, columns: classes)"),
             self.rows, self.grid_view.output,
@@ -103,10 +121,22 @@ class ACGANDemo:
         return True
 
     def next_seed(self):
-        self.seed.value = int(self.seed.value) + 1  # the observer redraws
+        self.seed.value = max(0, int(self.seed.value) + 1)  # the observer redraws
+
+    def seed_ok(self):
+        """True if the seed box holds a usable seed; else say why next to it and return False."""
+        value = self.seed.value
+        if isinstance(value, (int, np.integer)) and value >= 0:
+            self.seed_message.value = ""
+            return True
+        self.seed_message.value = (f"seed {value!r} refused: a seed is a whole number >= 0 "
+                                   f"(the pictures below are from the last valid seed)")
+        return False
 
     # ------------------------------------------------------------------ views
     def redraw(self):
+        if not self.seed_ok():
+            return
         self.draw_class()
         self.draw_every_class()
         self.draw_interpolation()
@@ -117,6 +147,8 @@ class ACGANDemo:
                        title=f"{self.class_names[k]} (class {k}), seed {self.seed.value}")
 
     def draw_every_class(self):
+        if not self.seed_ok():
+            return
         rows, c = int(self.rows.value), self.num_classes
         z = np.repeat(self.noise(rows, seed=int(self.seed.value) + 10_000), c, axis=0)
         labels = np.tile(np.arange(c), rows)
@@ -124,6 +156,8 @@ class ACGANDemo:
                             col_labels=self.class_names, title="same noise, every class")
 
     def draw_interpolation(self):
+        if not self.seed_ok():
+            return
         k, t = int(self.class_picker.value), float(self.t.value)
         z0, z1 = self.noise(2, seed=int(self.seed.value) + 20_000)
         z = np.stack([z0, (1.0 - t) * z0 + t * z1, z1])

@@ -47,7 +47,7 @@ class CodeExplorer:
     def inputs(self):
         """G's inputs for the current control values: the fixed noise with the chosen codes."""
         cont = [s.value for s in self.sliders] if self.sliders else None
-        return latent_inputs(self.noise, self.code.value, cont, self.gan.n_cat)
+        return latent_inputs(self.noise, self.code.value, cont, self.gan.n_cat, self.gan.n_cont)
 
     def draw(self):
         images = self.gan.generate(inputs=self.inputs())

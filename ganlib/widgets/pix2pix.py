@@ -7,6 +7,30 @@ from . import GridView
 LABELS = {"sat2map": "satellite → map", "map2sat": "map → satellite"}
 
 
+def check_pair(direction, pair, model=None):
+    """Held-out pairs must be uint8 (N, H, W, C) arrays of one shape, and the size the
+    model translates (when it says: a `Pix2Pix` or anything with a `.generator`)."""
+    from ..pix2pix import check_pairs
+    try:
+        sources, targets = pair
+    except (TypeError, ValueError):
+        raise ValueError(f"pairs[{direction!r}]: expected (sources, targets)") from None
+    sources, targets = np.asarray(sources), np.asarray(targets)
+    for x, what in ((sources, "sources"), (targets, "targets")):
+        if x.dtype != np.uint8:
+            raise ValueError(f"pairs[{direction!r}]: {what} must be uint8 images (0..255), got "
+                             f"{x.dtype}; convert [-1, 1] floats with ganlib.data.to_uint8")
+    check_pairs(sources, targets, f"pairs[{direction!r}] sources", "targets")
+    if not len(sources):
+        raise ValueError(f"pairs[{direction!r}]: no held-out pairs")
+    generator = getattr(model, "generator", None)
+    shape = getattr(generator, "input_shape", None)
+    if shape is not None and tuple(sources.shape[1:]) != tuple(shape[1:]):
+        raise ValueError(f"pairs[{direction!r}]: images of shape {sources.shape[1:]}, but the "
+                         f"{direction} model translates {tuple(shape[1:])}; load the pairs at "
+                         f"the model's size")
+
+
 class TranslationDemo:
     """Translate one held-out image with the generator of the chosen direction.
 
@@ -26,6 +50,8 @@ class TranslationDemo:
         missing = [d for d in translators if d not in pairs]
         if missing:
             raise ValueError(f"no held-out pairs for direction(s) {missing}")
+        for d, pair in pairs.items():
+            check_pair(d, pair, translators.get(d))
         self.translators, self.pairs = dict(translators), dict(pairs)
         first = next(iter(self.translators))
         self.view = GridView(size=size)
