@@ -57,6 +57,7 @@ def sync(src, timeout):
     nb.metadata.pop("jupytext", None)
     out = os.path.join(NB_DIR, os.path.basename(src)[:-3] + ".ipynb")
     old = nbformat.read(out, as_version=4)
+    nb.metadata = {**old.metadata, **nb.metadata}  # keeps the saved widget state
     key = lambda c: (c.cell_type, c.source)  # noqa: E731
     matcher = difflib.SequenceMatcher(a=[key(c) for c in old.cells], b=[key(c) for c in nb.cells],
                                       autojunk=False)
