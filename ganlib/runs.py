@@ -218,7 +218,6 @@ class RunBackup(keras.callbacks.BackupAndRestore):
         self.peers = []
         self.history = {}
         self.identity = None
-        self._trained_steps = 0
 
     # -- paths
     def _path(self, name):
