@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -55,7 +56,8 @@ def run(nb, workdir, interrupt_index=None, after=None, timeout=3600):
                 continue
             timer = None
             if i == interrupt_index:
-                timer = threading.Timer(after, client.km.interrupt_kernel)
+                pid = client.km.provisioner.process.pid  # the kernel: SIGINT is "stop" in Jupyter
+                timer = threading.Timer(after, os.kill, (pid, signal.SIGINT))
                 timer.start()
             try:
                 client.execute_cell(cell, i)
