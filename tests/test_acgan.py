@@ -212,14 +212,29 @@ def test_widget_every_class_grid_and_interpolation(demo):
 
 
 @pytest.mark.parametrize("bad", [10, -1, 2.5, "Coat"])
-def test_widget_refuses_an_out_of_range_class(demo, bad):
+def test_widget_refuses_an_out_of_range_class_by_the_class_menu(demo, bad):
     demo.set_class(4)
-    before = demo.view.images
+    before = [demo.view.images, demo.grid_view.images, demo.interp_view.images]
+    calls = len(demo.generator.calls)
     assert demo.set_class(bad) is False
-    assert "choose 0..9" in demo.view.message
-    assert demo.view.images is before and demo.class_picker.value == 4
+    assert "choose 0..9" in demo.class_message.value
+    assert demo.class_message in demo.widget.children[0].children, "shown next to the class menu"
+    # the pictures stay as they were: nothing is redrawn, nothing replaces them
+    assert [demo.view.images, demo.grid_view.images, demo.interp_view.images] == before
+    assert len(demo.generator.calls) == calls and demo.class_picker.value == 4
     with pytest.raises(traitlets.TraitError):
         demo.class_picker.value = 10
+
+
+@pytest.mark.parametrize("recover", ["set_class", "menu"])
+def test_widget_a_good_class_clears_the_refusal(demo, recover):
+    assert demo.set_class(12) is False and demo.class_message.value
+    if recover == "set_class":
+        assert demo.set_class(5)
+    else:
+        demo.class_picker.value = 5                 # what a click in the dropdown does
+    assert demo.class_message.value == ""
+    assert list(drawn_classes(demo.view.images)) == [5] * 6
 
 
 def test_widget_runs_a_real_acgan(tiny_gan):
@@ -263,7 +278,8 @@ def test_widget_negative_seed_shows_a_message_by_the_seed_box_and_keeps_working(
     before = demo.view.images
     demo.seed.value = -5                                # the observer must not raise
     assert "seed -5 refused" in demo.seed_message.value
-    assert demo.view.images is before and demo.view.message == ""  # picture kept, no error in it
+    assert demo.view.images is before                   # the picture is kept
+    assert demo.seed_message in demo.widget.children[1].children  # shown by the seed box
     demo.class_picker.value = 2                         # other controls do not raise either
     demo.rows.value = 2
     demo.t.value = 0.25

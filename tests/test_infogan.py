@@ -236,7 +236,7 @@ def test_widget_draws_requested_codes(explorer, model):
     before = explorer.view.images.copy()
     explorer.c2.value = -1.5  # moving a slider redraws
     assert not np.allclose(explorer.view.images, before)
-    assert explorer.view.message == ""
+    assert explorer.message.value == ""
 
 
 def test_widget_keeps_noise_fixed_across_codes(explorer):
@@ -249,13 +249,19 @@ def test_widget_keeps_noise_fixed_across_codes(explorer):
 
 def test_widget_refuses_out_of_range_codes(explorer):
     before = explorer.view.images.copy()
+    shown = explorer.view.images
     assert explorer.show(code=10) is False
-    assert "0..9" in explorer.view.message and "10" in explorer.view.message
-    np.testing.assert_array_equal(explorer.view.images, before)  # nothing redrawn
+    assert "0..9" in explorer.message.value and "10" in explorer.message.value
+    assert explorer.view.images is shown  # nothing redrawn, nothing replaces the picture
+    np.testing.assert_array_equal(explorer.view.images, before)
+    assert explorer.message in explorer.widget.children, "shown with the controls"
     assert explorer.show(c2=5.0) is False
-    assert "c2" in explorer.view.message
+    assert "c2" in explorer.message.value and explorer.c2.value == 0.0
     assert explorer.show(code=3, c2=0.5) is True
-    assert explorer.view.message == "" and explorer.code.value == 3
+    assert explorer.message.value == "" and explorer.code.value == 3
+    assert explorer.show(code=12) is False
+    explorer.code.value = 4                  # a click on a code button clears the refusal too
+    assert explorer.message.value == ""
 
 
 # ------------------------------------------------------------------ the mode-seeking term

@@ -301,10 +301,13 @@ def test_widget_shows_three_panels_and_refuses_bad_index():
     demo.direction.value = "map2sat"
     np.testing.assert_array_equal(demo.view.images[0], mp[2])
     np.testing.assert_array_equal(demo.view.images[2], sat[2])
+    shown = demo.view.images
     demo.index.value = 9
-    assert "out of range" in demo.view.message and "0 to 3" in demo.view.message
+    assert "out of range" in demo.message.value and "0 to 3" in demo.message.value
+    assert demo.message in demo.widget.children[0].children, "shown next to the pair box"
+    assert demo.view.images is shown, "the picture stays"
     demo.index.value = 1
-    assert demo.view.message == "" and np.array_equal(demo.view.images[0], mp[1])
+    assert demo.message.value == "" and np.array_equal(demo.view.images[0], mp[1])
 
 
 def test_train_with_the_smoke_schedule_both_directions():

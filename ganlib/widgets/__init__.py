@@ -3,7 +3,13 @@
 Each family's demo lives in its own module (`ganlib.widgets.acgan`, ...) and is built on
 `GridView`.  The logic is plain Python — set a control's `.value` and the view redraws —
 so the tests drive it without a browser and inspect `GridView.images`.
+
+One rule for every demo: a bad request (a class, seed, code or pair number out of range) is
+answered by a `notice` next to the control that made it, and the picture stays as it was
+(a `GridView` only ever shows a drawing).  The next good request clears the notice.
 """
+import html
+
 import ipywidgets as W
 import matplotlib.pyplot as plt
 from IPython.display import clear_output
@@ -18,19 +24,20 @@ class GridView:
         self.output = W.Output()
         self.size = size
         self.images = None  # the last images drawn (what the tests look at)
-        self.message = ""
 
     def draw(self, images, **grid_kwargs):
         self.images = images
-        self.message = ""
         with self.output:
             clear_output(wait=True)
             show_grid(images, size=self.size, **grid_kwargs)
             plt.show()
 
-    def error(self, message):
-        """Show a clear message instead of a picture (bad input from a control)."""
-        self.message = message
-        with self.output:
-            clear_output(wait=True)
-            print(message)
+
+def notice():
+    """An empty message line for refusals, to be placed next to the control it answers for."""
+    return W.HTML(value="", style={"text_color": "#b00020"})
+
+
+def say(box, message):
+    """Show `message` (plain text; "" clears it) in a `notice`."""
+    box.value = html.escape(message, quote=False)

@@ -11,13 +11,14 @@ Three views, all driven by the same controls:
 
 Everything is plain Python: set a control's ``.value`` (or call `set_class`) and the
 views redraw; `view.images`, `grid_view.images` and `interp_view.images` hold what was
-drawn, `view.message` any refusal of a class and `seed_message.value` any refusal of a
-seed (shown next to the seed box; the pictures stay), so tests need no browser.
+drawn, `class_message.value` any refusal of a class (shown next to the class menu) and
+`seed_message.value` any refusal of a seed (next to the seed box), so tests need no browser.
+A refused request never replaces a picture: the views keep what they last drew.
 """
 import ipywidgets as W
 import numpy as np
 
-from . import GridView
+from . import GridView, notice, say
 
 
 def model_classes(model):
@@ -59,9 +60,10 @@ class ACGANDemo:
         self.scale = scale
         self.class_picker = W.Dropdown(options=[(f"{k}: {n}", k) for k, n in enumerate(self.class_names)],
                                        value=0, description="class")
+        self.class_message = notice()  # why a class was refused (the pictures stay)
         self.count = W.IntSlider(value=int(count), min=1, max=int(max_count), description="samples")
         self.seed = W.IntText(value=int(seed), description="seed")
-        self.seed_message = W.HTML()  # why a seed was refused (the pictures stay as they were)
+        self.seed_message = notice()  # why a seed was refused (the pictures stay as they were)
         self.new_noise = W.Button(description="new noise", icon="refresh")
         self.rows = W.IntSlider(value=int(rows), min=1, max=10, description="noise rows")
         self.t = W.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description="t",
@@ -71,12 +73,13 @@ class ACGANDemo:
         self.interp_view = GridView(size=size)
 
         self.new_noise.on_click(lambda _: self.next_seed())
+        self.class_picker.observe(lambda _: say(self.class_message, ""), names="value")
         for control in (self.class_picker, self.count, self.seed):
             control.observe(lambda _: self.redraw(), names="value")
         self.rows.observe(lambda _: self.draw_every_class(), names="value")
         self.t.observe(lambda _: self.draw_interpolation(), names="value")
         self.widget = W.VBox([
-            W.HBox([self.class_picker, self.count]),
+            W.HBox([self.class_picker, self.count, self.class_message]),
             W.HBox([self.seed, self.new_noise, self.seed_message]),
             self.view.output,
             W.HTML("<b>Same noise, every class</b> (rows: noise vectors, columns: classes)"),
@@ -108,12 +111,15 @@ class ACGANDemo:
         return int(k)
 
     def set_class(self, k):
-        """Pick class ``k`` (redraws); an invalid class is refused with a message in the view."""
+        """Pick class ``k`` (redraws) and return True; an invalid class is refused with a
+        message next to the class menu (`class_message`), the pictures stay, and it returns
+        False."""
         try:
             k = self.check_class(k)
         except ValueError as e:
-            self.view.error(str(e))
+            say(self.class_message, str(e))
             return False
+        say(self.class_message, "")
         if k == self.class_picker.value:
             self.redraw()
         else:
@@ -127,10 +133,10 @@ class ACGANDemo:
         """True if the seed box holds a usable seed; else say why next to it and return False."""
         value = self.seed.value
         if isinstance(value, (int, np.integer)) and value >= 0:
-            self.seed_message.value = ""
+            say(self.seed_message, "")
             return True
-        self.seed_message.value = (f"seed {value!r} refused: a seed is a whole number >= 0 "
-                                   f"(the pictures below are from the last valid seed)")
+        say(self.seed_message, f"seed {value!r} refused: a seed is a whole number >= 0 "
+                               f"(the pictures below are from the last valid seed)")
         return False
 
     # ------------------------------------------------------------------ views

@@ -5,13 +5,14 @@
 
 The noise row is fixed, so only the codes change between redraws.  Set the controls'
 ``.value`` (or call ``show(code=..., c2=...)``) and ``view.images`` holds the new images;
-values outside the allowed range are refused with a message instead of a picture.
+values outside the allowed range are refused with a message under the controls
+(``message.value``) and the picture stays as it was.
 """
 import ipywidgets as W
 import numpy as np
 
 from ..infogan import CONT_RANGE, latent_inputs
-from . import GridView
+from . import GridView, notice, say
 
 
 class CodeExplorer:
@@ -26,6 +27,7 @@ class CodeExplorer:
         self.sliders = [W.FloatSlider(value=0.0, min=-self.limit, max=self.limit, step=0.1,
                                       description=f"c{i + 2}", continuous_update=False)
                         for i in range(gan.n_cont)]
+        self.message = notice()  # why a show(...) request was refused (the picture stays)
         self.view = GridView(size=size)
         self._holding = False
         for control in [self.code] + self.sliders:
@@ -42,7 +44,7 @@ class CodeExplorer:
 
     @property
     def widget(self):
-        return W.VBox([self.code, *self.sliders, self.view.output])
+        return W.VBox([self.code, *self.sliders, self.message, self.view.output])
 
     def inputs(self):
         """G's inputs for the current control values: the fixed noise with the chosen codes."""
@@ -50,6 +52,7 @@ class CodeExplorer:
         return latent_inputs(self.noise, self.code.value, cont, self.gan.n_cat, self.gan.n_cont)
 
     def draw(self):
+        say(self.message, "")  # a good request answers any earlier refusal
         images = self.gan.generate(inputs=self.inputs())
         conts = ", ".join(f"{s.description} = {s.value:+.1f}" for s in self.sliders)
         self.view.draw(images, ncols=len(images),
@@ -77,10 +80,11 @@ class CodeExplorer:
         return None
 
     def show(self, code=None, **cont):
-        """Set the controls and redraw once; False (and a message in the view) if refused."""
+        """Set the controls and redraw once; if refused, return False and say why under the
+        controls (`message`), leaving the controls and the picture as they were."""
         problem = self.check(code, **cont)
         if problem:
-            self.view.error(problem)
+            say(self.message, problem)
             return False
         self._holding = True
         try:

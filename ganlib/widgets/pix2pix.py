@@ -2,7 +2,7 @@
 import ipywidgets as W
 import numpy as np
 
-from . import GridView
+from . import GridView, notice, say
 
 LABELS = {"sat2map": "satellite → map", "map2sat": "map → satellite"}
 
@@ -39,9 +39,10 @@ class TranslationDemo:
         method (a `Pix2Pix`) or a plain callable returning images in [-1, 1].
       pairs: ``{direction: (sources, targets)}``, uint8 arrays (N, H, W, C).
 
-    Controls: ``index`` (an `IntText`: out-of-range values are refused with a message,
-    not clamped), ``direction`` (a `Dropdown`).  ``view.images`` holds the three
-    panels last drawn: source, generated, target.
+    Controls: ``index`` (an `IntText`: out-of-range values are refused with a message
+    next to it, ``message.value``, not clamped; the picture stays), ``direction`` (a
+    `Dropdown`).  ``view.images`` holds the three panels last drawn: source, generated,
+    target.
     """
 
     def __init__(self, translators, pairs, size=6):
@@ -58,10 +59,12 @@ class TranslationDemo:
         self.direction = W.Dropdown(options=[(LABELS.get(d, d), d) for d in self.translators],
                                     value=first, description="direction")
         self.index = W.IntText(value=0, description="pair #")
-        self.hint = W.HTML()
+        self.hint = W.HTML(layout=W.Layout(flex="none", margin="0 1em 0 0"))  # one line, always
+        self.message = notice()  # why a pair number was refused (the picture stays)
         self.direction.observe(lambda _: self.update(), names="value")
         self.index.observe(lambda _: self.update(), names="value")
-        self.widget = W.VBox([W.HBox([self.direction, self.index, self.hint]), self.view.output])
+        self.widget = W.VBox([W.HBox([self.direction, self.index, self.hint, self.message]),
+                              self.view.output])
         self.update()
 
     def count(self, direction=None):
@@ -77,9 +80,10 @@ class TranslationDemo:
         d, i, n = self.direction.value, self.index.value, self.count()
         self.hint.value = f"held-out pairs 0 … {n - 1}"
         if not isinstance(i, (int, np.integer)) or not 0 <= i < n:
-            self.view.error(f"pair #{i} is out of range: choose an index from 0 to {n - 1} "
-                            f"({n} held-out pairs)")
+            say(self.message, f"pair #{i} is out of range: choose an index from 0 to {n - 1} "
+                              f"({n} held-out pairs; the picture below is the last valid pair)")
             return False
+        say(self.message, "")
         sources, targets = self.pairs[d]
         src, tgt = sources[i:i + 1], targets[i:i + 1]
         gen = self._translate(d, src)

@@ -283,7 +283,8 @@ plt.show()
 # so a row often shares stroke weight, size or brightness across classes. The slider at the bottom
 # walks in a straight line between two noise vectors, keeping the class.
 #
-# (A picked class outside 0–9 is refused: `demo.set_class(12)` leaves the grids alone and explains.)
+# (A picked class outside 0–9 is refused: `demo.set_class(12)` leaves the grids alone and explains
+# next to the class menu.)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -291,9 +292,8 @@ demo = ACGANDemo(gan, CLASS_NAMES, count=16, seed=SEED)
 demo.widget
 
 # %%
-# NBVAL_IGNORE_OUTPUT
 demo.set_class(12)
-print(demo.view.message)
+print(demo.class_message.value)
 
 # %% [markdown]
 # ## 10. Evaluate: does a classifier agree?
