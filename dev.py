@@ -2,15 +2,21 @@
 """One entry point for people and CI; each command sets itself up first.
 
     python dev.py lab     # create .venv if needed, install, open the notebooks in JupyterLab
-    python dev.py test    # create .venv if needed, install, run the unit tests and the notebooks
+    python dev.py test    # create .venv if needed, install, run the unit tests, the browser
+                          # tests of the widget demos, and the notebooks
 
 Set-up: a virtual environment in .venv with this package and its pinned dependencies
 (`pip install -e ".[test]"`), redone only when pyproject.toml changes.
+
+The browser tests (tests/browser: a real JupyterLab driven in a headless Chromium) need
+Debian's `chromium` at /usr/bin/chromium (or GANLIB_CHROMIUM); without it they are skipped
+with a message, unless GANLIB_BROWSER_TESTS=required (CI), which makes that a failure.
 """
 import hashlib
 import os
 import subprocess
 import sys
+import time
 import venv
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -18,6 +24,7 @@ VENV = os.path.join(ROOT, ".venv")
 BIN = os.path.join(VENV, "Scripts" if os.name == "nt" else "bin")
 PY = os.path.join(BIN, "python.exe" if os.name == "nt" else "python")
 STAMP = os.path.join(VENV, ".ganlib-installed")
+CHROMIUM = os.environ.get("GANLIB_CHROMIUM", "/usr/bin/chromium")
 
 
 def run(*cmd, **kw):
@@ -67,6 +74,32 @@ def setup():
             f.write(want)
 
 
+def chromium_missing(path=CHROMIUM):
+    """Why the browser tests cannot run on this machine (None when they can)."""
+    if os.path.isfile(path) and os.access(path, os.X_OK):
+        return None
+    return f"no Chromium at {path} (apt-get install chromium)"
+
+
+def browser_tests(extra=(), env=None, chromium=CHROMIUM, runner=None):
+    """Run tests/browser once; without a Chromium say plainly that they are skipped (exit
+    status 0), or fail when GANLIB_BROWSER_TESTS=required."""
+    env = dict(os.environ) if env is None else env
+    missing = chromium_missing(chromium)
+    if missing:
+        if env.get("GANLIB_BROWSER_TESTS") == "required":
+            print(f"browser tests (tests/browser) FAILED: {missing}; "
+                  f"GANLIB_BROWSER_TESTS=required", flush=True)
+            return 1
+        print(f"browser tests (tests/browser) skipped: {missing}", flush=True)
+        return 0
+    start = time.monotonic()
+    rc = (runner or run)(PY, "-m", "pytest", "tests/browser", "-v", *extra,
+                         env=dict(env, GANLIB_CHROMIUM=chromium))
+    print(f"browser tests (tests/browser) wall time: {time.monotonic() - start:.0f} s", flush=True)
+    return rc
+
+
 def main():
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
     if cmd not in ("lab", "test"):
@@ -76,9 +109,10 @@ def main():
     if cmd == "lab":
         os.execve(PY, [PY, "-m", "jupyter", "lab", "--notebook-dir=notebooks"] + sys.argv[2:], env)
     extra = sys.argv[2:]
-    rc = run(PY, "-m", "pytest", "tests", *extra, env=env)
+    rc = run(PY, "-m", "pytest", "tests", "--ignore=tests/browser", *extra, env=env)
+    rc_browser = browser_tests(extra, env)
     rc_nb = run(PY, "-m", "pytest", "--nbval", "notebooks/", *extra, env=env)
-    sys.exit(rc or rc_nb)
+    sys.exit(rc or rc_browser or rc_nb)
 
 
 if __name__ == "__main__":

@@ -39,3 +39,33 @@ def test_venv_whose_python_is_gone_is_rebuilt(tmp_path):
 
 def test_missing_venv_is_simply_created(tmp_path):
     assert dev.stale_venv_reason(str(tmp_path / "none"), str(tmp_path / "none" / "python")) is None
+
+
+# --------------------------------------------------------------------------- browser tests
+def test_browser_tests_without_chromium_are_skipped_with_a_plain_message(tmp_path, capsys):
+    calls = []
+    rc = dev.browser_tests(env={}, chromium=str(tmp_path / "chromium"),
+                           runner=lambda *a, **kw: calls.append(a) or 0)
+    out = capsys.readouterr().out
+    assert rc == 0 and calls == []
+    assert f"skipped: no Chromium at {tmp_path / 'chromium'} (apt-get install chromium)" in out
+
+
+def test_browser_tests_without_chromium_fail_where_they_are_required(tmp_path, capsys):
+    rc = dev.browser_tests(env={"GANLIB_BROWSER_TESTS": "required"},
+                           chromium=str(tmp_path / "chromium"), runner=lambda *a, **kw: 0)
+    assert rc == 1 and "FAILED: no Chromium at" in capsys.readouterr().out
+
+
+def test_browser_tests_run_once_with_the_chromium_found(tmp_path, capsys):
+    chromium = tmp_path / "chromium"
+    chromium.write_text("#!/bin/sh\n")
+    chromium.chmod(0o755)
+    calls = []
+    rc = dev.browser_tests(["-x"], env={}, chromium=str(chromium),
+                           runner=lambda *a, **kw: calls.append((a, kw["env"])) or 3)
+    assert rc == 3 and len(calls) == 1
+    args, env = calls[0]
+    assert args[1:] == ("-m", "pytest", "tests/browser", "-v", "-x")
+    assert env["GANLIB_CHROMIUM"] == str(chromium)
+    assert "wall time" in capsys.readouterr().out
