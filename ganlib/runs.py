@@ -23,11 +23,13 @@ schedule, seed or run mode) is never resumed: `RunFolderError` says what differs
 Test runs never see a classroom run: `run_dir` gives ``runs/<mode>/<name>`` for the ``class``
 and ``full`` modes and a new temporary folder for ``smoke`` runs (CI, pytest, nbval).
 """
+import atexit
 import datetime
 import hashlib
 import inspect
 import json
 import os
+import shutil
 import tempfile
 
 import keras
@@ -50,16 +52,42 @@ def run_dir(name, mode=None, root="runs"):
     """The run folder of a notebook or chapter `name` in run mode `mode` (default: the current one).
 
     ``class``/``full``: ``root/<mode>/<name>`` (kept; running again resumes it).  ``smoke``: a
-    fresh temporary folder, so tests never read or write a classroom run.
+    fresh temporary folder, so tests never read or write a classroom run; it is removed when
+    the Python process (the notebook's kernel, the test run) ends.
     """
     mode = mode or config.run_mode()
     if mode not in config.MODES:
         raise ValueError(f"mode {mode!r} is not a run mode; choose one of {config.MODES}")
     if not name or os.sep in str(name) or str(name) in (".", ".."):
         raise ValueError(f"run name must be a plain folder name like '01_dcgan', got {name!r}")
-    if mode == "smoke":
-        return tempfile.mkdtemp(prefix=f"ganlib-smoke-{name}-")
+    if mode == "smoke":  # made here, so removed here: when the process ends, or after
+        _sweep_smoke_folders()
+        path = tempfile.mkdtemp(prefix=f"{SMOKE_PREFIX}{os.getpid()}-{name}-")
+        atexit.register(shutil.rmtree, path, ignore_errors=True)
+        return path
     return os.path.join(root, mode, str(name))
+
+
+SMOKE_PREFIX = "ganlib-smoke-"
+
+
+def _sweep_smoke_folders():
+    """Remove the smoke-run folders of processes that have ended without removing their own
+    (a notebook kernel that was killed, not shut down).  Only folders this module names and
+    only when their process is gone."""
+    root = tempfile.gettempdir()
+    for entry in os.listdir(root):
+        if not entry.startswith(SMOKE_PREFIX):
+            continue
+        pid = entry[len(SMOKE_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(os.path.join(root, entry), ignore_errors=True)
+        except OSError:
+            pass  # alive, under another user
 
 
 # ----------------------------------------------------------------------------- small helpers

@@ -162,6 +162,34 @@ def test_smoke_runs_never_use_the_class_or_full_run_folders(tmp_path):
         runs.run_dir("../x", mode="class")
 
 
+def test_smoke_run_folders_are_removed_when_the_process_ends():
+    import subprocess
+    import sys
+    code = ("from ganlib import runs; p = runs.run_dir('x', mode='smoke'); "
+            "open(p + '/f', 'w').write('x'); print(p)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    path = out.stdout.strip().splitlines()[-1]
+    assert path and not os.path.exists(path)
+
+
+def test_smoke_folders_of_killed_processes_are_swept_and_others_kept(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f"{runs.SMOKE_PREFIX}{dead.pid}-01_dcgan-abc"
+    alive = tmp_path / f"{runs.SMOKE_PREFIX}{os.getppid()}-01_dcgan-def"
+    other = tmp_path / "ganlib-smoke-notes"  # not a name this module makes
+    for d in (stale, alive, other):
+        d.mkdir()
+        (d / "f").write_text("x")
+    fresh = runs.run_dir("02_acgan", mode="smoke")
+    assert not stale.exists() and alive.exists() and other.exists()
+    assert os.path.dirname(fresh) == str(tmp_path)
+
+
 @pytest.mark.parametrize("name", ["latest.weights.h5", "training_metadata.json", "state.json"])
 def test_truncated_backup_file_gives_a_clear_error(tmp_path, name):
     run = tmp_path / "run"
