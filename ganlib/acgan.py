@@ -275,5 +275,6 @@ def train(schedule=None, dataset="fashion_mnist", images=None, labels=None, seed
         images, labels = load_images(dataset)
     gan = make_acgan(seed=seed, **recipe(schedule))
     ds = data.make_dataset(images, labels, batch_size=BATCH_SIZE // 2, scale="tanh", seed=seed)
-    history = fit_schedule(gan, ds, schedule, run_dir, callbacks, verbose)
+    # the models alone do not tell Fashion-MNIST from MNIST: a backup must match the data too
+    history = fit_schedule(gan, ds, schedule, run_dir, callbacks, verbose, spec={"dataset": dataset})
     return gan, history

@@ -282,3 +282,15 @@ def test_pix2pix_fit_refuses_pairs_that_do_not_fit_the_model():
     ds = pix2pix.pair_dataset(big, big, batch_size=2, seed=0)
     with pytest.raises(ValueError, match=r"\(64, 64, 3\)"):
         model.fit(ds, epochs=1, steps_per_epoch=1, verbose=0)
+
+
+def test_acgan_backup_of_another_dataset_is_not_resumed(tmp_path):
+    from ganlib import acgan
+    keras.mixed_precision.set_global_policy("float32")
+    x, y = images(256), np.random.default_rng(0).integers(0, 10, 256)
+    smoke = {**acgan.SCHEDULES["smoke"], "steps": 3, "log_every": 1, "steps_per_execution": 1}
+    with pytest.raises(KeyboardInterrupt):
+        acgan.train(smoke, dataset="fashion_mnist", images=x, labels=y, run_dir=tmp_path / "r",
+                    callbacks=[InterruptAfter(1)])
+    with pytest.raises(runs.RunFolderError, match="dataset"):
+        acgan.train(smoke, dataset="mnist", images=x, labels=y, run_dir=tmp_path / "r")
