@@ -6,9 +6,8 @@ per step `gen.predict(noise)`, a shuffled concat of 128 real + 128 fake through
 ganlib: `GAN.fit()` on a `tf.data` pipeline, the traced `train_step` (one G forward
 shared by the D and G updates, `GAN.reused_fakes_step`, as `dcgan.make_dcgan` builds it) run
 `steps_per_execution` times per call (the `class` schedule's value, as the notebook
-trains), with the same Adam update and the same batch norm computed by TensorFlow's fused
-kernels (`ganlib.optim.FusedAdam`, `ganlib.norm.FusedBatchNormalization`).  The other
-variants take one of those away at a time to show what each adds.
+trains), with the same Keras layers and Adam.  The other variants take one of those
+choices away at a time to show what each adds.
 
 Same architecture, data, batch (128) and optimizers.  Two measurements:
 1. every variant in a fresh process, variants alternating in rounds, the ratio taken
@@ -42,10 +41,10 @@ def tutorial_runner(images_u8, warmup=5):
     Returns ``run(k)``, which trains k more steps."""
     keras.mixed_precision.set_global_policy("float32")
     gen, disc = dcgan.build_generator(), dcgan.build_discriminator()
-    disc.compile(loss="binary_crossentropy", optimizer=dcgan.tutorial_optimizer(fused=False))
+    disc.compile(loss="binary_crossentropy", optimizer=dcgan.tutorial_optimizer())
     z = keras.Input((dcgan.LATENT_DIM,))
     combined = keras.Model(z, disc(gen(z)))
-    combined.compile(loss="binary_crossentropy", optimizer=dcgan.tutorial_optimizer(fused=False))
+    combined.compile(loss="binary_crossentropy", optimizer=dcgan.tutorial_optimizer())
     x = (images_u8[..., None].astype("float32") - 127.5) / 127.5
     per_epoch = len(x) // BATCH
     y = np.array([1] * BATCH + [0] * BATCH)
@@ -69,18 +68,11 @@ def tutorial_runner(images_u8, warmup=5):
     return run
 
 
-def ganlib_runner(images_u8, precision, steps_per_execution=1, reuse_fakes=True, fused=True,
-                  fused_bn=True, warmup=5):
+def ganlib_runner(images_u8, precision, steps_per_execution=1, reuse_fakes=True, warmup=5):
     """ganlib's DCGAN through `fit()`, as the notebook trains it; returns ``run(k)``."""
     config.set_precision(precision, verbose=False)
-    if not fused_bn:  # G with Keras' own BatchNormalization (each variant has its own process)
-        dcgan.FusedBatchNormalization = keras.layers.BatchNormalization
     gan = dcgan.make_dcgan(reuse_fakes=reuse_fakes, steps_per_execution=steps_per_execution,
                            seed=0)
-    if not fused:  # the same Adam through Keras' own update
-        gan.compile(d_optimizer=dcgan.tutorial_optimizer(fused=False),
-                    g_optimizer=dcgan.tutorial_optimizer(fused=False),
-                    steps_per_execution=steps_per_execution)
     keras.mixed_precision.set_global_policy("float32")  # (the models keep their own policy)
     ds = data.make_dataset(images_u8, batch_size=BATCH, seed=0)
 
@@ -120,8 +112,6 @@ VARIANTS = {
     "shipped": f"ganlib fit() as shipped: mixed_bfloat16, spe={SPE}",
     "fp32": "  same in float32",
     "spe1": "  same, one step per execution",
-    "keras_adam": "  same, Keras' own Adam update",
-    "keras_bn": "  same, Keras' own BatchNormalization",
     "alternating": "  same, fresh fakes for the G update (alternating_step)",
 }
 
@@ -132,8 +122,8 @@ def run_variant(name, steps):
     if name == "tutorial":
         return rate(tutorial_runner(images), steps)
     return rate(ganlib_runner(images, "float32" if name == "fp32" else "mixed_bfloat16",
-                              1 if name == "spe1" else SPE, reuse_fakes=name != "alternating",
-                              fused=name != "keras_adam", fused_bn=name != "keras_bn"), steps)
+                              1 if name == "spe1" else SPE, reuse_fakes=name != "alternating"),
+                steps)
 
 
 def main():

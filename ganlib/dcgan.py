@@ -12,8 +12,6 @@ from keras import layers
 from . import config, data
 from .gan import GAN, fit_schedule
 from .models import check_image_shape
-from .norm import FusedBatchNormalization
-from .optim import FusedAdam
 
 LATENT_DIM = 100
 BATCH_SIZE = 128
@@ -33,11 +31,11 @@ def build_generator(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, hidden=512, 
     h, w, c = check_image_shape(image_shape, divisible_by=4)
     return keras.Sequential([
         keras.Input((latent_dim,)),
-        layers.Dense(hidden), layers.ReLU(), FusedBatchNormalization(),
-        layers.Dense(h // 4 * w // 4 * depth), layers.ReLU(), FusedBatchNormalization(),
+        layers.Dense(hidden), layers.ReLU(), layers.BatchNormalization(),
+        layers.Dense(h // 4 * w // 4 * depth), layers.ReLU(), layers.BatchNormalization(),
         layers.Reshape((h // 4, w // 4, depth)),
         layers.Conv2DTranspose(32, 5, strides=2, padding="same"), layers.ReLU(),
-        FusedBatchNormalization(),
+        layers.BatchNormalization(),
         layers.Conv2DTranspose(c, 5, strides=2, padding="same"),
         layers.Activation("tanh", dtype="float32"),
     ], name="generator")
@@ -55,13 +53,10 @@ def build_discriminator(image_shape=(28, 28, 1), alpha=0.2):
     ], name="discriminator")
 
 
-def tutorial_optimizer(lr=2e-4, epochs=50, fused=True):
-    """Adam(lr, β1=0.5) with the tutorial's legacy `decay=lr/epochs`, applied per step.
-
-    ``fused=True``: the same update through TensorFlow's fused kernel (`optim.FusedAdam`).
-    """
+def tutorial_optimizer(lr=2e-4, epochs=50):
+    """Adam(lr, β1=0.5) with the tutorial's legacy `decay=lr/epochs`, applied per step."""
     schedule = keras.optimizers.schedules.InverseTimeDecay(lr, 1, lr / epochs)
-    return (FusedAdam if fused else keras.optimizers.Adam)(schedule, beta_1=0.5)
+    return keras.optimizers.Adam(schedule, beta_1=0.5)
 
 
 def make_dcgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, epochs=50, reuse_fakes=True,

@@ -2,21 +2,23 @@
 
 A *conditional* GAN for paired image-to-image translation (satellite → map, or back):
 
-G (U-Net, 256×256): encoder C64-C128-C256-C512-C512-C512-C512 (Conv 4×4 s2, BatchNorm
+G (U-Net, 256×256): encoder C64-C128-C256-C512-C512-C512-C512 (Conv 4×4 s2, norm
    except the first, LeakyReLU 0.2) → bottleneck Conv 512 s2 + ReLU (1×1) → decoder of
-   ConvT 4×4 s2 + BatchNorm (+ Dropout 0.5 in the first three) + skip concat + ReLU,
+   ConvT 4×4 s2 + norm (+ Dropout 0.5 in the first three) + skip concat + ReLU,
    mirroring the encoder → ConvT 3 + tanh.  Smaller images get fewer levels (the
    bottleneck always lands at 1×1): 64×64 uses C64…C512 (5 levels), 32×32 four.
 D (70×70 PatchGAN): input = source and target concatenated on channels;
-   C64 s2 (no BN) - C128 s2 - C256 s2 - C512 s1 - Conv 1 s1 → sigmoid, LeakyReLU 0.2,
+   C64 s2 (no norm) - C128 s2 - C256 s2 - C512 s1 - Conv 1 s1 → sigmoid, LeakyReLU 0.2,
    4×4 kernels, one real/fake probability per 70×70 patch: 30×30 patches at 256×256.
 Weights N(0, 0.02).  Losses: D = BCE on patches, weighted 0.5; G = BCE(D(src, G(src)) → 1)
    + 100·L1(G(src), target).  Adam(2e-4, β1 0.5), batch 1, 100 epochs in `full`.
 
-Like the tutorial (``BatchNormalization()(g, training=True)``, ``Dropout(0.5)(g,
-training=True)``), G's BatchNorm always normalises with the statistics of the current
-batch and its Dropout stays on at inference: the dropout is pix2pix's only source of
-noise.  D's BatchNorm also uses batch statistics, as in the tutorial's training calls.
+The tutorial writes ``BatchNormalization()(g, training=True)`` and ``Dropout(0.5)(g,
+training=True)``: at its batch size of 1 that normalises each image by its own statistics,
+in training and at inference, and keeps dropout (pix2pix's only noise) on when translating.
+Here "norm" is that instance normalisation as a stock layer (`instance_norm`, the same in
+every mode and at every batch size), and G's dropout acts whenever G is called
+(`always_dropout`): stock Keras layers only, so a saved generator loads without ganlib.
 """
 import math
 
@@ -54,33 +56,23 @@ SCHEDULES = {
 
 
 # --------------------------------------------------------------------------- layers
-@keras.saving.register_keras_serializable(package="ganlib")
-class BatchStatsNormalization(layers.BatchNormalization):
-    """BatchNorm that always normalises with the current batch's own statistics.
+# Stock Keras layers only, so a saved generator loads with plain `keras.saving.load_model`.
+def instance_norm(name):
+    """Normalisation by each image's own statistics, per channel (learned γ, β).
 
-    The tutorial's ``BatchNormalization()(x, training=True)``.  Moving averages (unused
-    for the output) are updated only in calls made with ``training=True``, so a forward
-    pass in inference mode — the generator inside the discriminator's update — changes
-    no variable of the model.  With batch 1 this is instance normalisation.
+    What the tutorial's ``BatchNormalization()(x, training=True)`` computes at its batch size
+    of 1, and what it keeps doing at inference: no moving averages, so the same maths in
+    training and at test time, and nothing changes when the model is only called.
     """
-
-    def call(self, inputs, training=None, mask=None):
-        if training:
-            return super().call(inputs, training=True, mask=mask)
-        x = ops.cast(inputs, "float32")
-        axes = [i for i in range(len(inputs.shape)) if i != len(inputs.shape) - 1]
-        mean, var = ops.moments(x, axes=axes)
-        out = ops.batch_normalization(x, mean, var, axis=-1, offset=self.beta, scale=self.gamma,
-                                      epsilon=self.epsilon)
-        return ops.cast(out, inputs.dtype)
+    return layers.GroupNormalization(groups=-1, epsilon=1e-3, name=name)
 
 
-@keras.saving.register_keras_serializable(package="ganlib")
-class AlwaysDropout(layers.Dropout):
-    """Dropout that stays on at inference (the tutorial's ``Dropout(0.5)(g, training=True)``)."""
-
-    def call(self, inputs, training=None):
-        return super().call(inputs, training=True)
+def always_dropout(x, rate, name, seed=None):
+    """Dropout that also acts when G is *called* for a translation, as in the tutorial
+    (``Dropout(0.5)(g, training=True)``): the flag is stored in the model's graph, so
+    ``G(x)`` (training unset) keeps it, and pix2pix's noise is this dropout. An explicit
+    ``training=False`` (e.g. `Model.predict`) turns it off: call the model instead."""
+    return layers.Dropout(rate, seed=seed, name=name)(x, training=True)
 
 
 # --------------------------------------------------------------------------- builders
@@ -121,7 +113,7 @@ def build_generator(image_shape=(256, 256, 3), out_channels=None, dropout_blocks
     for i, f in enumerate(filters):              # encoder: C64 (no BN) - C128 - ... - C512
         x = _conv(f, name=f"enc{i + 1}_conv", seed=seed)(x)
         if i > 0:
-            x = BatchStatsNormalization(name=f"enc{i + 1}_bn")(x)
+            x = instance_norm(f"enc{i + 1}_norm")(x)
         x = layers.LeakyReLU(0.2, name=f"enc{i + 1}_lrelu")(x)
         skips.append(x)
     x = _conv(max(1, int(round(BOTTLENECK_FILTERS * width))), name="bottleneck_conv", seed=seed)(x)
@@ -129,9 +121,9 @@ def build_generator(image_shape=(256, 256, 3), out_channels=None, dropout_blocks
     for j, (skip, f) in enumerate(zip(reversed(skips), reversed(filters))):   # decoder
         x = layers.Conv2DTranspose(f, 4, strides=2, padding="same", name=f"dec{j + 1}_convT",
                                    kernel_initializer=gan_init(seed=seed))(x)
-        x = BatchStatsNormalization(name=f"dec{j + 1}_bn")(x)
+        x = instance_norm(f"dec{j + 1}_norm")(x)
         if j < dropout_blocks:
-            x = AlwaysDropout(0.5, name=f"dec{j + 1}_dropout")(x)
+            x = always_dropout(x, 0.5, f"dec{j + 1}_dropout", seed=seed)
         x = layers.Concatenate(name=f"dec{j + 1}_skip")([x, skip])
         x = layers.ReLU(name=f"dec{j + 1}_relu")(x)
     x = layers.Conv2DTranspose(out_channels, 4, strides=2, padding="same", name="out_convT",
@@ -149,11 +141,11 @@ def build_discriminator(image_shape=(256, 256, 3), target_channels=None, alpha=0
     for i, f in enumerate((64, 128, 256)):            # C64 - C128 - C256, stride 2
         x = _conv(f, name=f"c{f}", seed=seed)(x)
         if i > 0:
-            x = BatchStatsNormalization(name=f"c{f}_bn")(x)
+            x = instance_norm(f"c{f}_norm")(x)
         x = layers.LeakyReLU(alpha, name=f"c{f}_lrelu")(x)
     x = layers.ZeroPadding2D(1, name="pad1")(x)        # C512, stride 1
     x = _conv(512, strides=1, padding="valid", name="c512", seed=seed)(x)
-    x = BatchStatsNormalization(name="c512_bn")(x)
+    x = instance_norm("c512_norm")(x)
     x = layers.LeakyReLU(alpha, name="c512_lrelu")(x)
     x = layers.ZeroPadding2D(1, name="pad2")(x)        # one probability per patch
     x = _conv(1, strides=1, padding="valid", name="patch_logit", seed=seed, dtype="float32")(x)
@@ -175,11 +167,14 @@ class Pix2Pix(GAN):
     """Conditional GAN on ``(source, target)`` batches (`fit` on a `pair_dataset`).
 
     * D update: D sees (source, real target) → 1 and (source, G(source)) → 0 on every
-      patch, in two batches (BatchNorm statistics apart, as the tutorial's two
-      ``train_on_batch`` calls); loss = 0.5·(BCE_real + BCE_fake), the tutorial's
-      ``loss_weights=[0.5]``.  G runs in inference mode: no G variable moves.
-    * G update: loss = BCE(D(source, G(source)) → 1) + l1_weight · mean|G(source) − target|,
-      D in inference mode: no D variable moves.
+      patch, in two batches (as the tutorial's two ``train_on_batch`` calls);
+      loss = 0.5·(BCE_real + BCE_fake), the tutorial's ``loss_weights=[0.5]``.  G's
+      dropout is on (its noise), and G has no statistics to update: no G variable moves.
+    * G update: loss = BCE(D(source, G(source)) → 1) + l1_weight · mean|G(source) − target|;
+      no D variable moves.
+
+    Both networks normalise each image by its own statistics (`instance_norm`), so
+    training and inference compute the same thing; G's dropout always acts (`always_dropout`).
 
     Logs ``d_loss``, ``g_loss`` (the weighted sum), ``g_adv`` and ``g_l1`` (its terms).
     """
@@ -212,12 +207,12 @@ class Pix2Pix(GAN):
             raise ValueError("pix2pix's generator needs source images")
         return labels
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=None):
         return self.generator(inputs, training=training)
 
     def discriminator_loss(self, real, labels):
         source = labels
-        fake = ops.stop_gradient(self.generator(source, training=False))
+        fake = ops.stop_gradient(self.generator(source))   # training unset: dropout on
         real_out = self.discriminator([source, real], training=True)
         fake_out = self.discriminator([source, ops.cast(fake, real.dtype)], training=True)
         loss = self.d_loss_fn(real_out, fake_out)
@@ -238,7 +233,10 @@ class Pix2Pix(GAN):
         The images must have the generator's input shape (size and channels).
         """
         x = check_sources(sources, tuple(self.generator.input_shape[1:]))
-        return self.generate(inputs=x, batch_size=batch_size)
+        # G is called, not `predict`ed: predict() would pass training=False and turn off
+        # the dropout that is pix2pix's noise.
+        return np.concatenate([np.asarray(self.generator(x[i:i + batch_size]), np.float32)
+                               for i in range(0, len(x), batch_size)])
 
 
 def check_sources(sources, shape, name="sources"):

@@ -31,7 +31,9 @@ def test_generator_depth_follows_size(size, levels):
     assert g.output_shape == (None, size, size, 3)
     assert len([l for l in g.layers if l.name.startswith("enc") and l.name.endswith("_conv")]) == levels
     assert g.get_layer("bottleneck_conv").output.shape[1:3] == (1, 1)
-    assert len([l for l in g.layers if isinstance(l, pix2pix.AlwaysDropout)]) == 3
+    assert len([l for l in g.layers if isinstance(l, keras.layers.Dropout)]) == 3
+    # stock Keras layers only: a saved generator loads without ganlib
+    assert all(type(l).__module__.startswith("keras.") for l in g.layers)
     assert g.layers[-1].dtype_policy.name == "float32"
 
 
@@ -60,13 +62,20 @@ def test_bad_sizes_are_refused(shape):
         pix2pix.build_discriminator(shape)
 
 
-def test_dropout_and_batch_stats_stay_on_at_inference():
+def test_dropout_stays_on_when_called_and_norms_use_each_images_statistics():
     g = pix2pix.build_generator((32, 32, 3), seed=0)
     x = np.random.default_rng(0).uniform(-1, 1, (2, 32, 32, 3)).astype("float32")
     w0 = weights(g)
-    a, b = g(x, training=False).numpy(), g(x, training=False).numpy()
-    assert not np.allclose(a, b), "dropout should stay active at inference, as in the tutorial"
-    assert not any(moved(w0, g)), "an inference call changed a generator variable"
+    a, b = g(x).numpy(), g(x).numpy()
+    assert not np.allclose(a, b), "dropout should stay active when G is called, as in the tutorial"
+    assert not any(moved(w0, g)), "a call changed a generator variable"
+    # no dropout: an image's translation does not depend on the rest of its batch
+    no_drop = g(x, training=False).numpy()
+    alone = g(x[:1], training=False).numpy()
+    np.testing.assert_allclose(no_drop[:1], alone, atol=1e-5)
+    gan = pix2pix.Pix2Pix(g, pix2pix.build_discriminator((32, 32, 3), seed=0))
+    t1, t2 = gan.translate(x), gan.translate(x)
+    assert not np.allclose(t1, t2), "translate() must keep the dropout on"
 
 
 # --------------------------------------------------------------------------- updates

@@ -126,9 +126,8 @@ dataset.element_spec
 # The generator turns 100 numbers into a 7×7×64 volume through two dense layers, then doubles
 # the resolution twice with 5×5 transposed convolutions (stride 2): 7 → 14 → 28.
 # The discriminator is a small CNN: two strided 5×5 convolutions, a dense layer, and a sigmoid.
-# $G$'s batch-norm layers are `ganlib.norm.FusedBatchNormalization`: Keras' `BatchNormalization`
-# (same weights, same maths) computed by TensorFlow's fused kernel, about twice as fast on a CPU;
-# a unit test checks that outputs, gradients and moving averages match Keras' own layer.
+# Both are built from stock Keras layers only, so the generator a run saves loads with plain
+# `keras.saving.load_model`, without `ganlib` (a unit test checks it for every chapter).
 
 # %%
 show(dcgan.build_generator)
@@ -194,9 +193,7 @@ print("Keras said:", [str(w.message) for w in caught])
 # tests check that a $D$ update changes every $D$ weight and no $G$ weight, and vice versa.
 #
 # The optimiser is Adam with learning rate $2\times10^{-4}$ and $\beta_1 = 0.5$, decayed per step
-# like the tutorial's `decay=lr/epochs`. `FusedAdam` is Keras' Adam with the very same update,
-# applied by TensorFlow's fused kernel (one pass over each weight instead of about ten); a
-# unit test checks that both give the same weights.
+# like the tutorial's `decay=lr/epochs`: Keras' own `Adam` with an `InverseTimeDecay` schedule.
 
 # %%
 show(dcgan.tutorial_optimizer)

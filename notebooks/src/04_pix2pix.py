@@ -136,26 +136,29 @@ show(pix2pix.pair_dataset)
 # would blur it. The **U-Net** adds **skip connections**: decoder level $i$ is concatenated
 # with the encoder output of the same resolution, so fine spatial detail can take the short path
 # while the bottleneck carries global context. At 256×256 the encoder is C64-C128-C256-C512-
-# C512-C512-C512 (4×4 convolutions with stride 2, BatchNorm except on the first, LeakyReLU 0.2),
+# C512-C512-C512 (4×4 convolutions with stride 2, instance norm except on the first, LeakyReLU 0.2),
 # then a 512-filter bottleneck with ReLU at 1×1, and a mirror-image decoder (transposed
-# convolutions, BatchNorm, **dropout 0.5 in the first three blocks**, skip concatenation, ReLU)
+# convolutions, instance norm, **dropout 0.5 in the first three blocks**, skip concatenation, ReLU)
 # ending in a 3-channel `tanh`. Smaller images get fewer levels — the bottleneck always lands
 # at 1×1 — so `class` mode's 64×64 U-Net has five; to fit the CPU budget, `class` mode also
 # halves every filter count (`width=0.5`: C32 … C256), `full` uses the tutorial's.
 #
-# Like the tutorial (`BatchNormalization()(g, training=True)`, `Dropout(0.5)(g, training=True)`),
-# BatchNorm here always normalises with the statistics of the current batch and dropout stays on
-# when we translate images later — two small layer classes make that explicit:
+# Like the tutorial (`BatchNormalization()(g, training=True)` at batch size 1,
+# `Dropout(0.5)(g, training=True)`), each image is normalised with its own statistics, in
+# training and when we translate images later (instance normalisation: what batch norm
+# computes on a batch of one), and dropout stays on when the generator is called — two stock
+# Keras layers, so the saved generator loads without `ganlib`:
 
 # %%
 show(pix2pix.build_generator)
-show(pix2pix.BatchStatsNormalization)
+show(pix2pix.instance_norm)
+show(pix2pix.always_dropout)
 
 # %% [markdown]
 # ### The PatchGAN discriminator
 #
 # The discriminator takes source and target **concatenated on the channel axis** (6 channels)
-# and is fully convolutional: C64 (no BatchNorm) - C128 - C256 with stride 2, then C512 with
+# and is fully convolutional: C64 (no normalisation) - C128 - C256 with stride 2, then C512 with
 # stride 1 and a 1-filter convolution, each 4×4. It does not output one verdict per image but a
 # **grid of verdicts**, one per overlapping patch. Each output unit sees a 70×70 window of the
 # input — its *receptive field*: walking back from the output, each 4×4 layer adds 3 × (product
