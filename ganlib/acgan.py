@@ -131,6 +131,15 @@ class ACGAN(GAN):
         self.d_training_in_g_step = bool(d_training_in_g_step)
 
     # ------------------------------------------------------------------ sampling
+    @property
+    def preview_columns(self):
+        return self.num_classes
+
+    def preview_inputs(self, n=None):
+        """Fixed inputs for pictures of training: column k of the grid is class k."""
+        n = n or 2 * self.num_classes
+        return [self.preview_noise(n), (np.arange(n) % self.num_classes)[:, None].astype(np.int32)]
+
     def sample_labels(self, n):
         return keras.random.randint((n,), 0, self.num_classes, seed=self.seed_generator,
                                     dtype="int32")

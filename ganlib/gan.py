@@ -28,6 +28,8 @@ from keras import ops
 
 from . import config, losses
 
+PREVIEW_SEED = 20261202   # the fixed inputs of the pictures a run folder keeps
+
 
 class GAN(keras.Model):
     """Base GAN.  Subclasses override `generator_inputs`, `discriminator_loss`, `generator_loss`.
@@ -116,6 +118,19 @@ class GAN(keras.Model):
     def generator_inputs(self, n, labels=None):
         """What G is fed for `n` samples (conditional families add labels or codes)."""
         return self.sample_noise(n)
+
+    preview_columns = 8
+
+    def preview_noise(self, n, seed=PREVIEW_SEED):
+        """`n` noise vectors as numpy, the same every time (`seed`), drawn like `sample_noise`."""
+        rng = np.random.default_rng(seed)
+        shape = (int(n), self.latent_dim)
+        noise = rng.uniform(-1, 1, shape) if self.noise == "uniform" else rng.normal(size=shape)
+        return noise.astype(np.float32)
+
+    def preview_inputs(self, n=16):
+        """Fixed numpy inputs for pictures of training (`runlog.TrainingPictures`)."""
+        return self.preview_noise(n)
 
     # ------------------------------------------------------------------ the two objectives
     def discriminator_loss(self, real, labels, fake=None):
@@ -302,27 +317,34 @@ class StopOnNaN(keras.callbacks.Callback):
               "keeps that state too. Lower the learning rate or check the data, then train again.")
 
 
-def training_callbacks(run_dir=None, nan_guard=True, spec=None):
+def training_callbacks(run_dir=None, nan_guard=True, spec=None, preview=None):
     """Callbacks every notebook uses: backup/resume in `run_dir` (see `runs`), and a loss guard.
 
     With a `run_dir`, `runs.RunBackup` saves the full training state after each logging
     interval into ``run_dir/backup``, so running an interrupted `fit()` again resumes where it
     stopped, and it saves the final generator and history into `run_dir`; `spec` adds what
-    the model alone does not say (e.g. the dataset) to what a backup must match.
+    the model alone does not say (e.g. the dataset) to what a backup must match.  The run
+    folder also gets TensorBoard logs and pictures of training (`runlog`): `preview` is what
+    the generator is fed for them (default: the model's `preview_inputs()`).
     """
+    from .runlog import TrainingPictures, tensorboard
     from .runs import RunBackup
     cbs = [RunBackup(run_dir, spec=spec)] if run_dir else []
     if nan_guard:
         cbs.append(StopOnNaN())
+    if run_dir:
+        cbs += [tensorboard(run_dir), TrainingPictures(run_dir, inputs=preview)]
     return cbs
 
 
-def fit_schedule(gan, dataset, schedule, run_dir=None, callbacks=(), verbose=0, spec=None):
+def fit_schedule(gan, dataset, schedule, run_dir=None, callbacks=(), verbose=0, spec=None,
+                 preview=None):
     """Train `gan` for ``schedule["steps"]`` generator steps, one log line per `log_every`.
 
     The one `fit()` call every family's `train()` makes: loss guard, backup/resume in
-    `run_dir`, then the caller's callbacks.
+    `run_dir` with its TensorBoard logs and pictures, then the caller's callbacks.
     """
     epochs, every = config.intervals(schedule)
     return gan.fit(dataset, epochs=epochs, steps_per_epoch=every, verbose=verbose,
-                   callbacks=training_callbacks(run_dir, spec=spec) + list(callbacks))
+                   callbacks=training_callbacks(run_dir, spec=spec, preview=preview)
+                   + list(callbacks))

@@ -365,6 +365,18 @@ class InfoGAN(GAN):
         return self.generator.trainable_variables + self.q_head.trainable_variables
 
     # ------------------------------------------------------------------ codes and inputs
+    @property
+    def preview_columns(self):
+        return self.n_cat
+
+    def preview_inputs(self, n=None):
+        """Fixed inputs for pictures of training: column k has code c1 = k, the continuous
+        codes at 0."""
+        n = n or 2 * self.n_cat
+        return latent_inputs(self.preview_noise(n), np.arange(n) % self.n_cat,
+                             np.zeros(self.n_cont) if self.n_cont else None, self.n_cat,
+                             self.n_cont)
+
     def sample_codes(self, n):
         """Random codes: (categorical values (n,) int32, continuous (n, n_cont) in [-1, 1])."""
         cat = keras.random.randint((n,), 0, self.n_cat, seed=self.seed_generator, dtype="int32")

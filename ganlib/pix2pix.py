@@ -210,6 +210,13 @@ class Pix2Pix(GAN):
     def call(self, inputs, training=None):
         return self.generator(inputs, training=training)
 
+    preview_columns = 4
+
+    def preview_inputs(self, n=None):
+        """pix2pix draws from source images, not noise: pictures of training need them
+        passed (`train` passes held-out sources); without them there are none."""
+        return None
+
     def discriminator_loss(self, real, labels):
         source = labels
         fake = ops.stop_gradient(self.generator(source))   # training unset: dropout on
@@ -372,5 +379,7 @@ def train(schedule=None, direction="sat2map", seed=0, data=None, callbacks=(), v
     sources, targets = split_direction(data.train, direction)
     gan = make_pix2pix(schedule["image_size"], width=schedule.get("width", 1.0), seed=seed)
     ds = pair_dataset(sources, targets, batch_size=schedule["batch_size"], seed=seed)
-    history = fit_schedule(gan, ds, schedule, run_dir, callbacks, verbose)
+    preview = check_sources(split_direction(data.val, direction)[0][:8],
+                            tuple(gan.generator.input_shape[1:]), "held-out sources")
+    history = fit_schedule(gan, ds, schedule, run_dir, callbacks, verbose, preview=preview)
     return gan, history

@@ -29,7 +29,15 @@ def test_every_dependency_is_pinned():
 def test_environment_yml_and_pyproject_agree():
     a, b = pins_from_pyproject(), pins_from_environment_yml()
     assert a == b, f"only in pyproject: {set(a.items()) - set(b.items())}; only in environment.yml: {set(b.items()) - set(a.items())}"
-    assert "python=3.11" in open(os.path.join(ROOT, "environment.yml")).read()
+
+
+def test_python_311_to_313_are_accepted_by_both():
+    """pip (requires-python) and conda (environment.yml) accept the same Pythons: 3.11-3.13."""
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
+        requires = tomllib.load(f)["project"]["requires-python"]
+    assert requires == ">=3.11,<3.14"
+    env = open(os.path.join(ROOT, "environment.yml")).read()
+    assert re.search(r"^\s+- python>=3\.11,<3\.14\s*$", env, re.M), "environment.yml's python"
 
 
 def test_ci_runs_the_readme_test_command():

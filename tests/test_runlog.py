@@ -1,0 +1,93 @@
+"""A run folder a person can look into: TensorBoard logs, a sample grid per logging interval,
+the strip and the GIF of training."""
+import glob
+import os
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image
+
+from ganlib import acgan, atienza, config, data, dcgan, infogan, runlog, runs
+from ganlib.gan import fit_schedule
+
+SCHEDULE = dict(steps=6, log_every=2, steps_per_execution=1)
+
+
+def images(n=64, seed=0):
+    return np.random.default_rng(seed).integers(0, 256, (n, 28, 28), dtype=np.uint8)
+
+
+def train_dcgan(run_dir, schedule=SCHEDULE):
+    keras.mixed_precision.set_global_policy("float32")
+    config.set_seed(0)
+    gan = dcgan.make_dcgan(seed=0)
+    ds = data.make_dataset(images(), batch_size=16, seed=0)
+    return gan, fit_schedule(gan, ds, schedule, str(run_dir))
+
+
+def events(folder):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    acc = EventAccumulator(str(folder), size_guidance={"tensors": 0})
+    acc.Reload()
+    return {tag: [e.step for e in acc.Tensors(tag)] for tag in acc.Tags()["tensors"]}
+
+
+def test_run_folder_gets_tensorboard_samples_strip_and_gif(tmp_path):
+    run = tmp_path / "run"
+    train_dcgan(run)
+    frames = sorted(os.path.basename(p) for p in glob.glob(str(run / "samples" / "*.png")))
+    assert frames == ["step_0000000.png", "step_0000002.png", "step_0000004.png",
+                      "step_0000006.png"]
+    grid = Image.open(run / "samples" / "step_0000006.png")
+    assert grid.size == (8 * 29 + 1, 2 * 29 + 1)         # 16 fixed samples, 8 per row
+    gif = Image.open(run / runlog.GIF)
+    assert gif.n_frames == 4
+    strip = Image.open(run / runlog.STRIP)
+    assert strip.width > 3 * strip.height                  # frames side by side
+    scalars = events(run / "tensorboard" / "train")
+    assert scalars["epoch_d_loss"] == [0, 1, 2] and scalars["epoch_g_loss"] == [0, 1, 2]
+    assert events(run / "tensorboard" / "samples")["samples"] == [0, 2, 4, 6]
+
+
+def test_samples_use_the_same_inputs_after_a_resume(tmp_path):
+    """A resumed run keeps its frames and goes on with the same fixed inputs, whatever the
+    process: they depend on no seed and no training state."""
+    class Stop(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise KeyboardInterrupt
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    train_dcgan(a)
+    keras.mixed_precision.set_global_policy("float32")
+    config.set_seed(0)
+    gan = dcgan.make_dcgan(seed=0)
+    ds = data.make_dataset(images(), batch_size=16, seed=0)
+    with pytest.raises(KeyboardInterrupt):
+        fit_schedule(gan, ds, SCHEDULE, str(b), callbacks=[Stop()])
+    train_dcgan(b)
+    first, last = "samples/step_0000002.png", "samples/step_0000006.png"
+    np.testing.assert_array_equal(np.asarray(Image.open(a / first)), np.asarray(Image.open(b / first)))
+    assert os.path.exists(b / last)
+    other = dcgan.make_dcgan(seed=7)
+    np.testing.assert_array_equal(other.preview_inputs(), gan.preview_inputs())
+    assert Image.open(b / runlog.GIF).n_frames == 4
+
+
+def test_output_scale_follows_the_generators_last_activation():
+    keras.mixed_precision.set_global_policy("float32")
+    assert runlog.output_scale(atienza.generator()) == "sigmoid"
+    assert runlog.output_scale(dcgan.build_generator()) == "tanh"
+
+
+def test_conditional_previews_put_one_class_or_code_per_column():
+    keras.mixed_precision.set_global_policy("float32")
+    ac = acgan.make_acgan(seed=0, **acgan.LIGHT_RECIPE)
+    noise, labels = ac.preview_inputs()
+    assert ac.preview_columns == 10 and labels[:, 0].tolist() == list(range(10)) * 2
+    np.testing.assert_array_equal(noise, ac.preview_inputs()[0])    # fixed
+    info = infogan.make_infogan(seed=0, g_filters=(16, 8, 4), d_filters=(4, 8, 16))
+    x = info.preview_inputs()
+    cat = x[:, info.latent_dim:info.latent_dim + info.n_cat].argmax(1)
+    assert info.preview_columns == info.n_cat and cat.tolist() == list(range(info.n_cat)) * 2
