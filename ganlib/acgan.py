@@ -141,8 +141,8 @@ class ACGAN(GAN):
         return [self.preview_noise(n), (np.arange(n) % self.num_classes)[:, None].astype(np.int32)]
 
     def sample_labels(self, n):
-        return keras.random.randint((n,), 0, self.num_classes, seed=self.seed_generator,
-                                    dtype="int32")
+        return self.replica_rows(lambda m: keras.random.randint(
+            (m,), 0, self.num_classes, seed=self.seed_generator, dtype="int32"), n)
 
     def check_labels(self, labels, n=None):
         """Validate requested class labels (numpy/list input); return an int32 array (N,).

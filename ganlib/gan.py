@@ -31,6 +31,19 @@ from . import config, losses
 PREVIEW_SEED = 20261202   # the fixed inputs of the pictures a run folder keeps
 
 
+def per_replica(loss):
+    """The share of `loss` one replica differentiates under `tf.distribute`.
+
+    Each replica computes its loss as a mean over *its* slice of the global batch, and the
+    optimizers add the replicas' gradients (an all-reduce SUM), so each replica's loss is
+    divided by the number of replicas: the sum is then the gradient of the mean over the
+    global batch, the same update as on one device.  (Keras' own losses do this inside
+    `Loss.__call__`; the GAN losses here are plain functions.)  No-op on one device.
+    """
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    return loss if replicas == 1 else loss / ops.cast(replicas, loss.dtype)
+
+
 class GAN(keras.Model):
     """Base GAN.  Subclasses override `generator_inputs`, `discriminator_loss`, `generator_loss`.
 
@@ -109,11 +122,27 @@ class GAN(keras.Model):
         return self.generator(inputs, training=training)
 
     # ------------------------------------------------------------------ sampling
+    def replica_rows(self, draw, n):
+        """``draw(m)`` (random values with m rows, from `seed_generator`), `n` rows of them.
+
+        Under `tf.distribute` every replica holds the same seed state, so the same draw
+        would give every replica the *same* noise; instead each replica draws the rows of
+        all replicas and keeps its own slice: different noise per replica, the global batch
+        as one draw.  On one device this is just ``draw(n)``.
+        """
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        context = tf.distribute.get_replica_context()
+        if replicas == 1 or context is None:
+            return draw(n)
+        start = context.replica_id_in_sync_group * n
+        return draw(n * replicas)[start:start + n]
+
     def sample_noise(self, n):
-        shape = (n, self.latent_dim)
         if self.noise == "uniform":
-            return keras.random.uniform(shape, -1.0, 1.0, seed=self.seed_generator)
-        return keras.random.normal(shape, seed=self.seed_generator)
+            return self.replica_rows(lambda m: keras.random.uniform(
+                (m, self.latent_dim), -1.0, 1.0, seed=self.seed_generator), n)
+        return self.replica_rows(lambda m: keras.random.normal(
+            (m, self.latent_dim), seed=self.seed_generator), n)
 
     def generator_inputs(self, n, labels=None):
         """What G is fed for `n` samples (conditional families add labels or codes)."""
@@ -174,6 +203,7 @@ class GAN(keras.Model):
         """One gradient step of `optimizer` on `variables` only; returns the loss logs."""
         with tf.GradientTape() as tape:
             loss, logs = loss_fn(*args)
+            loss = per_replica(loss)
         grads = tape.gradient(loss, variables)
         optimizer.apply_gradients(zip(grads, variables))
         return logs
@@ -225,6 +255,7 @@ class GAN(keras.Model):
                 logs = self.apply_update(self.discriminator_loss, self.d_variables,
                                          self.d_optimizer, real, labels, fake)
             g_loss, g_logs = self.generator_loss(real, labels, fake)
+            g_loss = per_replica(g_loss)
         grads = g_tape.gradient(g_loss, self.g_variables)
         self.g_optimizer.apply_gradients(zip(grads, self.g_variables))
         return {**logs, **g_logs}

@@ -379,8 +379,10 @@ class InfoGAN(GAN):
 
     def sample_codes(self, n):
         """Random codes: (categorical values (n,) int32, continuous (n, n_cont) in [-1, 1])."""
-        cat = keras.random.randint((n,), 0, self.n_cat, seed=self.seed_generator, dtype="int32")
-        cont = keras.random.uniform((n, self.n_cont), -1.0, 1.0, seed=self.seed_generator)
+        cat = self.replica_rows(lambda m: keras.random.randint(
+            (m,), 0, self.n_cat, seed=self.seed_generator, dtype="int32"), n)
+        cont = self.replica_rows(lambda m: keras.random.uniform(
+            (m, self.n_cont), -1.0, 1.0, seed=self.seed_generator), n)
         return cat, cont
 
     def paired_codes(self, n):

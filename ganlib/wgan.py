@@ -86,7 +86,8 @@ class WGANGP(WGAN):
         """mean over the batch of (‖∇ₓ D(x̂)‖₂ − 1)², x̂ on random segments real → fake."""
         n = ops.shape(real)[0]
         fake = ops.cast(fake, real.dtype)
-        eps = keras.random.uniform((n,) + (1,) * (len(real.shape) - 1), seed=self.seed_generator)
+        eps = self.replica_rows(lambda m: keras.random.uniform(
+            (m,) + (1,) * (len(real.shape) - 1), seed=self.seed_generator), n)
         x_hat = eps * real + (1.0 - eps) * fake
         # An inner tape for ∇ₓD; the outer tape (in `apply_update`) then differentiates the
         # penalty with respect to D's weights: a gradient of a gradient.
