@@ -271,6 +271,13 @@ class GAN(keras.Model):
         from .runs import RunBackup
         if isinstance(x, tf.data.Dataset):
             self.check_batch_spec(x.element_spec)
+        strategy = getattr(self, "distribute_strategy", None) or tf.distribute.get_strategy()
+        if strategy.num_replicas_in_sync > 1 and self.steps_per_execution > 1:
+            raise ValueError(
+                f"steps_per_execution={self.steps_per_execution} under "
+                f"{type(strategy).__name__}: Keras' multi-step loop fails "
+                "there with a graph error; "
+                "compile with steps_per_execution=1 (python -m ganlib train does so)")
         callbacks = list(callbacks or [])
         backups = [cb for cb in callbacks if isinstance(cb, RunBackup)]
         for b in backups:

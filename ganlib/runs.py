@@ -127,12 +127,31 @@ def _read_json(path, folder):
 
 
 def _strip_names(obj):
-    """A config without layer names, which Keras numbers by how many layers a session made."""
-    if isinstance(obj, dict):
-        return {k: _strip_names(v) for k, v in obj.items() if k != "name"}
-    if isinstance(obj, (list, tuple)):
-        return [_strip_names(v) for v in obj]
-    return obj
+    """A config without layer names, which Keras numbers by how many layers a session made:
+    each name becomes its order of appearance, in `name` fields and in the references of a
+    functional model's graph (``keras_history``) alike, so rebuilding the same model in the
+    same kernel gives the same config."""
+    names = {}
+
+    def collect(o):
+        if isinstance(o, dict):
+            if isinstance(o.get("name"), str):
+                names.setdefault(o["name"], f"#{len(names)}")
+            for v in o.values():
+                collect(v)
+        elif isinstance(o, (list, tuple)):
+            for v in o:
+                collect(v)
+
+    def rename(o):
+        if isinstance(o, dict):
+            return {k: rename(v) for k, v in o.items() if k != "name"}
+        if isinstance(o, (list, tuple)):
+            return [rename(v) for v in o]
+        return names.get(o, o) if isinstance(o, str) else o
+
+    collect(obj)
+    return rename(obj)
 
 
 def _digest(obj):

@@ -74,13 +74,20 @@ def main():
     finally:
         ganmod.per_replica = per_replica
     d1, d2 = run_dcgan(one), run_dcgan(two)
+    with two.scope():
+        multi = dcgan.make_dcgan(seed=0, steps_per_execution=2)
+    try:
+        multi.fit(data.make_dataset(IMAGES, batch_size=32), epochs=1, steps_per_epoch=2, verbose=0)
+        refused = ""
+    except ValueError as e:
+        refused = str(e)
     print(json.dumps({
         "replicas": two.num_replicas_in_sync,
         "small_loss_diff": max_diff([h1[k] for k in sorted(h1)], [h2[k] for k in sorted(h1)]),
         "small_weight_diff": max_diff(w1, w2),
         "wrong_loss_diff": max_diff([h1[k] for k in sorted(h1)], [h3[k] for k in sorted(h1)]),
         "wrong_weight_diff": max_diff(w1, w3),
-        "dcgan_one": d1, "dcgan_two": d2}))
+        "dcgan_one": d1, "dcgan_two": d2, "multi_step_refused": refused}))
 
 
 if __name__ == "__main__":

@@ -41,6 +41,10 @@ def test_dcgan_loss_trajectory_matches_within_tolerance(measured):
         assert np.max(np.abs(np.subtract(one[k], two[k]))) < DCGAN_TOLERANCE, (k, one[k], two[k])
 
 
+def test_multi_step_execution_under_mirrored_is_refused_clearly(measured):
+    assert "compile with steps_per_execution=1" in measured["multi_step_refused"]
+
+
 def test_unknown_strategy_and_bad_splits_are_refused():
     with pytest.raises(ValueError, match="unknown strategy"):
         distribute.strategy("parallel")

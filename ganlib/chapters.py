@@ -1,0 +1,229 @@
+"""The chapters as runnable units: what ``python -m ganlib`` trains, samples and evaluates.
+
+Each chapter names a family module and the options its ``train()`` takes; training goes
+through that same ``train()`` (the notebook's code path) into a run folder (`runs`), and
+`load` rebuilds the chapter's model around the run folder's ``generator.keras``.
+"""
+import importlib
+import json
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import config, runs
+
+
+class ChapterError(ValueError):
+    """A chapter name, run folder or flag that cannot be used; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    name: str
+    family: str
+    title: str
+    options: dict = field(default_factory=dict)
+    dataset: str = None          # the reference classifier's dataset (None: pix2pix)
+    schedules: str = "SCHEDULES"
+
+    @property
+    def module(self):
+        return importlib.import_module(f"ganlib.{self.family}")
+
+    def schedule(self, mode):
+        if mode not in config.MODES:
+            raise ChapterError(f"mode {mode!r} is not a run mode; choose one of {config.MODES}")
+        return config.select(getattr(self.module, self.schedules), mode, verbose=False)
+
+
+CHAPTERS = {c.name: c for c in (
+    Chapter("01_dcgan", "dcgan", "DCGAN on Fashion-MNIST", dataset="fashion_mnist"),
+    Chapter("02_acgan", "acgan", "ACGAN on Fashion-MNIST", {"dataset": "fashion_mnist"},
+            "fashion_mnist"),
+    Chapter("02_acgan_mnist", "acgan", "ACGAN on MNIST", {"dataset": "mnist"}, "mnist"),
+    Chapter("03_infogan", "infogan", "InfoGAN on MNIST", dataset="mnist"),
+    Chapter("04_pix2pix", "pix2pix", "pix2pix, satellite → map", {"direction": "sat2map"}),
+    Chapter("04_pix2pix_map2sat", "pix2pix", "pix2pix, map → satellite", {"direction": "map2sat"}),
+    Chapter("05_wgan", "wgan", "WGAN (weight clipping) on MNIST", {"variant": "wgan"}, "mnist"),
+    Chapter("05_wgan_gp", "wgan", "WGAN-GP on MNIST", {"variant": "wgan-gp"}, "mnist",
+            "GP_SCHEDULES"),
+    Chapter("06_lsgan", "lsgan", "LSGAN on MNIST", {"loss": "lsgan"}, "mnist"),
+)}
+ALIASES = {"dcgan": "01_dcgan", "acgan": "02_acgan", "infogan": "03_infogan",
+           "pix2pix": "04_pix2pix", "wgan": "05_wgan", "wgan-gp": "05_wgan_gp",
+           "lsgan": "06_lsgan"}
+ALIASES.update({name[:2]: name for name in CHAPTERS if name.count("_") == 1})
+
+
+def get(name):
+    """A chapter by name ("01_dcgan"), number ("01") or family ("dcgan")."""
+    key = str(name).strip().lower()
+    key = ALIASES.get(key, key)
+    if key not in CHAPTERS:
+        raise ChapterError(f"unknown chapter {name!r}; choose one of {', '.join(CHAPTERS)} "
+                           f"(or {', '.join(sorted(ALIASES))})")
+    return CHAPTERS[key]
+
+
+# ----------------------------------------------------------------------------- training
+def claim_run_folder(chapter, run_dir):
+    """Create or check `run_dir` for `chapter`: a run folder of another chapter is refused."""
+    info = runs.open_run_folder(run_dir)
+    have = info.get("chapter")
+    if have is None and info.get("identity"):
+        raise ChapterError(f"{run_dir} holds a run that `python -m ganlib train` did not start "
+                           "(a notebook's?): pass a new --run-dir")
+    if have not in (None, chapter.name):
+        raise ChapterError(f"{run_dir} is the run folder of chapter {have}, not {chapter.name}: "
+                           f"train {have} there, or pass another --run-dir")
+    if have is None:
+        info["chapter"] = chapter.name
+        runs._write_json(os.path.join(os.path.abspath(run_dir), runs.MARKER), info)
+    return info
+
+
+def train(chapter, mode, run_dir, seed=0, precision=None, strategy="none", verbose=1):
+    """Train `chapter` in run mode `mode` into `run_dir` through its family's ``train()``;
+    an interrupted run resumes.  Returns (gan, history)."""
+    from . import distribute
+    chapter = get(chapter)
+    schedule = chapter.schedule(mode)
+    os.environ["GANLIB_MODE"] = mode          # what the run folder records as its mode
+    config.set_precision(precision, verbose=bool(verbose))
+    claim_run_folder(chapter, run_dir)
+    config.set_seed(seed)
+    strat = distribute.strategy(strategy)
+    if strategy != "none" and verbose is not None:
+        print(f"strategy: {type(strat).__name__} with {strat.num_replicas_in_sync} replicas "
+              f"({', '.join(d.split('/')[-1] for d in strat.extended.worker_devices)}); "
+              "each global batch is split between them", flush=True)
+    if strat.num_replicas_in_sync > 1 and schedule.get("steps_per_execution", 1) > 1:
+        schedule["steps_per_execution"] = 1   # (see GAN.fit)
+    with strat.scope():
+        return chapter.module.train(schedule, seed=seed, run_dir=run_dir, verbose=verbose,
+                                    **chapter.options)
+
+
+# ----------------------------------------------------------------------------- a finished run
+def run_info(run_dir):
+    """The chapter, mode and seed a run folder was trained with (from its ganlib-run.json)."""
+    marker = os.path.join(str(run_dir), runs.MARKER)
+    if not os.path.isfile(marker):
+        raise ChapterError(f"{run_dir} is not a ganlib run folder (no {runs.MARKER}); pass the "
+                           "--run-dir a `python -m ganlib train` wrote")
+    with open(marker) as f:
+        info = json.load(f)
+    if not info.get("chapter") or not info.get("identity"):
+        raise ChapterError(f"{run_dir} was not trained by `python -m ganlib train` (or has not "
+                           "finished an interval yet)")
+    if not os.path.isfile(os.path.join(str(run_dir), runs.GENERATOR)):
+        raise ChapterError(f"{run_dir} has no {runs.GENERATOR} yet: the run saves it when "
+                           "training ends (run `train` again to finish or resume it)")
+    ident = info["identity"]
+    return get(info["chapter"]), ident["mode"], ident["settings"].get("seed") or 0, ident
+
+
+def load(run_dir):
+    """(chapter, gan, mode): the chapter's model with the run folder's final generator."""
+    import keras
+    chapter, mode, seed, ident = run_info(run_dir)
+    keras.mixed_precision.set_global_policy("float32")
+    schedule = chapter.schedule(mode)
+    gan = build(chapter, schedule, seed)
+    saved = keras.saving.load_model(os.path.join(str(run_dir), runs.GENERATOR))
+    try:
+        gan.generator.set_weights(saved.get_weights())
+    except ValueError as e:
+        raise ChapterError(f"{run_dir}/{runs.GENERATOR} does not fit chapter {chapter.name}'s "
+                           f"{mode} model ({e})") from None
+    return chapter, gan, mode
+
+
+def build(chapter, schedule, seed):
+    """The chapter's untrained model for a schedule, as its ``train()`` builds it."""
+    m, o = chapter.module, chapter.options
+    if chapter.family == "dcgan":
+        return m.make_dcgan(steps_per_execution=schedule["steps_per_execution"], seed=seed)
+    if chapter.family in ("acgan", "infogan"):
+        make = m.make_acgan if chapter.family == "acgan" else m.make_infogan
+        return make(seed=seed, **m.recipe(schedule))
+    if chapter.family == "pix2pix":
+        return m.make_pix2pix(schedule["image_size"], width=schedule.get("width", 1.0), seed=seed)
+    if chapter.family == "wgan":
+        return m.VARIANTS[o["variant"]](seed=seed)
+    return m.make_gan(o["loss"], seed=seed)
+
+
+def _scale(gan):
+    from .runlog import output_scale
+    return output_scale(gan.generator)
+
+
+def held_out_pairs(chapter, schedule, n, seed=0):
+    """(sources, targets) pix2pix never trained on: the validation pairs, uint8."""
+    m = chapter.module
+    maps = m.load_data(schedule, seed=seed, verbose=False)
+    src, tgt = m.split_direction(maps.val, chapter.options["direction"])
+    return src[:n], tgt[:n]
+
+
+def sample(run_dir, n=64, seed=0):
+    """(uint8 grid, columns) of `n` images from a finished run: classes / codes by column for
+    ACGAN / InfoGAN; source | translation | target rows for pix2pix."""
+    from . import viz
+    chapter, gan, mode = load(run_dir)
+    if chapter.family == "pix2pix":
+        src, tgt = held_out_pairs(chapter, chapter.schedule(mode), max(1, n // 3), seed)
+        gen = gan.translate(src)
+        from .pix2pix import triplets
+        return viz.tile(triplets(src, gen, tgt), 3, "tanh"), 3
+    cols = getattr(gan, "preview_columns", 8)
+    rng = np.random.default_rng(seed)
+    noise = rng.uniform(-1, 1, (n, gan.latent_dim)) if gan.noise == "uniform" else \
+        rng.normal(size=(n, gan.latent_dim))
+    noise = noise.astype(np.float32)
+    if chapter.family == "acgan":
+        images = gan.generate(labels=np.arange(n) % gan.num_classes, noise=noise)
+    elif chapter.family == "infogan":
+        from .infogan import latent_inputs
+        x = latent_inputs(noise, np.arange(n) % gan.n_cat,
+                          np.zeros(gan.n_cont) if gan.n_cont else None, gan.n_cat, gan.n_cont)
+        images = gan.generate(inputs=x)
+    else:
+        images = gan.generate(inputs=noise)
+    return viz.tile(images, cols, _scale(gan)), cols
+
+
+def evaluate(run_dir, n=1000, seed=0):
+    """The chapter's measures on a finished run, as a dict (see `ganlib.metrics`)."""
+    from . import data, metrics
+    chapter, gan, mode = load(run_dir)
+    out = {"chapter": chapter.name, "mode": mode, "n": int(n)}
+    if chapter.family == "pix2pix":
+        src, tgt = held_out_pairs(chapter, chapter.schedule(mode), n, seed)
+        pred = gan.translate(src)
+        src, tgt = (x.astype(np.float32) / 127.5 - 1.0 for x in (src, tgt))   # to [-1, 1]
+        out.update(metrics.image_metrics(pred, tgt))
+        for base, vals in metrics.baselines(src, tgt).items():
+            out.update({f"{k} ({base})": v for k, v in vals.items()})
+        return out
+    ((_, _), (x_test, _)), _ = data.load_dataset(chapter.dataset, verbose=False)
+    rng = np.random.default_rng(seed)
+    real = x_test[rng.permutation(len(x_test))[:n]]
+    scale = _scale(gan)
+    labels = np.arange(n) % 10
+    if chapter.family == "acgan":
+        images = gan.generate(labels=labels)
+        acc = metrics.class_accuracy(images, labels, chapter.dataset, scale)
+        out.update({"class accuracy": acc["overall"],
+                    "worst class accuracy": float(np.nanmin(acc["per_class"]))})
+    elif chapter.family == "infogan":
+        images, codes, _ = gan.generate_codes(n, seed=seed)
+        out["code purity"] = metrics.code_purity(codes, images, chapter.dataset, scale)[0]
+    else:
+        images = gan.generate(n)
+        out["classifier score"] = metrics.classifier_score(images, chapter.dataset, scale)
+    out["FD"] = metrics.frechet_distance(images, real, chapter.dataset, scale_a=scale,
+                                         scale_b="tanh")
+    return {k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in out.items()}

@@ -1,0 +1,87 @@
+"""`python -m ganlib`: train, sample and evaluate a chapter in smoke mode, and clear errors."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from ganlib import chapters, runlog, runs
+from ganlib.__main__ import main
+
+
+def train(chapter, run_dir, *extra):
+    return main(["train", chapter, "--mode", "smoke", "--run-dir", str(run_dir),
+                 "--precision", "float32", "--quiet", *extra])
+
+
+@pytest.mark.parametrize("chapter", ["01_dcgan", "02_acgan", "03_infogan", "04_pix2pix",
+                                     "05_wgan_gp", "06_lsgan"])
+def test_train_sample_evaluate(chapter, tmp_path, capsys):
+    run = tmp_path / "run"
+    assert train(chapter, run) == 0
+    for name in (runs.GENERATOR, runs.HISTORY, runlog.STRIP, runlog.GIF):
+        assert (run / name).is_file(), name
+    assert json.loads((run / runs.MARKER).read_text())["chapter"] == chapter
+    out = tmp_path / "grid.png"
+    assert main(["sample", str(run), "--n", "12", "--out", str(out)]) == 0
+    assert Image.open(out).size[0] > 28
+    scores = tmp_path / "scores.json"
+    assert main(["evaluate", str(run), "--n", "40", "--json", str(scores)]) == 0
+    got = json.loads(scores.read_text())
+    assert got["chapter"] == chapter and got["mode"] == "smoke"
+    want = {"02_acgan": "class accuracy", "03_infogan": "code purity", "04_pix2pix": "ssim"}
+    assert want.get(chapter, "FD") in got, got
+    # running it again resumes the finished run: no step trained, nothing rewritten
+    before = (run / runs.GENERATOR).stat().st_mtime_ns
+    capsys.readouterr()
+    assert train(chapter, run) == 0
+    assert "nothing left to train" in capsys.readouterr().out
+    assert (run / runs.GENERATOR).stat().st_mtime_ns == before
+
+
+def test_clear_errors(tmp_path, capsys):
+    with pytest.raises(SystemExit):                       # argparse: bad flag value
+        main(["train", "dcgan", "--mode", "fast", "--run-dir", str(tmp_path / "a")])
+    assert "invalid choice: 'fast'" in capsys.readouterr().err
+    assert train("dcgan3", tmp_path / "a") == 2
+    assert "unknown chapter 'dcgan3'" in capsys.readouterr().err
+    assert not (tmp_path / "a").exists()
+    run = tmp_path / "dc"
+    assert train("01", run) == 0
+    assert train("lsgan", run) == 2
+    assert "run folder of chapter 01_dcgan, not 06_lsgan" in capsys.readouterr().err
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    with pytest.raises(runs.RunFolderError, match="did not write"):
+        train("dcgan", mine)
+    assert (mine / "notes.txt").read_text() == "mine"
+    existing = tmp_path / "grid.png"
+    existing.write_bytes(b"keep")
+    with pytest.raises(SystemExit):
+        main(["sample", str(run), "--out", str(existing)])
+    assert "does not overwrite" in capsys.readouterr().err and existing.read_bytes() == b"keep"
+    with pytest.raises(SystemExit):
+        main(["sample", str(run), "--n", "0", "--out", str(tmp_path / "x.png")])
+    assert main(["evaluate", str(tmp_path / "nowhere")]) == 2
+    assert "not a ganlib run folder" in capsys.readouterr().err
+
+
+def test_chapter_names_and_aliases():
+    assert chapters.get("dcgan").name == chapters.get("01").name == "01_dcgan"
+    assert chapters.get("WGAN-GP").name == "05_wgan_gp"
+    with pytest.raises(chapters.ChapterError, match="unknown chapter"):
+        chapters.get("07")
+
+
+def test_mirrored_strategy_from_the_command_line(tmp_path):
+    env = dict(os.environ, GANLIB_CPU_DEVICES="2")
+    out = subprocess.run([sys.executable, "-m", "ganlib", "train", "dcgan", "--mode", "smoke",
+                          "--run-dir", str(tmp_path / "run"), "--strategy", "mirrored",
+                          "--precision", "float32", "--quiet"],
+                         capture_output=True, text=True, env=env, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "done:" in out.stdout and (tmp_path / "run" / runs.GENERATOR).is_file()
+    assert "strategy: MirroredStrategy with 2 replicas (device:CPU:0, device:CPU:1)" in out.stdout
