@@ -4,6 +4,10 @@
     python dev.py lab     # create .venv if needed, install, open the notebooks in JupyterLab
     python dev.py test    # create .venv if needed, install, run the unit tests, the browser
                           # tests of the widget demos, and the notebooks
+    python dev.py unit    # only the unit tests (CI runs them on a second Python too)
+
+GANLIB_VENV names another environment folder (CI: GANLIB_VENV=.venv-3.13 python3.13 dev.py
+unit), so several Pythons can be tested side by side.
 
 Set-up: a virtual environment in .venv with this package and its pinned dependencies
 (`pip install -e ".[test]"`), redone only when pyproject.toml changes.
@@ -20,7 +24,7 @@ import time
 import venv
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
-VENV = os.path.join(ROOT, ".venv")
+VENV = os.path.join(ROOT, os.environ.get("GANLIB_VENV", ".venv"))
 BIN = os.path.join(VENV, "Scripts" if os.name == "nt" else "bin")
 PY = os.path.join(BIN, "python.exe" if os.name == "nt" else "python")
 STAMP = os.path.join(VENV, ".ganlib-installed")
@@ -102,7 +106,7 @@ def browser_tests(extra=(), env=None, chromium=CHROMIUM, runner=None):
 
 def main():
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
-    if cmd not in ("lab", "test"):
+    if cmd not in ("lab", "test", "unit"):
         sys.exit(__doc__)
     setup()
     env = dict(os.environ)
@@ -110,6 +114,8 @@ def main():
         os.execve(PY, [PY, "-m", "jupyter", "lab", "--notebook-dir=notebooks"] + sys.argv[2:], env)
     extra = sys.argv[2:]
     rc = run(PY, "-m", "pytest", "tests", "--ignore=tests/browser", *extra, env=env)
+    if cmd == "unit":
+        sys.exit(rc)
     rc_browser = browser_tests(extra, env)
     rc_nb = run(PY, "-m", "pytest", "--nbval", "notebooks/", *extra, env=env)
     sys.exit(rc or rc_browser or rc_nb)

@@ -31,6 +31,8 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ganlib import config, data, dcgan  # noqa: E402
+from speedlib import rate  # noqa: E402
+import speedlib  # noqa: E402
 
 BATCH = 128
 
@@ -83,27 +85,14 @@ def ganlib_runner(images_u8, precision, steps_per_execution=1, reuse_fakes=True,
     return run
 
 
-def rate(run, steps):
-    t = time.perf_counter()
-    run(steps)
-    return steps / (time.perf_counter() - t)
-
-
 def head_to_head(images_u8, pairs, steps):
     """Tutorial loop and shipped ganlib in one process, alternating blocks of about the same
     length in seconds (`steps` tutorial steps, 3 × `steps` ganlib steps rounded up to whole
-    executions): each pair of neighbouring blocks gives one ratio, so slow drifts of a
-    shared machine cancel out.
-    (Each ganlib block is a separate `fit()` call, whose set-up counts against it.)"""
-    tutorial = tutorial_runner(images_u8)
-    shipped = ganlib_runner(images_u8, "mixed_bfloat16", SPE)
+    executions).  (Each ganlib block is a separate `fit()` call, whose set-up counts against it.)"""
     ganlib_steps = -(-3 * steps // SPE) * SPE  # whole executions of SPE steps
-    ratios = []
-    for k in range(pairs):
-        a, b = rate(tutorial, steps), rate(shipped, ganlib_steps)
-        ratios.append(b / a)
-        print(f"pair {k + 1:2d}  tutorial {a:6.2f}  ganlib {b:6.2f} steps/s   x{b / a:.2f}", flush=True)
-    return np.array(ratios)
+    return speedlib.head_to_head(tutorial_runner(images_u8),
+                                 ganlib_runner(images_u8, "mixed_bfloat16", SPE), pairs, steps,
+                                 ganlib_steps)
 
 
 SPE = dcgan.SCHEDULES["class"]["steps_per_execution"]
@@ -165,8 +154,7 @@ def main():
               f"blocks of {args.block} and about {3 * args.block} steps", flush=True)
         (xtr, _), (xte, _) = data.load_fashion_mnist(verbose=False)[0]
         ratios = head_to_head(np.concatenate([xtr, xte]), args.pairs, args.block)
-        print(f"ratio ganlib / tutorial: median x{np.median(ratios):.2f}, "
-              f"middle half x{np.percentile(ratios, 25):.2f} to x{np.percentile(ratios, 75):.2f}")
+        print(speedlib.summary(ratios))
 
 
 if __name__ == "__main__":

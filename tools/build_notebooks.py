@@ -15,6 +15,7 @@ Executed notebooks are committed with the outputs their own code produced; nbval
 re-runs them in smoke mode and compares the cells not marked NBVAL_IGNORE_OUTPUT.
 """
 import argparse
+import re
 import glob
 import os
 import sys
@@ -44,9 +45,16 @@ def build(src, execute, timeout):
     return out
 
 
+REFRESHABLE = re.compile(r"^(show\(|print\(|\w+ = \w+\.make_\w+\(.*\)$|.*\.summary\(\)$)")
+
+
 def is_show_cell(cell):
+    """A cell whose output is library source or model structure, not a training result:
+    every line is `show(...)`, `print(...)`, `x = family.make_...(...)` or `....summary()`, and
+    one of them shows source or a summary."""
     lines = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith("#")]
-    return bool(lines) and all(ln.startswith("show(") for ln in lines)
+    return (any(ln.startswith("show(") or ln.endswith(".summary()") for ln in lines)
+            and all(REFRESHABLE.match(ln) for ln in lines))
 
 
 def sync(src, timeout):

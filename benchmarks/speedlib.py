@@ -1,0 +1,28 @@
+"""Shared by the speed benchmarks: rates of `run(k)` callables, and a head-to-head of two of
+them in one process, alternating blocks so that a shared machine's drifts cancel out."""
+import time
+
+import numpy as np
+
+
+def rate(run, steps):
+    t = time.perf_counter()
+    run(steps)
+    return steps / (time.perf_counter() - t)
+
+
+def head_to_head(tutorial, shipped, pairs, steps, shipped_steps, label="ganlib"):
+    """Alternate `tutorial` (`steps` steps) and `shipped` (`shipped_steps`) blocks; returns the
+    ratios shipped/tutorial of neighbouring blocks, printing each pair."""
+    ratios = []
+    for k in range(pairs):
+        a, b = rate(tutorial, steps), rate(shipped, shipped_steps)
+        ratios.append(b / a)
+        print(f"pair {k + 1:2d}  tutorial {a:6.2f}  {label} {b:6.2f} steps/s   x{b / a:.2f}",
+              flush=True)
+    return np.array(ratios)
+
+
+def summary(ratios, what="ganlib / tutorial"):
+    return (f"ratio {what}: median x{np.median(ratios):.2f}, middle half "
+            f"x{np.percentile(ratios, 25):.2f} to x{np.percentile(ratios, 75):.2f}")
