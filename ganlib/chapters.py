@@ -179,10 +179,7 @@ def sample(run_dir, n=64, seed=0):
         from .pix2pix import triplets
         return viz.tile(triplets(src, gen, tgt), 3, "tanh"), 3
     cols = getattr(gan, "preview_columns", 8)
-    rng = np.random.default_rng(seed)
-    noise = rng.uniform(-1, 1, (n, gan.latent_dim)) if gan.noise == "uniform" else \
-        rng.normal(size=(n, gan.latent_dim))
-    noise = noise.astype(np.float32)
+    noise = gan.preview_noise(n, seed=seed)
     if chapter.family == "acgan":
         images = gan.generate(labels=np.arange(n) % gan.num_classes, noise=noise)
     elif chapter.family == "infogan":
