@@ -8,7 +8,10 @@ The tutorial loop (machinelearningmastery, ported to Keras 3 as in
 ganlib: `acgan.make_acgan(**SEED_RECIPE)` trained by `GAN.fit()` on a `tf.data` pipeline of
 32 real images a step, `steps_per_execution` steps per call.  Same layers, batch, optimizers.
 
-    python benchmarks/speed_acgan.py [--pairs 8] [--block 20] [--spe 1,8]
+    python benchmarks/speed_acgan.py [--pairs 8] [--block 20] [--runs auto:1,auto:8,float32:1]
+
+Each entry of --runs is PRECISION:STEPS_PER_EXECUTION of a ganlib run (`auto` is bfloat16 on a
+CPU with AMX-BF16/AVX512-BF16 units); the tutorial loop always runs in float32, as written.
 
 Blocks alternate (tutorial, ganlib spe=a, ganlib spe=b, ...) and each ratio is taken
 against the tutorial block just before it: this shared 2-core machine drifts by 20 %.
@@ -66,8 +69,8 @@ def tutorial_runner(x_u8, y, warmup=3):
     return run
 
 
-def ganlib_runner(x_u8, y, spe, warmup=3):
-    config.set_precision("auto", verbose=False)
+def ganlib_runner(x_u8, y, spe, precision="auto", warmup=3):
+    config.set_precision(precision, verbose=False)
     gan = acgan.make_acgan(seed=0, **acgan.SEED_RECIPE)
     gan.compile(d_optimizer=gan.d_optimizer, g_optimizer=gan.g_optimizer, steps_per_execution=spe)
     keras.mixed_precision.set_global_policy("float32")
@@ -83,28 +86,29 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pairs", type=int, default=8)
     ap.add_argument("--block", type=int, default=20, help="tutorial steps per block")
-    ap.add_argument("--spe", default="1,8", help="ganlib steps_per_execution values to time")
+    ap.add_argument("--runs", default="auto:1,auto:8,float32:1",
+                    help="ganlib runs to time, each PRECISION:STEPS_PER_EXECUTION")
     args = ap.parse_args()
-    spes = [int(s) for s in args.spe.split(",")]
+    runs = [(p, int(s)) for p, s in (r.split(":") for r in args.runs.split(","))]
     (x, y), _ = data.load_fashion_mnist(verbose=False)[0]
     print(f"ACGAN full recipe (G 384/192, batch 64), Fashion-MNIST, {os.cpu_count()} CPU cores, "
           f"auto precision here = {config.resolve_precision('auto')}; tutorial loop float32",
           flush=True)
     tutorial = tutorial_runner(x, y)
-    shipped = {s: ganlib_runner(x, y, s) for s in spes}
-    ratios = {s: [] for s in spes}
+    shipped = {(p, s): ganlib_runner(x, y, s, p) for p, s in runs}
+    ratios = {r: [] for r in runs}
     for k in range(args.pairs):
         line = []
-        for s in spes:
+        for p, s in runs:
             a = rate(tutorial, args.block)
             steps = -(-2 * args.block // s) * s
-            b = rate(shipped[s], steps)
-            ratios[s].append(b / a)
-            line.append(f"tutorial {a:5.2f} | ganlib spe={s} {b:5.2f} steps/s x{b / a:.2f}")
+            b = rate(shipped[p, s], steps)
+            ratios[p, s].append(b / a)
+            line.append(f"tutorial {a:5.2f} | ganlib {p} spe={s} {b:5.2f} steps/s x{b / a:.2f}")
         print(f"round {k + 1:2d}  " + "   ".join(line), flush=True)
-    for s in spes:
-        r = np.array(ratios[s])
-        print(f"ganlib spe={s} / tutorial: median x{np.median(r):.2f}, middle half "
+    for p, s in runs:
+        r = np.array(ratios[p, s])
+        print(f"ganlib {p} spe={s} / tutorial: median x{np.median(r):.2f}, middle half "
               f"x{np.percentile(r, 25):.2f} to x{np.percentile(r, 75):.2f} ({len(r)} pairs)")
 
 

@@ -99,6 +99,17 @@ def write_strip(run_dir, n=STRIP_FRAMES):
     return os.path.join(run_dir, STRIP)
 
 
+def show_strip(run_dir):
+    """Show a run folder's `strip.png` (the same inputs at several steps) in a notebook."""
+    path = os.path.join(run_dir, STRIP)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path} does not exist: a fit() with this run folder writes it "
+                                "at the end of training; train first")
+    from IPython.display import Image, display
+    display(Image(filename=path))
+    return path
+
+
 def write_gif(run_dir, ms_per_frame=300, upscale=2):
     """`training.gif`: every sample grid in turn (the last one held longer), looping."""
     from PIL import Image

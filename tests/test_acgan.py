@@ -47,7 +47,28 @@ def test_builders_match_the_tutorial_summary():
     assert g.count_params() == (10 * 50) + (50 * 49 + 49) + (100 * 384 * 49 + 384 * 49) \
         + (385 * 192 * 25 + 192) + 4 * 192 + (192 * 25 + 1)
     assert d.count_params() == 320 + 18496 + 256 + 73856 + 512 + 295168 + 1024 + 12545 + 125450
-    assert g.layers[-1].dtype_policy.name == "float32"
+    assert g.layers[-1].dtype_policy.name == "float32"   # the tanh: images come out float32
+
+
+def test_generator_is_the_tutorials_concatenate_and_one_convt():
+    """The two ConvTs added (one per map) are the tutorial's single ConvT over the
+    concatenated 385 channels: same parameters, same images."""
+    g = acgan.build_generator(**TINY)
+    h = g.get_layer("noise_map").output
+    li = g.get_layer("label_map").output
+    up = g.get_layer("noise_up")
+    one = keras.layers.Conv2DTranspose(up.filters, 5, strides=2, padding="same")
+    x = one(keras.layers.Concatenate()([h, li]))
+    for layer in g.layers[g.layers.index(g.get_layer("merge")) + 1:]:
+        x = layer(x)
+    tutorial = keras.Model(g.inputs, x)
+    kernel, bias = up.get_weights()
+    one.set_weights([np.concatenate([kernel, g.get_layer("label_up").get_weights()[0]], -1), bias])
+    inputs = [np.random.default_rng(0).normal(size=(6, 100)).astype("float32"),
+              np.arange(6)[:, None]]
+    assert tutorial.count_params() == g.count_params()
+    np.testing.assert_allclose(tutorial.predict(inputs, verbose=0), g.predict(inputs, verbose=0),
+                               atol=1e-5)
 
 
 def test_light_generator_and_other_sizes():
@@ -181,6 +202,23 @@ def test_widget_draws_the_picked_class(demo):
     assert demo.set_class(3) and demo.class_picker.value == 3
     assert list(drawn_classes(demo.view.images)) == [3] * 6
     assert demo.class_picker.options[3][0].endswith("Dress")
+
+
+def test_static_figures_show_what_every_view_of_the_demo_shows(monkeypatch):
+    from ganlib import widgets
+    fresh = ACGANDemo(StubGenerator(), data.class_names("fashion_mnist"), latent_dim=100, count=6,
+                      scale="sigmoid")
+    drawn = []
+    monkeypatch.setattr(widgets, "show_grid", lambda images, **kw: drawn.append((images, kw)))
+    assert widgets.show_static(fresh) == 3
+    views = [fresh.view, fresh.grid_view, fresh.interp_view]
+    assert all(np.array_equal(img, v.images) for (img, _), v in zip(drawn, views))
+    assert drawn[0][1]["title"] == fresh.view.grid_kwargs["title"]
+
+    class Blank:
+        view = None
+    with pytest.raises(ValueError, match="drawn nothing"):
+        widgets.show_static(Blank())
 
 
 def test_widget_sample_count_seed_and_new_noise(demo):

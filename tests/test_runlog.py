@@ -50,6 +50,18 @@ def test_run_folder_gets_tensorboard_samples_strip_and_gif(tmp_path):
     assert events(run / "tensorboard" / "samples")["samples"] == [0, 2, 4, 6]
 
 
+def test_show_strip_displays_the_run_folders_strip_and_names_a_missing_one(tmp_path, monkeypatch):
+    import IPython.display
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    run = tmp_path / "run"
+    train_dcgan(run)
+    assert runlog.show_strip(str(run)) == str(run / runlog.STRIP)
+    assert shown[0].data == (run / runlog.STRIP).read_bytes()
+    with pytest.raises(FileNotFoundError, match="train first"):
+        runlog.show_strip(str(tmp_path / "elsewhere"))
+
+
 def test_samples_use_the_same_inputs_after_a_resume(tmp_path):
     """A resumed run keeps its frames and goes on with the same fixed inputs, whatever the
     process: they depend on no seed and no training state."""

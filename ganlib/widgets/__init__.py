@@ -24,13 +24,30 @@ class GridView:
         self.output = W.Output()
         self.size = size
         self.images = None  # the last images drawn (what the tests look at)
+        self.grid_kwargs = {}
 
     def draw(self, images, **grid_kwargs):
-        self.images = images
+        self.images, self.grid_kwargs = images, grid_kwargs
         with self.output:
             clear_output(wait=True)
             show_grid(images, size=self.size, **grid_kwargs)
             plt.show()
+
+
+def show_static(demo):
+    """Draw what `demo`'s views show now as ordinary figures, one per view.
+
+    A notebook puts this below a demo, so a reader on GitHub, or with a dead kernel, sees the
+    demo's default view as a picture (widgets show nothing without a running kernel).
+    Returns the number of figures drawn.
+    """
+    views = [v for v in vars(demo).values() if isinstance(v, GridView) and v.images is not None]
+    if not views:
+        raise ValueError(f"{type(demo).__name__} has drawn nothing yet: display it first")
+    for view in views:
+        show_grid(view.images, size=view.size, **view.grid_kwargs)
+        plt.show()
+    return len(views)
 
 
 def notice():

@@ -1,0 +1,240 @@
+"""Checks for the exercises: run a student's function on fixed inputs and compare it with
+ganlib's own version, saying what is wrong in words rather than with a traceback.
+
+    from ganlib import check
+    def my_loss(real_out, fake_out):
+        ...
+    check.discriminator_loss(my_loss)      # prints "✓ ..." or what differs, returns a Result
+
+Every check feeds fixed tensors (a seeded draw plus edge cases such as outputs near 0 and 1),
+so its verdict is the same on every machine.  A function that still raises
+`NotImplementedError` is reported as "not written yet".  The returned `Result` is truthy when
+the answer is right; tests use that.
+"""
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from . import losses
+
+RTOL, ATOL = 1e-4, 1e-5
+
+
+class Result:
+    """The verdict of one check: `ok`, and a `message` a student can act on."""
+
+    def __init__(self, name, ok, message):
+        self.name, self.ok, self.message = name, bool(ok), message
+
+    def __bool__(self):
+        return self.ok
+
+    def __repr__(self):
+        return f"{'✓' if self.ok else '✗'} {self.name}: {self.message}"
+
+
+def _value(x):
+    x = np.asarray(ops.convert_to_numpy(x) if ops.is_tensor(x) else x, dtype=np.float64)
+    return x
+
+
+def _hint(got, want):
+    """A guess at a common slip from how `got` relates to `want` (scalars or arrays)."""
+    got, want = np.ravel(got), np.ravel(want)
+    if got.shape != want.shape:
+        return f"it returns {got.size} value(s) where one scalar is expected: take the mean"
+    if np.allclose(got, -want, rtol=RTOL, atol=ATOL):
+        return "the sign is flipped: a loss is something to minimise"
+    nz = np.abs(want) > 1e-6
+    if nz.any():
+        ratio = got[nz] / want[nz]
+        if np.allclose(ratio, ratio[0], rtol=1e-3) and abs(ratio[0]) > 1e-6:
+            return (f"it is {ratio[0]:.3g}× the expected value: check the averaging "
+                    "(a mean, not a sum; the ½ over the real and fake halves)")
+    return ""
+
+
+def _run(name, fn, cases, reference, what):
+    """Call `fn(*case)` and `reference(*case)` for each case; the verdict as a `Result`."""
+    for k, args in enumerate(cases):
+        try:
+            got = fn(*args)
+        except NotImplementedError:
+            return _show(Result(name, False, "not written yet: fill in the function, then run "
+                                             "this check again"))
+        except Exception as e:  # noqa: BLE001 - a student's error, reported plainly
+            return _show(Result(name, False, f"calling it on {what(args)} raised "
+                                             f"{type(e).__name__}: {e}"))
+        want = _value(reference(*args))
+        try:
+            got = _value(got)
+        except (TypeError, ValueError):
+            return _show(Result(name, False, f"it returned {type(got).__name__}, not a number "
+                                             "or tensor"))
+        if got.shape != want.shape or not np.allclose(got, want, rtol=RTOL, atol=ATOL):
+            hint = _hint(got, want)
+            shown = np.array2string(np.round(np.ravel(got)[:4], 4)) if got.size else "[]"
+            return _show(Result(name, False, f"on {what(args)} it gives {shown}, expected "
+                                             f"{np.array2string(np.round(np.ravel(want)[:4], 4))}"
+                                             + (f" — {hint}" if hint else "")))
+    return _show(Result(name, True, f"matches ganlib on all {len(cases)} test inputs"))
+
+
+def _show(result):
+    print(repr(result))
+    return result
+
+
+# ------------------------------------------------------------------ fixed test inputs
+def _probabilities(rng, n=8):
+    """D outputs in (0, 1): a seeded draw, confident ones, and unsure ones."""
+    return [rng.uniform(0.05, 0.95, (n, 1)).astype(np.float32),
+            np.full((n, 1), 0.999, np.float32), np.full((n, 1), 0.5, np.float32),
+            rng.uniform(0.001, 0.05, (n, 1)).astype(np.float32)]
+
+
+def _scores(rng, n=8):
+    """Unbounded D (critic) outputs."""
+    return [rng.normal(0, 1, (n, 1)).astype(np.float32),
+            rng.normal(3, 2, (n, 1)).astype(np.float32),
+            np.zeros((n, 1), np.float32)]
+
+
+def _pairs(values):
+    """(real_out, fake_out) pairs that tell a swapped pair from the right one."""
+    return [(a, b) for a in values for b in values if a is not b][:6]
+
+
+def _describe_pair(args):
+    return f"real_out≈{float(np.mean(args[0])):.3g}, fake_out≈{float(np.mean(args[1])):.3g}"
+
+
+def _describe_one(args):
+    return f"fake_out≈{float(np.mean(args[0])):.3g}"
+
+
+# ------------------------------------------------------------------ chapter 1: DCGAN
+def discriminator_loss(fn):
+    """`fn(real_out, fake_out)`: D's binary cross-entropy, real → 1 and fake → 0, as the mean
+    over the two halves (`losses.discriminator_bce`)."""
+    rng = np.random.default_rng(1)
+    return _run("discriminator loss", fn, _pairs(_probabilities(rng)), losses.discriminator_bce,
+                _describe_pair)
+
+
+def generator_loss(fn):
+    """`fn(fake_out)`: the non-saturating generator loss −log D(G(z)) (`losses.generator_bce`)."""
+    rng = np.random.default_rng(2)
+    return _run("generator loss", fn, [(p,) for p in _probabilities(rng)], losses.generator_bce,
+                _describe_one)
+
+
+# ------------------------------------------------------------------ chapter 6: LSGAN
+def lsgan_discriminator_loss(fn, a=0.0, b=1.0):
+    """`fn(real_out, fake_out)`: ½ E[(D(x) − b)²] + ½ E[(D(G(z)) − a)²] (Mao et al.'s a, b)."""
+    def reference(real_out, fake_out):
+        return 0.5 * (np.mean((real_out - b) ** 2) + np.mean((fake_out - a) ** 2))
+    rng = np.random.default_rng(3)
+    return _run(f"LSGAN discriminator loss (a={a:g}, b={b:g})", fn, _pairs(_scores(rng)),
+                reference, _describe_pair)
+
+
+def lsgan_generator_loss(fn, c=1.0):
+    """`fn(fake_out)`: E[(D(G(z)) − c)²] — G wants its fakes scored `c`."""
+    rng = np.random.default_rng(4)
+    return _run(f"LSGAN generator loss (c={c:g})", fn, [(s,) for s in _scores(rng)],
+                lambda fake_out: np.mean((fake_out - c) ** 2), _describe_one)
+
+
+# ------------------------------------------------------------------ chapter 5: WGAN
+def critic_loss(fn):
+    """`fn(real_out, fake_out)`: the critic's loss E[D(G(z))] − E[D(x)] (minimised, it
+    maximises the Wasserstein estimate E[D(x)] − E[D(G(z))])."""
+    rng = np.random.default_rng(5)
+    return _run("critic loss", fn, _pairs(_scores(rng)),
+                lambda r, f: np.mean(f) - np.mean(r), _describe_pair)
+
+
+def gradient_penalty(fn):
+    """`fn(critic, real, fake, eps)`: WGAN-GP's E[(‖∇D(x̂)‖₂ − 1)²] at x̂ = eps·real + (1−eps)·fake,
+    with `eps` of shape (N, 1, 1, 1) given (so the check is deterministic)."""
+    import keras
+    rng = np.random.default_rng(6)
+    critic = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten(),
+                               keras.layers.Dense(8, activation="tanh"), keras.layers.Dense(1)])
+    critic.set_weights([rng.normal(0, 0.7, w.shape).astype(np.float32) for w in critic.weights])
+
+    def reference(critic, real, fake, eps):
+        x = tf.constant(eps * real + (1 - eps) * fake)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            out = critic(x)
+        g = tape.gradient(out, x)
+        norm = tf.sqrt(tf.reduce_sum(tf.square(g), axis=[1, 2, 3]))
+        return tf.reduce_mean(tf.square(norm - 1.0))
+    cases = []
+    for k in range(3):
+        real = rng.uniform(-1, 1, (6, 4, 4, 1)).astype(np.float32)
+        fake = rng.uniform(-1, 1, (6, 4, 4, 1)).astype(np.float32)
+        eps = rng.uniform(0, 1, (6, 1, 1, 1)).astype(np.float32)
+        cases.append((critic, real, fake, eps))
+    return _run("gradient penalty", fn, cases, reference,
+                lambda args: f"a small critic and {len(args[1])} real/fake 4×4 images")
+
+
+# ------------------------------------------------------------------ chapter 4: pix2pix
+def pix2pix_generator_loss(fn, l1_weight=100.0):
+    """`fn(fake_out, fake, target)`: the adversarial term BCE(D's patches on fakes → 1) plus
+    `l1_weight` × mean |target − fake|."""
+    def reference(fake_out, fake, target):
+        return float(losses.generator_bce(fake_out)) + l1_weight * np.mean(np.abs(target - fake))
+    rng = np.random.default_rng(7)
+    cases = [(rng.uniform(0.05, 0.95, (2, 4, 4, 1)).astype(np.float32),
+              rng.uniform(-1, 1, (2, 8, 8, 3)).astype(np.float32),
+              rng.uniform(-1, 1, (2, 8, 8, 3)).astype(np.float32)) for _ in range(3)]
+    return _run(f"pix2pix generator loss (λ={l1_weight:g})", fn, cases, reference,
+                lambda args: "2 pairs of 8×8 images and 4×4 patch verdicts")
+
+
+# ------------------------------------------------------------------ chapter 2: ACGAN
+def acgan_generator_loss(fn, class_weight=1.0):
+    """`fn(source_out, class_probs, wanted)`: BCE(source → real) + `class_weight` × the
+    cross-entropy of the class head against the requested classes `wanted`."""
+    def reference(source_out, class_probs, wanted):
+        return (float(losses.generator_bce(source_out))
+                + class_weight * float(losses.sparse_class_ce(wanted, class_probs)))
+    rng = np.random.default_rng(8)
+    cases = []
+    for _ in range(3):
+        logits = rng.normal(0, 2, (8, 10))
+        probs = (np.exp(logits) / np.exp(logits).sum(1, keepdims=True)).astype(np.float32)
+        cases.append((rng.uniform(0.05, 0.95, (8, 1)).astype(np.float32), probs,
+                      rng.integers(0, 10, 8).astype(np.int32)))
+    return _run(f"ACGAN generator loss (class_weight={class_weight:g})", fn, cases, reference,
+                lambda args: "8 fakes with source and class outputs")
+
+
+# ------------------------------------------------------------------ chapter 3: InfoGAN
+def categorical_info_loss(fn):
+    """`fn(code, q_probs)`: the discrete code's L_I term, the cross-entropy of Q's softmax
+    `q_probs` (N, K) against the code values `code` (N,) the fakes were made with."""
+    rng = np.random.default_rng(9)
+    cases = []
+    for scale in (0.5, 2.0, 5.0):
+        logits = rng.normal(0, scale, (8, 10))
+        probs = (np.exp(logits) / np.exp(logits).sum(1, keepdims=True)).astype(np.float32)
+        cases.append((rng.integers(0, 10, 8).astype(np.int32), probs))
+    return _run("categorical information loss", fn, cases,
+                lambda code, q: losses.sparse_class_ce(code, q),
+                lambda args: "8 code values and Q's 10-way probabilities")
+
+
+def continuous_info_loss(fn):
+    """`fn(code, q_mean)`: the continuous codes' L_I term with a fixed-variance Gaussian Q,
+    i.e. the mean squared error between Q's estimate and the code, averaged over all entries."""
+    rng = np.random.default_rng(10)
+    cases = [(rng.uniform(-1, 1, (8, 2)).astype(np.float32),
+              rng.normal(0, 1, (8, 2)).astype(np.float32)) for _ in range(3)]
+    return _run("continuous information loss", fn, cases,
+                lambda code, q: np.mean((code - q) ** 2),
+                lambda args: "8 pairs of 2 continuous codes and Q's estimates")

@@ -1,0 +1,91 @@
+"""The exercise checks: a right answer passes, typical wrong answers fail with a useful word."""
+import numpy as np
+import pytest
+import tensorflow as tf
+from keras import ops
+
+from ganlib import check, losses
+
+
+def mean(x):
+    return ops.mean(ops.cast(x, "float32"))
+
+
+def bce(target, p):
+    p = ops.clip(ops.cast(p, "float32"), 1e-7, 1 - 1e-7)
+    return -mean(target * ops.log(p) + (1 - target) * ops.log(1 - p))
+
+
+def right_gp(critic, real, fake, eps):
+    x = tf.constant(eps * real + (1 - eps) * fake)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        out = critic(x)
+    g = tape.gradient(out, x)
+    return tf.reduce_mean((tf.norm(tf.reshape(g, (len(real), -1)), axis=1) - 1.0) ** 2)
+
+
+RIGHT = [
+    (check.discriminator_loss, lambda r, f: 0.5 * (bce(1.0, r) + bce(0.0, f))),
+    (check.discriminator_loss, losses.discriminator_bce),
+    (check.generator_loss, lambda f: bce(1.0, f)),
+    (check.lsgan_discriminator_loss, losses.discriminator_least_squares),
+    (check.lsgan_generator_loss, losses.generator_least_squares),
+    (check.critic_loss, lambda r, f: mean(f) - mean(r)),
+    (check.gradient_penalty, right_gp),
+    (check.pix2pix_generator_loss, lambda d, fake, t: bce(1.0, d) + 100 * mean(abs(t - fake))),
+    (check.acgan_generator_loss, lambda s, c, w: bce(1.0, s) + losses.sparse_class_ce(w, c)),
+    (check.categorical_info_loss, lambda code, q: losses.sparse_class_ce(code, q)),
+    (check.continuous_info_loss, lambda code, q: mean((code - q) ** 2)),
+]
+
+
+@pytest.mark.parametrize("checker,answer", RIGHT)
+def test_right_answers_pass(checker, answer, capsys):
+    result = checker(answer)
+    assert result, result.message
+    assert capsys.readouterr().out.startswith("✓")
+
+
+WRONG = [  # (check, wrong answer, a word the message must contain)
+    (check.discriminator_loss, lambda r, f: bce(1.0, r) + bce(0.0, f), "2×"),
+    (check.discriminator_loss, lambda r, f: 0.5 * (bce(0.0, r) + bce(1.0, f)), "expected"),
+    (check.generator_loss, lambda f: -bce(1.0, f), "sign"),
+    (check.generator_loss, lambda f: -bce(0.0, f), "expected"),   # the saturating loss
+    (check.generator_loss, lambda f: ops.log(f), "scalar"),
+    (check.lsgan_discriminator_loss, lambda r, f: mean((r - 1) ** 2) + mean(f ** 2), "2×"),
+    (check.lsgan_generator_loss, lambda f: mean(f ** 2), "expected"),
+    (check.critic_loss, lambda r, f: mean(r) - mean(f), "sign"),
+    (check.gradient_penalty, lambda c, r, f, e: right_gp(c, r, f, 1 - e), "expected"),
+    (check.pix2pix_generator_loss, lambda d, fake, t: bce(1.0, d) + mean(abs(t - fake)),
+     "expected"),
+    (check.acgan_generator_loss, lambda s, c, w: bce(1.0, s), "expected"),
+    (check.categorical_info_loss, lambda code, q: losses.sparse_class_ce((code + 1) % 10, q),
+     "expected"),
+    (check.continuous_info_loss, lambda code, q: ops.sum((code - q) ** 2), "16×"),
+]
+
+
+@pytest.mark.parametrize("checker,answer,word", WRONG)
+def test_wrong_answers_fail_and_say_why(checker, answer, word, capsys):
+    result = checker(answer)
+    assert not result
+    assert word in result.message, result.message
+    assert capsys.readouterr().out.startswith("✗")
+
+
+def test_unwritten_and_crashing_answers_are_reported_plainly():
+    def todo(real_out, fake_out):
+        raise NotImplementedError
+    assert "not written yet" in check.discriminator_loss(todo).message
+    msg = check.discriminator_loss(lambda r, f: undefined_name).message  # noqa: F821
+    assert "NameError" in msg and "undefined_name" in msg
+    assert "not a number" in check.generator_loss(lambda f: "loss").message
+
+
+def test_lsgan_check_takes_other_targets():
+    assert check.lsgan_discriminator_loss(
+        lambda r, f: 0.5 * (mean((r - 1) ** 2) + mean((f + 1) ** 2)), a=-1.0, b=1.0)
+    assert not check.lsgan_discriminator_loss(losses.discriminator_least_squares, a=-1.0)
+    assert check.lsgan_generator_loss(lambda f: mean(f ** 2), c=0.0)
+    assert np.isclose(float(losses.generator_least_squares(np.ones((2, 1)))), 0.0)
