@@ -129,6 +129,14 @@ def generator_loss(fn):
                 _describe_one)
 
 
+def saturating_generator_loss(fn):
+    """`fn(fake_out)`: the original minimax generator loss E[log(1 − D(G(z)))], which G
+    *minimises* (its gradient vanishes where D rejects the fakes confidently)."""
+    rng = np.random.default_rng(11)
+    return _run("saturating generator loss", fn, [(p,) for p in _probabilities(rng)],
+                lambda fake_out: np.mean(np.log1p(-fake_out.astype(np.float64))), _describe_one)
+
+
 # ------------------------------------------------------------------ chapter 6: LSGAN
 def lsgan_discriminator_loss(fn, a=0.0, b=1.0):
     """`fn(real_out, fake_out)`: ½ E[(D(x) − b)²] + ½ E[(D(G(z)) − a)²] (Mao et al.'s a, b)."""

@@ -29,6 +29,7 @@ RIGHT = [
     (check.discriminator_loss, lambda r, f: 0.5 * (bce(1.0, r) + bce(0.0, f))),
     (check.discriminator_loss, losses.discriminator_bce),
     (check.generator_loss, lambda f: bce(1.0, f)),
+    (check.saturating_generator_loss, lambda f: mean(ops.log(1.0 - f))),
     (check.lsgan_discriminator_loss, losses.discriminator_least_squares),
     (check.lsgan_generator_loss, losses.generator_least_squares),
     (check.critic_loss, lambda r, f: mean(f) - mean(r)),
@@ -53,6 +54,8 @@ WRONG = [  # (check, wrong answer, a word the message must contain)
     (check.generator_loss, lambda f: -bce(1.0, f), "sign"),
     (check.generator_loss, lambda f: -bce(0.0, f), "expected"),   # the saturating loss
     (check.generator_loss, lambda f: ops.log(f), "scalar"),
+    (check.saturating_generator_loss, lambda f: -mean(ops.log(1.0 - f)), "sign"),
+    (check.saturating_generator_loss, lambda f: bce(1.0, f), "expected"),
     (check.lsgan_discriminator_loss, lambda r, f: mean((r - 1) ** 2) + mean(f ** 2), "2×"),
     (check.lsgan_generator_loss, lambda f: mean(f ** 2), "expected"),
     (check.critic_loss, lambda r, f: mean(r) - mean(f), "sign"),

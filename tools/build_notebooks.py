@@ -5,6 +5,9 @@
     python tools/build_notebooks.py --sync 01       # convert, keep the committed outputs, re-run
                                                     # only the cells that print library source
 
+Sources in notebooks/src/solutions/ (the exercises' worked solutions) become
+notebooks/solutions/*.ipynb the same way; a name prefix selects them too (`01` matches both).
+
 `--sync` is for library changes that leave the training alone: a code cell whose source is
 unchanged keeps its committed outputs; every `show(...)` cell (its output is library source,
 not a training result) is executed afresh after the first cell's imports; a changed code cell of
@@ -29,16 +32,23 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NB_DIR = os.path.join(ROOT, "notebooks")
 
 
+def target(src):
+    """The notebook a source becomes: notebooks/NAME.ipynb, or notebooks/solutions/NAME.ipynb."""
+    sub = "solutions" if os.path.basename(os.path.dirname(src)) == "solutions" else ""
+    return os.path.join(NB_DIR, sub, os.path.basename(src)[:-3] + ".ipynb")
+
+
 def build(src, execute, timeout):
     nb = jupytext.read(src)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
                                  "name": "python3"}
     nb.metadata.pop("jupytext", None)
-    out = os.path.join(NB_DIR, os.path.basename(src)[:-3] + ".ipynb")
+    out = target(src)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
     if execute:
         t = time.time()
         NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": NB_DIR}}).execute()
+                       resources={"metadata": {"path": os.path.dirname(out)}}).execute()
         print(f"{os.path.basename(out)}: executed in {time.time() - t:.0f} s "
               f"(GANLIB_MODE={os.environ.get('GANLIB_MODE')})")
     nbformat.write(nb, out)
@@ -63,7 +73,7 @@ def sync(src, timeout):
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
                                  "name": "python3"}
     nb.metadata.pop("jupytext", None)
-    out = os.path.join(NB_DIR, os.path.basename(src)[:-3] + ".ipynb")
+    out = target(src)
     old = nbformat.read(out, as_version=4)
     nb.metadata = {**old.metadata, **nb.metadata}  # keeps the saved widget state
     key = lambda c: (c.cell_type, c.source)  # noqa: E731
@@ -87,7 +97,7 @@ def sync(src, timeout):
             elif not is_show_cell(new):
                 print(f"  cell {j}: new, no outputs: {new.source.splitlines()[0][:80]!r}")
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": NB_DIR}})
+                            resources={"metadata": {"path": os.path.dirname(out)}})
     code = [(j, c) for j, c in enumerate(nb.cells) if c.cell_type == "code"]
     with client.setup_kernel():
         first = code[0][1]
@@ -112,7 +122,8 @@ def main():
     ap.add_argument("--timeout", type=int, default=1800)
     args = ap.parse_args()
     os.environ.setdefault("GANLIB_MODE", "class")
-    srcs = sorted(glob.glob(os.path.join(NB_DIR, "src", "*.py")))
+    srcs = sorted(glob.glob(os.path.join(NB_DIR, "src", "*.py"))
+                  + glob.glob(os.path.join(NB_DIR, "src", "solutions", "*.py")))
     if args.names:
         srcs = [s for s in srcs if os.path.basename(s).startswith(tuple(args.names))]
     if not srcs:

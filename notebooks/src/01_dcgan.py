@@ -17,6 +17,17 @@
 # 3. the architecture guidelines that make convolutional GANs train at all,
 # 4. a complete training run with live samples, loss curves and a final grid.
 #
+# **Learning goals.** After this chapter you can
+#
+# * write down the GAN value function and say what each player wants from it;
+# * list the six steps of one training iteration and find each of them in real code;
+# * explain why the generator uses the non-saturating loss $-\log D(G(z))$;
+# * read a pair of GAN loss curves (balance, or one player winning) and a Fréchet distance;
+# * explain why Keras 3 needs explicit variable lists instead of the `trainable = False` trick.
+#
+# **Prerequisites.** Convolutional networks and binary cross-entropy; training a Keras model with
+# `fit()`; what a gradient and `tf.GradientTape` are. No earlier chapter is needed.
+#
 # The architecture and hyper-parameters follow the pyimagesearch tutorial *GANs with Keras
 # and TensorFlow* (Rosebrock, 2020). The reusable code lives in the `ganlib` package next to
 # this notebook; whenever a cell relies on it, we print the relevant source so nothing is hidden.
@@ -31,12 +42,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import ganlib
-from ganlib import config, data, dcgan, metrics, runs, viz
+from ganlib import check, config, data, dcgan, losses, metrics, runlog, runs, viz
 from ganlib.gan import GAN, training_callbacks
 from ganlib.show import show
 
 SCHEDULE = config.select(dcgan.SCHEDULES)   # generator steps, steps per log line, ...
-PRECISION = config.set_precision()   # bfloat16 where the hardware is fast at it, else float32
+PRECISION = config.set_precision()   # bfloat16 where the hardware is fast at it (see the appendix)
 SEED = 42
 config.set_seed(SEED)
 
@@ -79,8 +90,12 @@ config.set_seed(SEED)
 # Chollet adds: sample $z$ from a normal rather than a uniform distribution, add dropout to $D$, add
 # noise to $D$'s labels, use kernel sizes divisible by the stride to avoid checkerboard artefacts, and
 # if the $G$ loss climbs while the $D$ loss collapses to zero, weaken $D$ (lower its learning rate,
-# more dropout). They are heuristics: this tutorial follows some of them (strided convolutions, BN,
-# ReLU/tanh, LeakyReLU) and not others (it keeps two dense layers and uniform noise).
+# more dropout). They are heuristics, and the tutorial we follow keeps only some of them. It uses
+# strided (transposed) convolutions, ReLU with a `tanh` output in $G$ and LeakyReLU in $D$, and
+# batch normalisation **in $G$ only**: its discriminator has no BatchNorm layer at all (see
+# `build_discriminator` in §3), no dropout and no label noise. It keeps fully connected hidden
+# layers (two in $G$, one in $D$) and uniform noise. And its kernels are 5×5 with stride 2 in both
+# networks — a size *not* divisible by the stride, exactly what the checkerboard tip warns against.
 #
 # ### Why neither loss should go to zero
 #
@@ -126,7 +141,7 @@ dataset.element_spec
 # The generator turns 100 numbers into a 7×7×64 volume through two dense layers, then doubles
 # the resolution twice with 5×5 transposed convolutions (stride 2): 7 → 14 → 28.
 # The discriminator is a small CNN: two strided 5×5 convolutions, a dense layer, and a sigmoid.
-# Both are built from stock Keras layers only, so the generator a run saves loads with plain
+# Only $G$ has BatchNorm layers. Both are built from stock Keras layers only, so the generator a run saves loads with plain
 # `keras.saving.load_model`, without `ganlib` (a unit test checks it for every chapter).
 
 # %%
@@ -141,19 +156,19 @@ gan.discriminator.summary()
 # %% [markdown]
 # ## 4. The training step
 #
-# The whole algorithm lives in `GAN.train_step`, which `fit()` calls once per batch. This chapter's
-# step is `reused_fakes_step`. Read it next to the six steps above: $G$ runs forward once (steps 1–2),
-# $D$ is updated on real and fake images with $G$'s graph cut off (3–4), and then $G$ is updated
-# (5–6) on **the same** fakes, as judged by the discriminator that was just updated — instead of on
-# fresh noise. PyTorch's DCGAN example does the same. The outer tape recorded $G$'s forward pass, so
-# $G$'s gradient flows back through it; `stop_recording` keeps $D$'s update out of that tape. It saves
-# one of the two forward passes of $G$ per step: 5–15 % of the step in our CPU measurements
-# (`benchmarks/speed_dcgan.py`). `alternating_step`, the textbook version with fresh noise for the
-# $G$ update, is what the other chapters use (`make_dcgan(reuse_fakes=False)` gives it here too).
+# The whole algorithm lives in `GAN.train_step`, which `fit()` calls once per batch. It hands the
+# batch to `alternating_step`, the textbook loop. Read it next to the six steps above:
+# `discriminator_loss` draws noise and runs $G$ (steps 1–2), cuts $G$'s graph off with
+# `stop_gradient` and scores real and fake images with $D$ (3); `apply_update` then changes $D$'s
+# weights only (4). Next `generator_loss` draws **fresh** noise, makes new fakes and scores them
+# against the label "real" through $D$ in inference mode (5), and `apply_update` changes only $G$'s
+# weights (6). (`train_step` can also call a variant, `reused_fakes_step`, that shares one forward
+# pass of $G$ between the two updates; this chapter's run uses it to be faster. The appendix at the
+# end explains it; it is the same game.)
 
 # %%
 show(GAN.train_step)
-show(GAN.reused_fakes_step)
+show(GAN.alternating_step)
 show(GAN.discriminator_loss)
 show(GAN.generator_loss)
 show(GAN.apply_update)
@@ -166,7 +181,7 @@ show(GAN.apply_update)
 # `compile()` time, so that `D.train_on_batch` trains $D$ while `gan.train_on_batch` trains only $G$.
 # **Keras 3 reads the flag when a training function is first traced** (at the first
 # `train_on_batch`), not at `compile()`. Run literally, the tutorial's code then never trains $D$ at
-# all — and nothing warns you. The next cell checks it on tiny models:
+# all. The next cell checks it on tiny models and records what Keras says:
 
 # %%
 import warnings
@@ -188,6 +203,16 @@ print("D.train_on_batch changed D's weights:", not np.allclose(before, d_demo.ge
 print("Keras said:", [str(w.message) for w in caught])
 
 # %% [markdown]
+# Keras does warn: "The model does not have any trainable weights." Read it for what it says and
+# what it leaves out. It says that the model you just asked to train had no trainable weights at
+# that call, so that call updated nothing. It does not say *why* (the `trainable = False` you set
+# for the combined model's sake froze $D$ itself), nor that the combined model's training is fine.
+# It is a warning, not an error: `train_on_batch` still returns a loss, so a training loop carries
+# on printing plausible numbers. And it is issued while the training function is traced, at the
+# first call; the later calls run the traced graph and say nothing (the cell above catches every
+# warning; Python's default shows one only once per place in the code). One line among the first
+# lines of output is easy to miss.
+#
 # `apply_update` avoids the question: it computes the gradient of one loss and applies it to a
 # named list of variables (`gan.d_variables` or `gan.g_variables`), whatever any flag says. The unit
 # tests check that a $D$ update changes every $D$ weight and no $G$ weight, and vice versa.
@@ -202,8 +227,7 @@ show(dcgan.tutorial_optimizer)
 # ## 5. Training
 #
 # `fit()` runs the loop: progress output, callbacks, checkpoints. We count in generator steps;
-# each "epoch" below is just a logging interval of `log_every` steps, and `steps_per_execution`
-# (given to `make_dcgan` above) runs that many traced steps per call from Python. Two callbacks:
+# each "epoch" below is just a logging interval of `log_every` steps. Two callbacks:
 #
 # * `viz.SampleGrid` redraws $G$'s images for a **fixed** batch of noise, so you watch the same 16
 #   "seeds" turn from static into clothes;
@@ -221,8 +245,20 @@ fd_track = metrics.MetricHistory(            # FD of 1,000 samples vs 1,000 held
     lambda g: metrics.frechet_distance(g.generate(inputs=fd_noise), x_test[:1000], "fashion_mnist"),
     every=SCHEDULE["sample_every"], at_start=True, name="FD")
 epochs = SCHEDULE["steps"] // SCHEDULE["log_every"]
+RUN_DIR = runs.run_dir("01_dcgan")
 history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"], verbose=2,
-                  callbacks=training_callbacks(runs.run_dir("01_dcgan")) + [samples, fd_track])
+                  callbacks=training_callbacks(RUN_DIR) + [samples, fd_track])
+
+# %% [markdown]
+# **The training strip.** The run folder keeps a picture of the generator's images for one fixed
+# set of inputs after every logging interval; the strip shows up to eight of them side by side,
+# labelled by step. Read it left to right: each panel is the *same* inputs, so what changes is
+# only what $G$ has learned — from noise, to blurry blobs, to garments (how far it gets depends on
+# the run mode).
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+runlog.show_strip(RUN_DIR);
 
 # %% [markdown]
 # ## 6. Loss curves
@@ -233,7 +269,8 @@ history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"],
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-viz.plot_history(history, steps_per_epoch=SCHEDULE["log_every"])
+ax = viz.plot_history(history, steps_per_epoch=SCHEDULE["log_every"])
+ax.set_ylabel("binary cross-entropy")
 plt.show()
 
 # %% [markdown]
@@ -286,9 +323,11 @@ ax.set_title("Fréchet distance to held-out Fashion-MNIST during training"); ax.
 plt.show()
 
 # %% [markdown]
-# In the committed `class` run the FD fell at every measurement, from about 235 (untrained) to about
-# 29 after 4,000 steps, roughly halving in the first 500 steps; it stays an order of magnitude
-# above the real-vs-real floor (about 3) — the gap the longer `full` schedule is for. One caveat:
+# Read the three printed rows as a scale: where "this run" falls between the untrained generator
+# and the real-vs-real floor says how far training got, and the curve shows how fast it got there
+# (in `class` mode it should fall well below the untrained value and stay above the floor: the
+# gap the longer `full` schedule is for; after `smoke` mode's handful of steps expect little
+# change). One caveat:
 # this notebook pools the test images into training, as the tutorial does, so "held-out" is loose
 # here; `benchmarks/quality.py` trains on the 60,000 training images only and scores against the
 # untouched test set. Limits: FD needs many samples to be stable (its value
@@ -300,3 +339,157 @@ plt.show()
 # after `import ganlib`) and the loss history (`history.json`, read by `runs.load_history`).
 # Running the training cell again resumes an interrupted run or loads a finished one; to
 # train from scratch, delete the folder. The README's *Run folders* section has the details.
+
+# %% [markdown]
+# ## 9. Exercises
+#
+# From "predict, then look" to "write it yourself". Worked solutions:
+# [`solutions/01_dcgan_solutions.ipynb`](solutions/01_dcgan_solutions.ipynb).
+#
+# **Exercise 1 — a stronger discriminator (predict, then retrain).** Double $D$'s learning rate
+# and leave $G$'s alone. Before you run anything, write down what you expect of the two loss
+# curves of §6 and of the FD curve of §8. Then, in a copy of the notebook, replace the model cell
+# of §3 by
+#
+# ```python
+# gan = dcgan.make_dcgan(steps_per_execution=SCHEDULE["steps_per_execution"], seed=SEED)
+# gan.compile(d_optimizer=dcgan.tutorial_optimizer(lr=4e-4), g_optimizer=dcgan.tutorial_optimizer(),
+#             steps_per_execution=SCHEDULE["steps_per_execution"])
+# ```
+#
+# and give the training cell a run folder of its own, `RUN_DIR = runs.run_dir("01_dcgan_d_lr_x2")`
+# (in the chapter's folder, a finished run would be loaded back instead of trained). A `class` run is 4,000 steps, about
+# 5–6 minutes on a 2-core CPU with bfloat16 units (`benchmarks/results/quality_class_dcgan.txt`).
+# Describe what happened, using the guideline "if the $G$ loss climbs while the $D$ loss collapses,
+# weaken $D$".
+#
+# **Exercise 2 — the numbers of a perfect balance (predict).** At the end of the game $D$ says
+# $\tfrac12$ for every image. What do `d_loss` and `g_loss` read then? Work it out on paper from
+# the two losses of §4, then check it with `losses.discriminator_bce` and `losses.generator_bce`
+# on arrays of 0.5. Compare with the curves of §6: is this run at the balance?
+#
+# **Exercise 3 — write $D$'s loss.** `real_out` and `fake_out` are $D$'s probabilities on a batch
+# of real and a batch of fake images (shape `(N, 1)`). Return the binary cross-entropy with real
+# → 1 and fake → 0, as the mean over the two halves: $-\tfrac12\big(\overline{\log D(x)} +
+# \overline{\log(1 - D(G(z)))}\big)$.
+
+# %%
+def my_discriminator_loss(real_out, fake_out):
+    raise NotImplementedError  # your code here
+
+
+# %%
+check.discriminator_loss(my_discriminator_loss);
+
+# %% [markdown]
+# **Exercise 4 — write $G$'s non-saturating loss.** Given $D$'s probabilities on fakes, return
+# $-\overline{\log D(G(z))}$: cross-entropy with the fakes labelled *real*.
+
+# %%
+def my_generator_loss(fake_out):
+    raise NotImplementedError  # your code here
+
+
+# %%
+check.generator_loss(my_generator_loss);
+
+# %% [markdown]
+# **Exercise 5 — the saturating loss, and why it stalls.** Write the generator loss of the original
+# minimax game, the mean of $\log(1 - D(G(z)))$ (which $G$ *minimises*). Then explain why a
+# generator trained with it barely moves at the start of training. Hint: write
+# $D = \sigma(s)$ with $s$ the discriminator's logit and differentiate both generator losses with
+# respect to $s$ (`tf.GradientTape` does it for you) at a fake that $D$ rejects confidently, say
+# $D(G(z)) = 0.02$. Chapter 6 draws both gradients as curves.
+
+# %%
+def my_saturating_generator_loss(fake_out):
+    raise NotImplementedError  # your code here
+
+
+# %%
+check.saturating_generator_loss(my_saturating_generator_loss);
+
+# %% [markdown]
+# ## 10. Summary
+#
+# * A GAN is a two-player game: $D$ learns to tell real from fake, $G$ learns to fool it; at the
+#   game's optimum $p_g = p_\text{data}$ and $D = \tfrac12$ everywhere.
+# * $G$ minimises the non-saturating loss $-\log D(G(z))$ rather than $\log(1 - D(G(z)))$, whose
+#   gradient vanishes exactly when $G$ is bad and $D$ is sure.
+# * One iteration is six steps: a $D$ update on real and fake images with $G$ held fixed, then a
+#   $G$ update through $D$ with $D$ held fixed. In Keras 3 "held fixed" means applying each gradient
+#   to an explicit list of variables; the Keras 2 `trainable = False` trick silently (but for one
+#   warning at the first call) stops $D$ from learning.
+# * The architecture guidelines are heuristics; the tutorial keeps some (strided convolutions,
+#   BatchNorm in $G$, ReLU/tanh, LeakyReLU) and breaks others (no BatchNorm in $D$, dense layers,
+#   5×5 kernels with stride 2).
+# * Healthy loss curves wander around a plateau; neither should go to zero. Judge the result with
+#   the samples *and* a measure such as the Fréchet distance, read against an untrained generator
+#   and real-vs-real.
+
+# %% [markdown]
+# ## Appendix: making it fast
+#
+# Nothing here changes the game; it changes how fast a CPU plays it. The chapter's run uses three
+# levers.
+#
+# **bfloat16.** `config.set_precision()` (first cell) chooses Keras' `mixed_bfloat16` policy on
+# hardware with fast bfloat16 units (a GPU, or a CPU with AMX-BF16 / AVX512-BF16), float32
+# elsewhere; `GANLIB_PRECISION=float32` forces float32. Under the policy the layers compute in
+# bfloat16 (float32's exponent range with 8 bits of mantissa) while the weights stay float32; the
+# last activation of each network is declared `dtype="float32"` (see the builders in §3), and the
+# losses and BatchNorm statistics are computed in float32.
+#
+# **`steps_per_execution`.** The schedule's value, given to `make_dcgan` in §3 (it passes it to
+# `compile`), makes `fit()` run that many training steps inside one traced call, so Python and
+# the callbacks are visited once per that many steps. It must divide the logging interval.
+#
+# **One forward pass of $G$ per step.** `make_dcgan` builds the GAN with `reuse_fakes=True`, so
+# `train_step` calls `reused_fakes_step` instead of `alternating_step`:
+
+# %%
+show(GAN.reused_fakes_step)
+
+# %% [markdown]
+# $G$ runs forward once; $D$ is updated on real images and those fakes with $G$'s graph cut off,
+# and then $G$ is updated on **the same** fakes, as judged by the discriminator that was just
+# updated — instead of on fresh noise. PyTorch's DCGAN example does the same. The outer tape
+# recorded $G$'s forward pass, so $G$'s gradient flows back through it; `stop_recording` keeps
+# $D$'s update out of that tape. The step saves one of the two forward passes of $G$.
+# `make_dcgan(reuse_fakes=False)` gives the textbook `alternating_step` of §4, which the other
+# chapters use.
+#
+# What each lever is worth was measured by `benchmarks/speed_dcgan.py` (its saved output, two
+# rounds of fresh processes on a shared 2-core CPU). The next cell prints each row's speed as a
+# ratio to the setting the chapter ships with, in the same round: a ratio below 1 means that
+# variant was slower than the chapter's setting.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+import os
+import re
+
+speed_file = os.path.join(os.path.dirname(ganlib.__file__), os.pardir, "benchmarks", "results",
+                          "speed_dcgan.txt")
+with open(speed_file) as f:
+    lines = f.read().splitlines()
+rows = {}
+for line in lines:
+    m = re.match(r"round (\d+)\s+(.*?)\s+([\d.]+) steps/s$", line.strip())
+    if m:
+        rows.setdefault(m[2], {})[int(m[1])] = float(m[3])
+shipped = next(label for label in rows if "as shipped" in label)
+print(lines[0])
+for label, by_round in rows.items():
+    print(f"{label:<60}" + "".join(f"  round {k}: x{v / rows[shipped][k]:.2f}"
+                                   for k, v in sorted(by_round.items())))
+
+# %% [markdown]
+# Read a difference only when both rounds agree on its direction: the machine is shared and
+# noisy, and a lever that wins in one round and loses in the other is within the noise there.
+# Apply that rule to the rows printed above. In the saved file, the float32 row and the
+# fresh-fakes row are below ×1.00 in both rounds: bfloat16 and the shared forward pass of $G$ pay
+# on that CPU. The one-step-per-execution row is not below ×1.00 in either round: there,
+# `steps_per_execution` bought nothing measurable. It is meant for steps so short that Python's
+# overhead per step is a large share of them, which is more often the case on a GPU; these
+# ratios are for one CPU only.

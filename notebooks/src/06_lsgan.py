@@ -20,6 +20,18 @@
 #    output, on a small toy figure computed with `ganlib.losses`,
 # 3. train an LSGAN on MNIST and, on the very same networks and schedule, the DCGAN it modifies.
 #
+# **Learning goals.** After this chapter you can
+#
+# * explain, with the decision-boundary argument, why sigmoid cross-entropy stops pulling fakes
+#   that already fool $D$ towards the data, and why a squared error keeps pulling;
+# * write the LSGAN losses for any target coding $a, b, c$ and plug them into a GAN;
+# * compare the generator's gradient under different losses as a function of $D$'s logit;
+# * read an equal-budget comparison of losses, with its noise and its limits.
+#
+# **Prerequisites.** Chapter 1 (the GAN game, the alternating training step, non-saturating
+# loss, Fréchet distance); chapter 5 is referred to for the shared networks and the WGAN losses
+# in the final comparison, but is not needed to follow the rest.
+#
 # Networks and hyper-parameters follow Atienza, *Advanced Deep Learning with Keras*
 # (`lsgan-mnist-5.2.1.py` and the shared `gan.py`): the code lives in `ganlib.atienza`
 # (networks and training loop, shared with chapter 5) and `ganlib.lsgan`.
@@ -34,7 +46,7 @@ import numpy as np
 
 import ganlib  # first: it imports TensorFlow with the start-up log lines muted
 import tensorflow as tf
-from ganlib import atienza, config, data, losses, lsgan, runs, viz
+from ganlib import atienza, check, config, data, losses, lsgan, runlog, runs, viz
 from ganlib.gan import GAN
 from ganlib.show import show
 
@@ -52,7 +64,8 @@ config.set_seed(SEED)
 # "real" side of the boundary but still far from the real data. $D$ scores them as real with
 # high confidence, the non-saturating loss $-\log D(G(z))$ is already near zero, its gradient
 # vanishes, and nothing pulls those samples any closer to the real digits. The generator is
-# rewarded for crossing the boundary, not for reaching the data.
+# rewarded for crossing the boundary, not for reaching the data. Chapter 0 (`00_gan_2d.ipynb`)
+# draws this on a 2-D toy, where you can see the least-squares boundary and the samples it pulls.
 #
 # LSGAN keeps the same game but scores it with squared errors against target values: with $a$ the
 # label for fake, $b$ for real, and $c$ the value the generator wants $D$ to give its fakes,
@@ -111,10 +124,12 @@ ax_l.plot(x, -np.log(1 / (1 + np.exp(-x))), label="non-saturating CE")
 ax_l.plot(x, (x - 1) ** 2, label="least squares")
 ax_l.set_ylim(0, 10)
 ax_l.set_title("generator loss for one fake")
+ax_l.set_ylabel("loss")
 for name, formula, _ in curves:
     ax_g.plot(x, grads[name], label=f"{name}  {formula}")
 ax_g.set_ylim(0, 6)
 ax_g.set_title("|gradient| with respect to the logit s")
+ax_g.set_ylabel("|∂ loss / ∂s|")
 for ax in (ax_l, ax_g):
     ax.axvline(0, color="grey", ls=":", lw=1)
     ax.set_xlabel("discriminator logit s for a fake   (← 'fake'  |  'real' →)")
@@ -201,8 +216,19 @@ show(GAN.generator_loss)
 # NBVAL_IGNORE_OUTPUT
 fixed_noise = np.random.default_rng(SEED).uniform(-1, 1, (16, atienza.LATENT_DIM)).astype("float32")
 samples = viz.SampleGrid(fixed_noise, every=SCHEDULE["sample_every"], ncols=8, scale="sigmoid", size=5)
+RUN_DIR = runs.run_dir("06_lsgan")
 history = atienza.fit(gan, SCHEDULE, images=x_train, seed=SEED, verbose=2,
-                      callbacks=[samples], run_dir=runs.run_dir("06_lsgan"))
+                      callbacks=[samples], run_dir=RUN_DIR)
+
+# %% [markdown]
+# **The training strip.** The run folder keeps the generator's images for one fixed set of inputs
+# after every logging interval; the strip shows up to eight of them side by side, labelled by step.
+# Read it left to right: the inputs never change, so every difference between panels is what $G$
+# learned in between (how far it gets depends on the run mode).
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+runlog.show_strip(RUN_DIR);
 
 # %% [markdown]
 # ### Loss curves
@@ -213,7 +239,9 @@ history = atienza.fit(gan, SCHEDULE, images=x_train, seed=SEED, verbose=2,
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-viz.plot_history(history, steps_per_epoch=SCHEDULE["log_every"], title="LSGAN losses (mean per logging interval)")
+ax = viz.plot_history(history, steps_per_epoch=SCHEDULE["log_every"],
+                      title="LSGAN losses (mean per logging interval)")
+ax.set_ylabel("mean squared error")
 plt.show()
 
 # %% [markdown]
@@ -227,14 +255,24 @@ plt.show()
 # NBVAL_IGNORE_OUTPUT
 gan_dc = lsgan.make_gan("dcgan", seed=SEED)
 samples_dc = viz.SampleGrid(fixed_noise, every=SCHEDULE["sample_every"], ncols=8, scale="sigmoid", size=5)
+RUN_DIR_DC = runs.run_dir("06_dcgan")
 history_dc = atienza.fit(gan_dc, SCHEDULE, images=x_train, seed=SEED, verbose=2,
-                         callbacks=[samples_dc], run_dir=runs.run_dir("06_dcgan"))
+                         callbacks=[samples_dc], run_dir=RUN_DIR_DC)
+
+# %% [markdown]
+# Its strip, from the same fixed inputs as the LSGAN's above: compare them panel by panel.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+runlog.show_strip(RUN_DIR_DC);
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
 viz.plot_history(history, steps_per_epoch=SCHEDULE["log_every"], ax=axes[0], title="LSGAN (squared error)")
 viz.plot_history(history_dc, steps_per_epoch=SCHEDULE["log_every"], ax=axes[1], title="DCGAN (cross-entropy)")
+axes[0].set_ylabel("mean squared error")
+axes[1].set_ylabel("binary cross-entropy")
 plt.show()
 
 # %% [markdown]
@@ -242,8 +280,9 @@ plt.show()
 #
 # One hundred fresh noise vectors — the same ones — through both generators. In `class` mode
 # expect recognisable but rough digits; the book's 40,000 steps (`full`) give clean ones, where
-# Atienza finds LSGAN's perceptually better than the DCGAN's. After only a thousand steps the
-# two look much alike: whatever advantage the loss brings is not visible this early.
+# Atienza finds LSGAN's perceptually better than the DCGAN's. Look for that difference in the two
+# grids, but do not expect it to be clear after the first 1,000 of those 40,000 steps (and not at
+# all after `smoke` mode's handful): at this length the two may look much alike.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -299,18 +338,26 @@ from ganlib import compare
 
 comparison = compare.load("class")
 print(compare.table(comparison))
+ranked = sorted(comparison["runs"], key=lambda r: r["fd"])
+print("\nranked by final FD (lower is better):", " < ".join(r["name"] for r in ranked))
+fastest = min(r["seconds"] for r in comparison["runs"])
+print("training time relative to the fastest:",
+      ", ".join(f"{r['name']} ×{r['seconds'] / fastest:.1f}" for r in comparison["runs"]))
 compare.plot(comparison)
 plt.show()
 
 # %% [markdown]
-# **Reading the comparison.** In the committed `class` run (the table above), WGAN-GP ends with
-# the lowest FD, then LSGAN, the DCGAN loss and the clipped WGAN; the two WGANs pay for their
-# five critic updates per generator step with 2.5-3 times the wall time of the others. The
-# penalised critic also helps from the very first steps, while LSGAN and the DCGAN loss stall
-# for the first 100-150 steps before their generators find the digits. Keep the scale in mind:
-# 500 generator steps are the first 1 % of the books' 40,000, one seed per loss carries
-# run-to-run noise, and the order may change later in training — the same command with
-# `--mode full` measures that (on a GPU).
+# **Reading the comparison.** The ranking line orders the four losses by their final FD, and the
+# time line says what each cost: the two WGANs run five critic updates per generator step, so
+# compare their FD with their time. In the plot, look at the first points of each curve: a curve
+# that stays flat (or rises) before it falls is a generator that has not yet found the digits, and
+# which losses start fastest is a separate question from which ends lowest. Compare the LSGAN and
+# DCGAN-loss rows with the two runs of §9, which trained on this notebook's schedule (1,000 steps
+# in `class` mode, against the benchmark's 500) from another seed, scored on 1,000 samples instead
+# of 2,000: where the two orders disagree, the gap between those two losses is within the
+# run-to-run noise of a single run per loss. Keep the scale in mind too: 500 generator steps are the first 1 % of the books' 40,000,
+# and the order may change later in training — the same command with `--mode full` measures that
+# (on a GPU).
 
 # %% [markdown]
 # The run folders (`runs/class/06_lsgan` and `runs/class/06_dcgan` in `class` mode; test runs
@@ -319,3 +366,106 @@ plt.show()
 # read by `runs.load_history`).
 # Running the training cell again resumes an interrupted run or loads a finished one; to
 # train from scratch, delete the folder. The README's *Run folders* section has the details.
+
+# %% [markdown]
+# ## 11. Exercises
+#
+# From "predict, then look" to "write it yourself". Worked solutions:
+# [`solutions/06_lsgan_solutions.ipynb`](solutions/06_lsgan_solutions.ipynb).
+#
+# **Exercise 1 — read the gradients (predict).** A young generator's fakes sit at $s = -4$: $D$ is
+# sure they are fake. Before looking at the printed values of §2, rank the three generator losses
+# by how hard they push such a fake, and say which one is useless there. Then do the same at
+# $s = +4$. Check your answers against the printed table.
+#
+# **Exercise 2 — a faster generator (predict, then retrain).** The book lets $G$ learn at half
+# $D$'s rate. Predict what the LSGAN loss curves of §6 do if $G$ learns at $D$'s rate, then try it
+# in a copy of the notebook: replace the model cell of §4 by
+#
+# ```python
+# gan = lsgan.make_gan("lsgan", seed=SEED)
+# gan.compile(d_optimizer=atienza.rmsprop(lsgan.LR, lsgan.DECAY),
+#             g_optimizer=atienza.rmsprop(lsgan.LR, lsgan.DECAY),
+#             d_loss_fn=losses.discriminator_least_squares, g_loss_fn=losses.generator_least_squares)
+# ```
+#
+# and give the training cell a run folder of its own, `RUN_DIR = runs.run_dir("06_lsgan_g_lr_x2")`
+# (in the chapter's folder, a finished run would be loaded back instead of trained). A `class` run
+# is 1,000 steps, about 4–5 minutes on a 2-core CPU (the loss benchmark trained 500 LSGAN steps in
+# about 135 s: `benchmarks/results/quality_class.txt`). Describe the curves against the 0.25 / 0.25
+# "confused $D$" level of §6.
+#
+# **Exercise 3 — write the LSGAN losses.** With the 0-1 coding ($a = 0$, $b = c = 1$), write $D$'s
+# loss $\tfrac12\,\overline{(D(x) - b)^2} + \tfrac12\,\overline{(D(G(z)) - a)^2}$ and $G$'s loss
+# $\overline{(D(G(z)) - c)^2}$. `real_out` and `fake_out` are $D$'s raw outputs, shape `(N, 1)`.
+# (Like the book's mean squared error, `ganlib` drops the ½ of Mao et al.'s $G$ loss: a constant
+# factor: it rescales $G$'s gradient, and leaves RMSprop's step unchanged up to its small $\epsilon$.)
+
+# %%
+def my_lsgan_d_loss(real_out, fake_out):
+    raise NotImplementedError  # your code here
+
+
+def my_lsgan_g_loss(fake_out):
+    raise NotImplementedError  # your code here
+
+
+# %%
+check.lsgan_discriminator_loss(my_lsgan_d_loss)
+check.lsgan_generator_loss(my_lsgan_g_loss);
+
+# %% [markdown]
+# **Exercise 4 — Mao et al.'s other coding.** Mao et al. also use $a = -1$, $b = 1$, $c = 0$: $D$
+# pushes fakes to $-1$ and reals to $+1$, and $G$ only asks for its fakes to sit on the boundary
+# $0$ ($b - c = 1$, $b - a = 2$: the Pearson $\chi^2$ case of §1). Write both losses for this
+# coding. Then predict what the loss curves would read if $D$ could not tell real from fake at all
+# (what is its best constant answer now?), and why a $G$ loss near zero no longer means that $G$
+# is winning.
+
+# %%
+def my_chi2_d_loss(real_out, fake_out):
+    raise NotImplementedError  # your code here
+
+
+def my_chi2_g_loss(fake_out):
+    raise NotImplementedError  # your code here
+
+
+# %%
+check.lsgan_discriminator_loss(my_chi2_d_loss, a=-1, b=1)
+check.lsgan_generator_loss(my_chi2_g_loss, c=0);
+
+# %% [markdown]
+# **Exercise 5 — train with your losses.** `GAN.compile` takes the two loss functions as
+# arguments (`d_loss_fn`, `g_loss_fn`), next to the two optimisers; `make_gan("lsgan")` gives the
+# networks with a linear $D$ output, which the targets $\pm1$ need. In a copy of the notebook,
+# build the model of §4 as
+#
+# ```python
+# gan = lsgan.make_gan("lsgan", seed=SEED)
+# gan.compile(d_optimizer=atienza.rmsprop(lsgan.LR, lsgan.DECAY),
+#             g_optimizer=atienza.rmsprop(lsgan.LR * 0.5, lsgan.DECAY * 0.5),
+#             d_loss_fn=my_chi2_d_loss, g_loss_fn=my_chi2_g_loss)
+# ```
+#
+# (fresh optimisers: `compile` builds them for these variables), train it into its own run
+# folder, e.g. `runs.run_dir("06_lsgan_chi2")` — 1,000 steps, about 4–5 minutes in `class` mode —
+# and compare its samples and scores with the 0-1 coding's. The solutions notebook runs two steps
+# of it to show that it trains.
+
+# %% [markdown]
+# ## 12. Summary
+#
+# * With cross-entropy, fakes that $D$ already scores as real get almost no gradient however far
+#   they are from the data: $G$ is rewarded for crossing the decision boundary, not for reaching
+#   the data.
+# * LSGAN replaces the sigmoid cross-entropy with squared errors against targets $a$ (fake),
+#   $b$ (real) and $c$ (what $G$ wants): the loss is zero only on the target, so the gradient grows
+#   with the distance on both sides. With $b - c = 1$, $b - a = 2$ it minimises a Pearson $\chi^2$
+#   divergence.
+# * In code the change is small: no output activation on $D$ and another pair of loss functions
+#   passed to `compile`; the training step is chapter 1's alternating step.
+# * Reading LSGAN losses: a confused $D$ gives 0.25 / 0.25 with the 0-1 coding; other codings
+#   move those levels.
+# * One short run per loss carries run-to-run noise; compare losses at equal generator steps,
+#   report wall time too, and look at the samples next to the FD.
