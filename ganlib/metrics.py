@@ -220,6 +220,41 @@ def class_accuracy(images, requested_labels, dataset, scale="tanh", **kw):
     return dict(overall=float(hit.mean()), per_class=per_class)
 
 
+def within_class_diversity(images, labels, dataset, scale="tanh", **kw):
+    """How varied the images of each class are: ``dict(per_class, mean)``.
+
+    ``per_class[k]`` is the mean pairwise Euclidean distance between the reference
+    classifier's penultimate features of the images labelled k (NaN for fewer than two).
+    Compare a generator's value with the real images' (`diversity_ratio`): a conditional
+    generator that draws nearly one item per class scores far below the real data even when
+    every image is recognisable.
+    """
+    images = np.asarray(images)
+    y = _labels(labels, len(images), "labels")
+    if y.min() < 0 or y.max() > 9:
+        raise ValueError("labels must lie in 0..9")
+    feats, _ = features_and_probs(images, dataset, scale, **kw)
+    per_class = np.full(10, np.nan)
+    for k in range(10):
+        f = feats[y == k]
+        if len(f) >= 2:
+            sq = (f * f).sum(1)
+            d2 = np.maximum(sq[:, None] + sq[None, :] - 2 * f @ f.T, 0.0)
+            per_class[k] = np.sqrt(d2)[np.triu_indices(len(f), 1)].mean()
+    mean = float(np.nanmean(per_class)) if np.isfinite(per_class).any() else float("nan")
+    return dict(per_class=per_class, mean=mean)
+
+
+def diversity_ratio(fake, fake_labels, real, real_labels, dataset, scale_fake="tanh",
+                    scale_real="tanh", **kw):
+    """Per class, generated within-class diversity over the real one: ``dict(per_class, min,
+    median)`` (1 = as varied as the real class; near 0 = one item drawn over and over)."""
+    g = within_class_diversity(fake, fake_labels, dataset, scale_fake, **kw)["per_class"]
+    r = within_class_diversity(real, real_labels, dataset, scale_real, **kw)["per_class"]
+    ratio = g / r
+    return dict(per_class=ratio, min=float(np.nanmin(ratio)), median=float(np.nanmedian(ratio)))
+
+
 def classifier_score(images, dataset, scale="tanh", eps=1e-12, **kw):
     """exp(mean KL(p(y|x) || p(y))): 1 (one class, or no confident class) … 10 (ideal)."""
     p = predict_probs(images, dataset, scale, **kw)

@@ -313,3 +313,30 @@ def test_metrics_refuse_zero_images_clearly(call):
         warnings.simplefilter("error")  # no "mean of empty slice" on the way
         with pytest.raises(ValueError, match="no (images|labels)"):
             call()
+
+
+def test_within_class_diversity_tells_a_varied_class_from_one_item_repeated(fashion):
+    (xtr, ytr), (xte, yte) = fashion
+    x, y = xte[:600], yte[:600]
+    real = metrics.within_class_diversity(x, y, "fashion_mnist", scale="uint8")
+    assert np.all(real["per_class"] > 0) and real["mean"] > 0
+    # a "generator" that draws the first image of each class, slightly jittered
+    first = np.stack([x[np.flatnonzero(y == k)[0]] for k in range(10)])
+    rng = np.random.default_rng(0)
+    same = np.clip(first[y].astype(int) + rng.integers(-3, 4, x.shape), 0, 255).astype(np.uint8)
+    ratio = metrics.diversity_ratio(same, y, x, y, "fashion_mnist", scale_fake="uint8",
+                                    scale_real="uint8")
+    assert ratio["median"] < 0.3 and ratio["min"] < ratio["median"] + 1e-9
+    other = metrics.diversity_ratio(xtr[:600], ytr[:600], x, y, "fashion_mnist",
+                                    scale_fake="uint8", scale_real="uint8")
+    assert 0.8 < other["median"] < 1.25        # real vs real: about 1
+    one = metrics.within_class_diversity(x[:1], y[:1], "fashion_mnist", scale="uint8")
+    assert np.isnan(one["per_class"]).sum() == 10
+
+
+def test_within_class_diversity_refuses_labels_that_do_not_fit(fashion):
+    _, (xte, yte) = fashion
+    with pytest.raises(ValueError, match="one per image"):
+        metrics.within_class_diversity(xte[:10], yte[:9], "fashion_mnist", scale="uint8")
+    with pytest.raises(ValueError, match="0..9"):
+        metrics.within_class_diversity(xte[:10], np.full(10, 12), "fashion_mnist", scale="uint8")

@@ -1,0 +1,106 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Chapter 2 — ACGAN: worked solutions
+#
+# Answers to the exercises of [02_acgan.ipynb](../02_acgan.ipynb). Exercises 1–3 retrain the
+# model, so their answers are *predictions with reasons*, to be compared with your own run; the
+# code exercises run the same `ganlib.check` checks as the notebook, and need no training.
+
+# %%
+import numpy as np
+
+import ganlib   # first: it imports TensorFlow with its start-up log lines muted
+from ganlib import check
+from keras import ops
+
+# %% [markdown]
+# ## 1. The tutorial's class head (`fake_class_weight=1.0`)
+#
+# With fakes in its training set, D's class head is rewarded for reading *whatever G draws for
+# class $k$* as class $k$ — not only for recognising real garments. Early in training G's
+# images are blobs, and the two players can agree on a private code ("class 1 is this kind of
+# blob") that satisfies both: D classifies the fakes perfectly, G's class loss becomes very
+# small. Prediction: `g_class` ends **lower** than in the notebook's run, while the independent
+# classifier's class accuracy of §10 ends **lower** too, with some classes (in our tuning runs
+# trousers and dresses) rarely recognised. A low `g_class` then says only that D and G agree, not
+# that the images look like their class — which is why §10 uses a classifier that never saw a
+# generator. (The notebook's §6 reports what our tuning runs measured.)
+#
+# ## 2. `class_weight`
+#
+# * `class_weight=0`: G receives no gradient from the class head at all. The label still enters
+#   G, but nothing rewards G for using it; D's class head keeps learning from real images, yet
+#   G ignores it. Expect the class accuracy to fall towards chance (10 %), give or take whatever
+#   link between label and image G picks up by accident.
+# * A large weight (10): G commits to the class strongly and early, and the real/fake term
+#   counts little. Expect a high class accuracy, but samples within a class that look alike —
+#   G is rewarded most for the *easiest to classify* version of each class (the price named in
+#   §2) — and so a worse (higher) Fréchet distance, possibly with artefacts that the class head
+#   likes but real images do not have.
+#
+# ## 3. D in inference mode during G's update
+#
+# D is trained on separate real and fake batches, so its BatchNorm layers normalise fakes by the
+# fakes' own statistics; the moving averages mix real and fake batches. In inference mode D uses
+# the moving averages: G is then scored by a different function than the D that is trained.
+# Prediction: G learns to fool that untrained function — `g_source` can fall while D, in its
+# own update, still rejects the fakes easily (`d_source` low), and the samples improve less (or
+# drift into patterns that only the inference-mode D likes). The class term suffers in the same
+# way, since the class head too sees differently normalised features.
+
+# %% [markdown]
+# ## 4. G's loss
+#
+# The non-saturating source term is $-\frac1N\sum_i \log D_S(G(z_i, c_i))$, the class term
+# $-\frac1N\sum_i \log P(C = c_i \mid G(z_i, c_i))$: the log of the probability the class head
+# gives to the *requested* class.
+
+# %%
+EPS = 1e-7   # keeps log() finite for probabilities of exactly 0 or 1
+
+
+def my_generator_loss(source_out, class_probs, wanted, class_weight=1.0):
+    source_out = ops.clip(ops.convert_to_tensor(source_out, "float32"), EPS, 1 - EPS)
+    class_probs = ops.clip(ops.convert_to_tensor(class_probs, "float32"), EPS, 1.0)
+    source_term = -ops.mean(ops.log(source_out))                       # BCE towards "real"
+    wanted = ops.reshape(ops.cast(wanted, "int32"), (-1,))
+    picked = ops.take_along_axis(class_probs, wanted[:, None], axis=1)  # P(requested class)
+    class_term = -ops.mean(ops.log(picked))
+    return source_term + class_weight * class_term
+
+
+# %%
+check.acgan_generator_loss(my_generator_loss)
+check.acgan_generator_loss(lambda s, p, w: my_generator_loss(s, p, w, class_weight=2.0),
+                           class_weight=2.0);
+
+# %% [markdown]
+# ## 5. Where the class loss starts
+#
+# A class head that gives every class $1/10$ assigns the requested class probability $1/10$,
+# so the class term is $-\log(1/10) = \ln 10 \approx 2.303$ whatever the request. With
+# `source_out` = 0.5 the source term is $\ln 2$, so subtracting it leaves the class term:
+
+# %%
+n = 8
+uniform = np.full((n, 10), 0.1, np.float32)
+half = np.full((n, 1), 0.5, np.float32)
+wanted = np.arange(n) % 10
+class_term = float(my_generator_loss(half, uniform, wanted)) - np.log(2)
+print(f"class term of a uniform class head: {class_term:.4f}   ln 10 = {np.log(10):.4f}")
+print(("✓" if np.isclose(class_term, np.log(10), atol=1e-4) else "✗")
+      + " uniform class head: the class term equals ln 10")
+
+# %% [markdown]
+# The training log's first `g_class` is the *mean over the first logging interval* (200 steps),
+# not the value at step 0: the class head starts near uniform but is not exactly uniform (its
+# weights are random), and it learns the classes of real images within those first steps while
+# G is still drawing blobs it cannot classify. So the first printed value can lie above or below
+# $\ln 10$; the later values show how far below it G has pushed its class term.

@@ -1,0 +1,120 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Chapter 3 — InfoGAN: worked solutions
+#
+# Answers to the exercises of [03_infogan.ipynb](../03_infogan.ipynb). Exercises 1–2 retrain the
+# model, so their answers are *predictions with reasons*, to be compared with your own run; the
+# code exercises run the same `ganlib.check` checks as the notebook and need no training.
+
+# %%
+import numpy as np
+
+import ganlib   # first: it imports TensorFlow with its start-up log lines muted
+from ganlib import check
+from keras import ops
+
+# %% [markdown]
+# ## 1. InfoGAN without the recipe's extra terms
+#
+# **`lambda_ms=0`, `lambda_aug=0`, the rest of the recipe kept.** The code, scaled by 8, still
+# dominates $G$'s first layer, so it still splits the digits early — but nothing now stops $G$
+# from ignoring its noise: expect *mode collapse within a code*, each row of the section 9 grid
+# showing nearly the same image in every column. Purity can stay high (one prototype per code
+# value is easy to classify), while the Fréchet distance gets much worse. Without the moved-copy
+# term, also expect some code values spent on two slants or sizes of one digit, with look-alike
+# digits sharing a value. (The appendix quotes what our runs measured for each term alone.)
+#
+# **Plain InfoGAN at these widths (`code_scale=1`, `lambda_cat=1`, `g_lr=2e-4` as well).** The
+# unscaled one-hot code has length 1 against the noise's $\approx 8$, so $z$ decides the digit
+# and the code settles for a *style* that $Q$ reads just as well — thickness, slant, size.
+# `q_cat_loss` still falls towards 0 (the code is readable), but purity stays low: in our runs
+# with the tutorial's widths, about a quarter after 2,000 steps. The lesson: a low information loss says the code is
+# *visible*, not that it means what we hoped.
+#
+# ## 2. λ for the codes
+#
+# * `lambda_cont=2.0`: $G$ is pushed harder to make $c_2, c_3$ readable, so `q_cont_loss`
+#   should end lower, and the change per continuous code measured in section 10 should grow —
+#   perhaps enough to see a slant or width along the sweep. The price is taken from the other
+#   terms: the continuous codes may start to take over part of what the categorical code or the
+#   noise did (purity or variety may drop).
+# * `lambda_cat=1.0`: the categorical code counts less against the adversarial and mode-seeking
+#   terms; in our short runs purity fell (the appendix gives the figures).
+# * A very large `lambda_cat` (10): $Q$ reads the code most easily from exaggerated, unnatural
+#   marks, and $G$ is paid more for those than for fooling $D$; the adversarial term, which
+#   keeps the digits realistic, becomes a small part of $G$'s loss. In our runs 6 and 10
+#   spoiled the digits (FD 100–170).
+
+# %% [markdown]
+# ## 3. The categorical information loss
+#
+# $L = -\frac1N\sum_i \log Q(c_1 = \text{code}_i \mid x_i)$: pick, in each row of `q_probs`,
+# the probability of the code value that made the image.
+
+# %%
+EPS = 1e-7   # keeps log() finite for a probability of exactly 0
+
+
+def my_categorical_info_loss(code, q_probs):
+    q_probs = ops.clip(ops.convert_to_tensor(q_probs, "float32"), EPS, 1.0)
+    code = ops.reshape(ops.cast(code, "int32"), (-1, 1))
+    picked = ops.take_along_axis(q_probs, code, axis=1)
+    return -ops.mean(ops.log(picked))
+
+
+# %%
+check.categorical_info_loss(my_categorical_info_loss);
+
+# %% [markdown]
+# ## 4. The continuous information loss
+#
+# For $Q(c \mid x) = \mathcal N(c;\, \mu(x), \sigma^2)$ with a fixed $\sigma$,
+# $-\log Q = \frac{(c - \mu(x))^2}{2\sigma^2} + \log(\sigma\sqrt{2\pi})$. The second term is a
+# constant and the factor $1/(2\sigma^2)$ a positive scale: dropping both leaves the squared
+# error, whose gradient points the same way (only its length changes, which the weight
+# $\lambda_\text{cont}$ absorbs).
+
+# %%
+def my_continuous_info_loss(code, q_mean):
+    code = ops.convert_to_tensor(code, "float32")
+    q_mean = ops.convert_to_tensor(q_mean, "float32")
+    return ops.mean(ops.square(q_mean - code))
+
+
+# %%
+check.continuous_info_loss(my_continuous_info_loss);
+
+# %% [markdown]
+# ## 5. The two reference lines
+#
+# A $Q$ that knows nothing gives every code value probability $1/10$: cross-entropy
+# $-\log(1/10) = \ln 10$. Guessing 0 for $c \sim \mathcal U(-1, 1)$ gives
+# $\mathbb E[c^2] = \int_{-1}^{1} c^2 \tfrac12\, dc = 1/3$.
+
+# %%
+rng = np.random.default_rng(0)
+n = 100_000
+code = rng.integers(0, 10, n)
+uniform = np.full((n, 10), 0.1, np.float32)
+cat = float(my_categorical_info_loss(code, uniform))
+cont_codes = rng.uniform(-1, 1, (n, 2)).astype(np.float32)
+cont = float(my_continuous_info_loss(cont_codes, np.zeros_like(cont_codes)))
+print(f"uniform Q for c1: {cat:.4f}   ln 10 = {np.log(10):.4f}")
+print(f"guessing 0 for c2, c3: {cont:.4f}   1/3 = {1 / 3:.4f}")
+print(("✓" if np.isclose(cat, np.log(10), atol=1e-4) else "✗")
+      + " a uniform Q has cross-entropy ln 10")
+print(("✓" if abs(cont - 1 / 3) < 0.01 else "✗")
+      + " guessing 0 for U(-1, 1) codes gives a squared error of about 1/3")
+
+# %% [markdown]
+# The bound of section 2 is $I(c_1; G(z, c)) \ge H(c_1) - \text{CE} = \ln 10 - \texttt{q\_cat\_loss}$
+# (in nats), at best $\ln 10 \approx 2.30$. A last `q_cat_loss` close to 0 puts the bound
+# close to its maximum: $Q$ can tell the ten code values apart almost perfectly from the images
+# — which, as exercise 1 shows, does not yet say that the code values are *digits*.
