@@ -40,10 +40,19 @@ def wasserstein(y, critic_out):
 
 
 def critic_wasserstein(real_out, fake_out):
-    return 0.5 * (wasserstein(1.0, real_out) + wasserstein(-1.0, fake_out))
+    """The critic's loss E[D(G(z))] − E[D(x)]: minimising it maximises the Wasserstein
+    estimate E[D(x)] − E[D(G(z))].
+
+    The sum of the two halves, not their mean, so that WGAN-GP's total loss is exactly the
+    paper's E[D(x̃)] − E[D(x)] + λ·GP with λ = 10 (a ½ here would double the effective λ).
+    For the clipped WGAN the factor would not matter: RMSprop's step is unchanged (up to its
+    ε) when the loss is scaled by a constant.
+    """
+    return wasserstein(1.0, real_out) + wasserstein(-1.0, fake_out)
 
 
 def generator_wasserstein(fake_out):
+    """The generator's loss −E[D(G(z))]: it wants the critic to score its fakes high."""
     return wasserstein(1.0, fake_out)
 
 

@@ -172,6 +172,16 @@ def model_settings(model):
     return out
 
 
+def _code_digest(fn):
+    """A digest of a loss function's code (its source where Python has it), so that a backup
+    made with other loss maths (say a ½ removed) is not resumed as the same run."""
+    try:
+        text = inspect.getsource(fn)
+    except (OSError, TypeError):
+        text = getattr(fn, "__qualname__", repr(fn))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def run_identity(model, params, spec=None):
     """What a run is: the backup of one run is resumed only by a run with the same identity."""
     ident = {"family": type(model).__name__,
@@ -188,6 +198,10 @@ def run_identity(model, params, spec=None):
         opt = getattr(model, part, None)
         if opt is not None:
             ident[part] = _digest(opt.get_config())
+    for part in ("d_loss_fn", "g_loss_fn"):
+        fn = getattr(model, part, None)
+        if fn is not None:
+            ident[part] = _code_digest(fn)
     ident.update(spec or {})
     return json.loads(json.dumps(ident, default=_jsonable))
 

@@ -3,13 +3,14 @@
 Networks: Atienza's generator and a critic with a *linear* output (`ganlib.atienza`).
 
 WGAN, as the book's wgan-mnist-5.1.2.py: Wasserstein loss -mean(y · D(x)) with y = +1 for
-real and -1 for fake; n_critic = 5 critic updates per generator update, each followed by
-clipping every critic weight to ±0.01; RMSprop(5e-5) for both players; batch 64;
+real and -1 for fake, i.e. the critic loss E[D(G(z))] − E[D(x)] (`losses.critic_wasserstein`)
+and the generator loss −E[D(G(z))]; n_critic = 5 critic updates per generator update, each
+followed by clipping every critic weight to ±0.01; RMSprop(5e-5) for both players; batch 64;
 40,000 generator steps.
 
-WGAN-GP: the same networks and loss, no clipping; instead the critic loss adds
-λ · E[(‖∇D(x̂)‖₂ − 1)²] on random interpolates x̂ between real and fake images (λ = 10),
-with Adam(1e-4, β1 = 0.5, β2 = 0.9) and n_critic = 5.
+WGAN-GP: the same networks and losses, no clipping; instead the critic loss is the paper's
+E[D(G(z))] − E[D(x)] + λ · E[(‖∇D(x̂)‖₂ − 1)²] on random interpolates x̂ between real and
+fake images (λ = 10), with Adam(1e-4, β1 = 0.5, β2 = 0.9) and n_critic = 5.
 """
 import keras
 import tensorflow as tf
@@ -45,6 +46,7 @@ class WGAN(GAN):
 
     ``w_dist`` = mean D(real) − mean D(fake): the quantity the critic maximises, an estimate
     (up to the unknown Lipschitz constant K of the clipped critic) of the Earth-Mover distance.
+    Without a penalty it is exactly −``d_loss``.
     """
 
     extra_loss_names = ("w_dist",)
@@ -68,9 +70,10 @@ class WGAN(GAN):
 class WGANGP(WGAN):
     """WGAN with a gradient penalty instead of weight clipping.
 
-    The critic loss is the Wasserstein loss plus ``gp_weight * gp``, where
-    ``gp = mean((‖∇ₓ D(x̂)‖₂ − 1)²)`` over x̂ = ε·real + (1 − ε)·fake, ε ~ U(0, 1) per image.
-    ``d_loss`` reports the total; ``gp`` the penalty on its own.
+    The critic loss is Gulrajani et al.'s mean D(fake) − mean D(real) + ``gp_weight * gp``,
+    where ``gp = mean((‖∇ₓ D(x̂)‖₂ − 1)²)`` over x̂ = ε·real + (1 − ε)·fake, ε ~ U(0, 1) per
+    image. ``d_loss`` reports the total (= −``w_dist`` + ``gp_weight * gp``); ``gp`` the
+    penalty on its own.
     """
 
     extra_loss_names = ("w_dist", "gp")

@@ -139,6 +139,25 @@ def test_backup_of_another_run_is_not_resumed(tmp_path):
     assert fingerprint(run) == before, "a refused run touched the other run's backup"
 
 
+def test_backup_made_with_other_loss_maths_is_not_resumed(tmp_path):
+    """The loss functions' code is part of a run's identity: a backup trained with one loss
+    is not resumed (or loaded as finished) by a run with another, even of the same name."""
+    from ganlib import losses
+    run = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        ganmod.fit_schedule(new_gan(), dataset(), SCHEDULE, run_dir=run,
+                            callbacks=[InterruptAfter(1)])
+    before = fingerprint(run)
+    other = new_gan()
+    other.compile(d_optimizer=other.d_optimizer, g_optimizer=other.g_optimizer,
+                  d_loss_fn=losses.discriminator_least_squares, g_loss_fn=other.g_loss_fn,
+                  steps_per_execution=other.steps_per_execution)
+    with pytest.raises(runs.RunFolderError, match="d_loss_fn"):
+        ganmod.fit_schedule(other, dataset(), SCHEDULE, run_dir=run)
+    assert fingerprint(run) == before
+    ganmod.fit_schedule(new_gan(), dataset(), SCHEDULE, run_dir=run)   # the same run resumes
+
+
 def test_backup_of_another_mode_is_not_resumed(tmp_path, monkeypatch):
     run = tmp_path / "run"
     monkeypatch.setenv("GANLIB_MODE", "class")

@@ -93,10 +93,21 @@ def test_wgan_critic_sees_real_and_fake_in_separate_batches():
     assert sizes == [4, 4]
 
 
-def test_w_dist_is_minus_twice_the_critic_loss():
+def test_w_dist_is_minus_the_critic_loss():
     gan = wgan.make_wgan(seed=0)
     loss, logs = gan.discriminator_loss(batch(6), None)
-    assert np.isclose(float(logs["w_dist"]), -2 * float(loss), rtol=1e-5, atol=1e-7)
+    assert np.isclose(float(logs["w_dist"]), -float(loss), rtol=1e-5, atol=1e-7)
+
+
+def test_critic_loss_is_mean_fake_minus_mean_real_with_no_half():
+    real, fake = np.array([[2.0], [4.0]], "float32"), np.array([[1.0], [-1.0]], "float32")
+    assert float(losses.critic_wasserstein(real, fake)) == pytest.approx(0.0 - 3.0)
+    assert float(losses.generator_wasserstein(fake)) == pytest.approx(0.0)
+
+
+def test_critic_loss_passes_the_exercise_check():
+    from ganlib import check
+    assert check.critic_loss(losses.critic_wasserstein)
 
 
 def test_unknown_variants_and_losses_are_rejected():
@@ -123,6 +134,30 @@ def test_gradient_penalty_of_a_linear_critic(norm, expected):
     gan = wgan.WGANGP(atienza.generator(), linear_critic(norm), latent_dim=100, seed=0)
     gp = float(gan.gradient_penalty(batch(8, 1), batch(8, 2)))
     assert gp == pytest.approx(expected, abs=1e-5)
+
+
+def with_fixed_fakes(gan, fake):
+    """`gan` whose generator returns `fake` whatever it is fed: the critic's outputs are fixed."""
+    gan.generator = lambda z, training=False: fake
+    return gan
+
+
+@pytest.mark.parametrize("variant", ["wgan", "wgan-gp"])
+def test_critic_loss_is_the_papers_with_lambda_10(variant):
+    """d_loss = mean D(fake) − mean D(real) (+ 10 · gp for WGAN-GP): no halving anywhere."""
+    critic = linear_critic(3.0)   # gradient norm 3 everywhere: gp = (3 − 1)² = 4 exactly
+    real, fake = batch(6, 1), 1.0 - batch(6, 2)
+    gan = with_fixed_fakes(wgan.VARIANTS[variant](seed=0), fake)   # the chapter's own recipe
+    gan.discriminator = critic
+    loss, logs = gan.discriminator_loss(real, None)
+    gap = float(np.mean(critic(fake))) - float(np.mean(critic(real)))
+    assert abs(gap) > 0.1   # so that a ½ on the Wasserstein term would show
+    penalty = wgan.GP_WEIGHT * 4.0 if variant == "wgan-gp" else 0.0
+    assert wgan.GP_WEIGHT == 10.0
+    assert float(loss) == pytest.approx(gap + penalty, rel=1e-4)
+    assert float(logs["w_dist"]) == pytest.approx(-gap, rel=1e-4)
+    if variant == "wgan-gp":
+        assert float(logs["gp"]) == pytest.approx(4.0, rel=1e-4)
 
 
 def test_gradient_penalty_is_positive_for_the_untrained_critic():

@@ -13,12 +13,22 @@
 # *have* an image and want **another image of the same scene** — a map for a satellite photo, a
 # photo for a sketch, a colour picture for a grey one. With **paired** training data (each input
 # comes with its correct output) this is *image-to-image translation*, and pix2pix (Isola et al.,
-# 2017) solves it with a **conditional GAN**. In this chapter you will see
+# 2017) solves it with a **conditional GAN**.
 #
-# 1. why a conditional GAN, and why its generator loss mixes an L1 term with the adversarial one,
-# 2. the U-Net generator with skip connections and the 70×70 PatchGAN discriminator,
-# 3. two complete trainings — satellite → map and map → satellite — with live samples,
-# 4. an interactive demo and an evaluation against trivial baselines on held-out pairs.
+# **Learning goals.** After this chapter you can
+#
+# * explain why paired translation calls for a *conditional* GAN whose discriminator judges
+#   (source, target) pairs, and why the generator loss mixes an L1 term with the adversarial one;
+# * describe the U-Net generator (skip connections) and the 70×70 PatchGAN discriminator, and
+#   compute a patch's receptive field;
+# * train pix2pix in both directions (satellite → map, map → satellite) and read its curves;
+# * write pix2pix's generator loss yourself;
+# * evaluate a translator with L1, PSNR and SSIM against trivial baselines, and say what pixel
+#   measures reward and what they miss.
+#
+# **Prerequisites.** Chapter 1 (the GAN game, binary cross-entropy for D and the
+# non-saturating G loss, alternating updates); convolutions with strides and transposed
+# convolutions; the idea of an L1 (mean absolute) error.
 #
 # Architecture, losses and hyper-parameters follow the machinelearningmastery tutorial *How to
 # Develop a Pix2Pix GAN for Image-to-Image Translation* (Brownlee, 2019), which trains on the
@@ -34,7 +44,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ganlib import config, data, maps_data, metrics, pix2pix, runs, viz
+from ganlib import config, data, maps_data, metrics, pix2pix, runlog, runs, viz
 from ganlib.gan import training_callbacks
 from ganlib.show import show
 
@@ -189,7 +199,11 @@ gan.discriminator.summary(line_length=100)
 #
 # * **D update** — the pair (source, real target) should score 1 on every patch, the pair
 #   (source, $G$(source)) 0; binary cross-entropy averaged over the patches, **weighted 0.5**
-#   (the tutorial's `loss_weights=[0.5]`), which slows $D$ down relative to $G$.
+#   (the tutorial's `loss_weights=[0.5]`, the paper's "divide the objective by 2 while
+#   optimizing D"). Under Adam that factor changes nothing here: Adam divides each gradient by a
+#   running estimate of its own size, so a constant factor on the whole loss cancels (up to
+#   Adam's tiny ε) and $D$ takes the same steps. It is a convention kept for fidelity to the
+#   tutorial, not a brake on $D$ (it would slow $D$ down under plain SGD).
 # * **G update** — fool $D$ on every patch *and* stay close to the target:
 #   `g_loss = BCE(D(source, G(source)) → 1) + 100 · mean|G(source) − target|`.
 #
@@ -212,6 +226,9 @@ show(pix2pix.Pix2Pix.generator_loss)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+RUN_DIRS = {}   # direction → run folder (backup, final generator, pictures of training)
+
+
 def train_direction(direction):
     sources, targets = pix2pix.split_direction(DATA.train, direction)
     val_sources, val_targets = pix2pix.split_direction(DATA.val, direction)
@@ -219,14 +236,28 @@ def train_direction(direction):
              else pix2pix.make_pix2pix(SIZE, width=SCHEDULE["width"], seed=SEED))
     dataset = pix2pix.pair_dataset(sources, targets, batch_size=SCHEDULE["batch_size"], seed=SEED)
     samples = pix2pix.PairSamples(val_sources[:4], val_targets[:4], every=SCHEDULE["sample_every"])
+    # the training strip: G's translations of the same 8 held-out sources as training goes on
+    preview = pix2pix.check_sources(val_sources[:8], (SIZE, SIZE, 3), "held-out sources")
+    RUN_DIRS[direction] = runs.run_dir(f"04_pix2pix_{direction}")
     history = model.fit(dataset, epochs=SCHEDULE["steps"] // SCHEDULE["log_every"],
                         steps_per_epoch=SCHEDULE["log_every"], verbose=2,
-                        callbacks=training_callbacks(runs.run_dir(f"04_pix2pix_{direction}")) + [samples])
+                        callbacks=training_callbacks(RUN_DIRS[direction], preview=preview)
+                        + [samples])
     return model, history
 
 
 models, histories = {}, {}
 models["sat2map"], histories["sat2map"] = train_direction("sat2map")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+runlog.show_strip(RUN_DIRS["sat2map"]);
+
+# %% [markdown]
+# **Reading the training strip.** Each panel holds the generator's translations of the *same*
+# eight held-out satellite photos (in a 2 × 4 grid), at the step written above it, from the
+# untrained generator on the left to the end of training on the right: follow one position
+# across the panels to watch one map take shape.
 
 # %% [markdown]
 # ### Loss curves
@@ -241,8 +272,10 @@ models["sat2map"], histories["sat2map"] = train_direction("sat2map")
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.5))
 viz.plot_history(histories["sat2map"], keys=["d_loss", "g_adv"], ax=axes[0],
                  steps_per_epoch=SCHEDULE["log_every"], title="adversarial terms (sat2map)")
+axes[0].set_ylabel("binary cross-entropy")
 viz.plot_history(histories["sat2map"], keys=["g_l1"], ax=axes[1],
                  steps_per_epoch=SCHEDULE["log_every"], title="L1 term (sat2map)")
+axes[1].set_ylabel("mean |G(source) − target|")
 plt.show()
 
 # %% [markdown]
@@ -259,11 +292,21 @@ models["map2sat"], histories["map2sat"] = train_direction("map2sat")
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+runlog.show_strip(RUN_DIRS["map2sat"]);
+
+# %% [markdown]
+# The map → satellite strip, read the same way: the same eight held-out places, now drawn from
+# their maps.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.5))
 viz.plot_history(histories["map2sat"], keys=["d_loss", "g_adv"], ax=axes[0],
                  steps_per_epoch=SCHEDULE["log_every"], title="adversarial terms (map2sat)")
+axes[0].set_ylabel("binary cross-entropy")
 viz.plot_history(histories["map2sat"], keys=["g_l1"], ax=axes[1],
                  steps_per_epoch=SCHEDULE["log_every"], title="L1 term (map2sat)")
+axes[1].set_ylabel("mean |G(source) − target|")
 plt.show()
 
 # %% [markdown]
@@ -279,6 +322,15 @@ from ganlib.widgets.pix2pix import TranslationDemo
 held_out = {d: pix2pix.split_direction(DATA.val, d) for d in pix2pix.DIRECTIONS}
 demo = TranslationDemo(models, held_out)
 demo
+
+# %% [markdown]
+# The same view as a static picture, for readers without a running kernel (on GitHub, say):
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+from ganlib import widgets
+
+widgets.show_static(demo);
 
 # %% [markdown]
 # ## 8. Evaluate on held-out pairs
@@ -310,9 +362,9 @@ def evaluate(direction):
 print(f"{len(sat_val)} held-out pairs at {SIZE}×{SIZE}, {SCHEDULE['steps']} generator steps; "
       f"data: {'SYNTHETIC stand-in' if DATA.synthetic else 'real maps dataset'}\n")
 print(f"{'direction':<10}{'translator':<14}{'L1 ↓':>8}{'PSNR ↑':>9}{'SSIM ↑':>9}")
-beats = {}
+beats, all_scores = {}, {}
 for direction in pix2pix.DIRECTIONS:
-    scores = evaluate(direction)
+    scores = all_scores[direction] = evaluate(direction)
     for name, s in scores.items():
         print(f"{direction:<10}{name:<14}{s['l1']:>8.4f}{s['psnr']:>9.2f}{s['ssim']:>9.4f}")
     model, base = scores["pix2pix"], [scores["copy input"], scores["mean colour"]]
@@ -324,13 +376,106 @@ for direction, ok in beats.items():
 
 # %% [markdown]
 # In `class` mode both directions should beat both baselines on all three measures; in `smoke`
-# mode, after four steps, they will not. Satellite → map scores far higher than map → satellite:
-# a map is a deterministic simplification of the photo, while the photo's texture, roof colours
-# and colour cast cannot be recovered from the map — no translator can score well on them.
+# mode, after four steps, they will not. Which direction is *easier* by these numbers? The next
+# cell compares the two pix2pix rows measure by measure.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+better = {"l1": min, "psnr": max, "ssim": max}   # lower L1 is better; higher PSNR and SSIM
+for measure, pick in better.items():
+    values = {d: all_scores[d]["pix2pix"][measure] for d in pix2pix.DIRECTIONS}
+    best = pick(values, key=values.get)
+    print(f"{measure:>5}: " + ", ".join(f"{d} {v:.4f}" for d, v in values.items())
+          + f"  → {best} scores better")
+
+# %% [markdown]
+# Read the answer off the cell above rather than expecting one direction to win everywhere. The
+# two directions are not scored on the same targets: sat2map is judged against flat map colours,
+# map2sat against textured photos, and the measures weigh errors differently — L1 and PSNR
+# average pixel errors, SSIM compares local structure (means, contrasts and correlations of
+# small windows). A map is a deterministic simplification of the photo, so pixel errors on it
+# can shrink to zero; the photo's texture, roof colours and colour cast cannot be recovered from
+# the map, so no translator can drive the map → satellite pixel error that low — but a
+# translator that gets the *layout* right can still match a photo's local structure, which is
+# what SSIM rewards. Each direction also has its own baselines (the "mean colour" rows differ
+# between the directions), so compare each model with its own baselines first.
 #
 # Both generators are already saved: each direction's run folder (`runs/class/04_pix2pix_sat2map`
 # and `runs/class/04_pix2pix_map2sat` in `class` mode; test runs get fresh temporary folders)
-# holds its final generator (`generator.keras`; it needs `import ganlib.pix2pix` to load, for the
-# two custom layers) and its loss history (`history.json`, read by `runs.load_history`). Running
+# holds its final generator (`generator.keras`, stock Keras layers only: it loads with plain
+# `keras.saving.load_model`, without `ganlib`) and its loss history (`history.json`, read by `runs.load_history`). Running
 # the training cell again resumes an interrupted run or loads a finished one; to train from
 # scratch, delete the folder. The README's *Run folders* section has the details.
+
+# %% [markdown]
+# ## 9. Exercises
+#
+# From "change one switch and predict" to "write it yourself". The retraining exercises are
+# described, not run here: each costs a `class`-mode run of one direction (1,000 steps, about
+# three minutes on 2 cores). Give each its own run folder, as below, so that the chapter's runs
+# stay as they are. Worked answers: [`solutions/04_pix2pix_solutions.ipynb`](solutions/04_pix2pix_solutions.ipynb).
+#
+# **Exercise 1 — the L1 weight λ (predict, then run).** `make_pix2pix(..., l1_weight=λ)` sets
+# the λ of the objective (100 here). Before running, predict for **λ = 0** (adversarial loss
+# only) and **λ = 1000**: what will `g_l1` do, what will the held-out L1/PSNR/SSIM of section 8
+# do, and what will the translations look like (sharp? right layout? right colours)?
+#
+# ```python
+# model = pix2pix.make_pix2pix(SIZE, width=SCHEDULE["width"], seed=SEED, l1_weight=0.0)
+# sources, targets = pix2pix.split_direction(DATA.train, "sat2map")
+# model.fit(pix2pix.pair_dataset(sources, targets, batch_size=SCHEDULE["batch_size"], seed=SEED),
+#           epochs=SCHEDULE["steps"] // SCHEDULE["log_every"], steps_per_epoch=SCHEDULE["log_every"],
+#           verbose=2, callbacks=training_callbacks(runs.run_dir("04_pix2pix_sat2map_l1w0")))
+# ```
+#
+# **Exercise 2 — L1 only versus L1 + GAN (predict).** Now drop the adversarial term instead
+# and keep L1 alone (compile a fresh model with
+# `g_loss_fn=lambda fake_out: 0.0 * keras.ops.mean(fake_out)`, the other arguments as in
+# `make_pix2pix`). On which of L1, PSNR and SSIM do you expect the L1-only translator to match
+# or beat the full pix2pix, and where will it lose? Section 8's remark on what pixel measures
+# reward is the key; the pictures are the other half of the answer.
+#
+# **Exercise 3 — the tutorial's receptive field (compute).** The tutorial's Keras listing has
+# one more 4×4, stride-2 C512 layer than the paper's PatchGAN (section 3). Use
+# `pix2pix.receptive_field(kernels=..., strides=...)` to confirm the 142 pixels quoted there,
+# and say how many patch verdicts it gives at 256×256.
+#
+# **Exercise 4 — the ½ on D's loss (explain).** Section 4 says that weighting D's loss by 0.5
+# changes nothing under Adam. Show why from Adam's update
+# $m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t$, $v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2$,
+# $\Delta w = -\alpha\,\hat m_t / (\sqrt{\hat v_t} + \epsilon)$: what happens to $\Delta w$ when every
+# $g_t$ is multiplied by $c > 0$? Under which optimiser *would* the ½ slow D down?
+#
+# **Exercise 5 — write the generator loss.** Complete `my_generator_loss(fake_out, fake,
+# target)`: `fake_out` are D's patch probabilities for the pairs (source, fake), `fake` and
+# `target` images in $[-1, 1]$. Return the adversarial term (binary cross-entropy of the patches
+# against "real", as a mean) plus λ = 100 times the mean absolute difference between `target`
+# and `fake`.
+
+# %%
+def my_generator_loss(fake_out, fake, target):
+    """pix2pix's generator loss: BCE(D's patches on fakes → 1) + 100 · mean |target − fake|."""
+    raise NotImplementedError  # your code here
+
+# %%
+from ganlib import check
+
+check.pix2pix_generator_loss(my_generator_loss);
+
+# %% [markdown]
+# ## Summary
+#
+# * Paired image-to-image translation is a **conditional GAN**: $G$ maps a source image to a
+#   target, and $D$ judges (source, target) *pairs*, so a realistic output that does not fit its
+#   source is rejected. There is no noise vector; dropout is the only randomness.
+# * The generator loss is adversarial + λ·L1 (λ = 100): L1 pins down the low frequencies
+#   (layout, colour) and keeps the output tied to the ground truth, the adversarial term asks for
+#   realistic high-frequency detail.
+# * The **U-Net** generator's skip connections let fine detail bypass the 1×1 bottleneck; the
+#   **PatchGAN** discriminator gives one verdict per 70×70 patch, judging local realism only.
+# * Constant factors on a loss (the ½ on D's) do not change Adam's steps; the λ inside G's loss
+#   does, because it weighs one term against the other.
+# * Pixel measures (L1, PSNR, SSIM) check that a translation is *right* and favour blur; compare
+#   them with trivial baselines, and look at the pictures for *sharpness*. Which direction is
+#   easier depends on the measure: the comparison in section 8 prints it.
+

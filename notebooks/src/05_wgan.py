@@ -13,14 +13,23 @@
 # discriminator that gets too good starves the generator of gradient. The **Wasserstein GAN**
 # (Arjovsky, Chintala & Bottou, 2017) changes *what distance* the generator minimises, and
 # with it the discriminator's job: it becomes a **critic** that scores images instead of
-# classifying them. In this chapter you will
+# classifying them.
 #
-# 1. see why the Jensen–Shannon divergence behind the original GAN gives no gradient when the
-#    real and generated distributions do not overlap,
-# 2. meet the Earth-Mover (Wasserstein-1) distance and its Kantorovich–Rubinstein dual form,
-# 3. see how weight clipping (crudely) enforces the Lipschitz constraint that dual needs,
-# 4. train a WGAN on MNIST with the algorithm written out step by step next to the code,
-# 5. replace clipping by a **gradient penalty** (WGAN-GP, Gulrajani et al., 2017) and compare.
+# **Learning goals.** After this chapter you can
+#
+# * explain why the Jensen–Shannon divergence behind the original GAN gives no gradient when the
+#   real and generated distributions do not overlap, and why the Earth-Mover distance does;
+# * state the Kantorovich–Rubinstein dual of the Earth-Mover (Wasserstein-1) distance and say
+#   what the 1-Lipschitz constraint on the critic is for;
+# * say how weight clipping (crudely) and the gradient penalty (WGAN-GP, Gulrajani et al., 2017)
+#   enforce that constraint, and write both the critic loss and the penalty yourself;
+# * map Algorithm 1 of the WGAN paper line by line onto the training code ($n_\text{critic}$
+#   critic updates per generator update, clipping, RMSprop);
+# * read a WGAN's curves: which quantity estimates the distance, and which way it should move.
+#
+# **Prerequisites.** Chapter 1 (the GAN game, the alternating updates with `GradientTape` and
+# explicit variable lists, the Fréchet distance); expectations, gradients and the chain rule;
+# what a norm is. Chapter 0 (`00_gan_2d.ipynb`) helps for intuition but is not required.
 #
 # The networks and hyper-parameters follow Atienza, *Advanced Deep Learning with Keras*
 # (chapter "Improved GANs", `wgan-mnist-5.1.2.py` and its shared `gan.py`); the code lives in
@@ -37,7 +46,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ganlib import atienza, config, data, losses, runs, viz, wgan
+from ganlib import atienza, config, data, losses, runlog, runs, viz, wgan
 from ganlib.gan import GAN, training_callbacks
 from ganlib.show import show
 
@@ -77,6 +86,7 @@ fig, ax = plt.subplots(figsize=(6, 3))
 ax.plot(theta, np.where(theta == 0, 0.0, np.log(2)), label=r"JS$(p_r, p_\theta)$")
 ax.plot(theta, np.abs(theta), label=r"$W(p_r, p_\theta) = |\theta|$")
 ax.set_xlabel(r"shift $\theta$ of the generated segment")
+ax.set_ylabel("divergence / distance")
 ax.set_title("two parallel segments: JS is flat, Earth-Mover is not")
 ax.legend()
 ax.grid(alpha=0.3)
@@ -104,10 +114,14 @@ plt.show()
 # So WGAN trains a network $D_w$ (the critic) to *maximise* $\mathbb{E}[D_w(x_\text{real})] -
 # \mathbb{E}[D_w(G(z))]$ over a family of Lipschitz functions — giving an estimate of $W$ —
 # and trains $G$ to *minimise* that estimate, i.e. to maximise $\mathbb{E}[D_w(G(z))]$. The critic
-# has **no sigmoid**: it outputs an unbounded score, not a probability.
+# has **no sigmoid**: it outputs an unbounded score, not a probability. (Chapter 0,
+# `00_gan_2d.ipynb`, draws such a critic as a surface over a 2-D toy data set, where the whole
+# function can be seen at once.)
 #
 # As losses to *minimise*, with labels $y = +1$ for real and $y = -1$ for fake images, both are
-# $-\operatorname{mean}(y \cdot D_w(x))$ — the book's `wasserstein_loss`:
+# built from $-\operatorname{mean}(y \cdot D_w(x))$ — the book's `wasserstein_loss`. The critic's
+# loss is the sum over its real and its fake batch, $\mathbb{E}[D_w(G(z))] - \mathbb{E}[D_w(x)]$,
+# the negative of the estimate; the generator's is $-\mathbb{E}[D_w(G(z))]$:
 
 # %%
 show(losses.wasserstein)
@@ -210,10 +224,10 @@ show(GAN.apply_update)
 show(GAN.clip_discriminator)
 
 # %% [markdown]
-# Lines 5–6 maximise the critic's objective; `critic_wasserstein` is its negative, halved
-# ($-\tfrac12[\text{mean } D(\text{real}) - \text{mean } D(\text{fake})]$), so that RMSprop can
-# *minimise* it. `WGAN` also logs `w_dist` $=$ mean $D$(real) $-$ mean $D$(fake), the critic's
-# running estimate of $K \cdot W$.
+# Lines 5–6 maximise the critic's objective; `critic_wasserstein` is exactly its negative
+# (mean $D$(fake) $-$ mean $D$(real)), so that RMSprop can *minimise* it. `WGAN` also logs
+# `w_dist` $=$ mean $D$(real) $-$ mean $D$(fake), the critic's running estimate of $K \cdot W$;
+# for the clipped WGAN it is simply $-$`d_loss`.
 #
 # ### Real and fake in separate critic batches
 #
@@ -243,10 +257,21 @@ show(GAN.clip_discriminator)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+RUN_DIR = runs.run_dir("05_wgan")
 fixed_noise = np.random.default_rng(SEED).uniform(-1, 1, (16, atienza.LATENT_DIM)).astype("float32")
 samples = viz.SampleGrid(fixed_noise, every=SCHEDULE["sample_every"], ncols=8, scale="sigmoid", size=5)
 history = atienza.fit(gan, SCHEDULE, images=x_train, seed=SEED, verbose=2,
-                      callbacks=[samples], run_dir=runs.run_dir("05_wgan"))
+                      callbacks=[samples], run_dir=RUN_DIR)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+runlog.show_strip(RUN_DIR);
+
+# %% [markdown]
+# **Reading the training strip.** Each panel is the generator's output for the *same* fixed
+# inputs, at the step written above it, from the untrained generator on the left to the last
+# step on the right: follow one position across the panels to see one noise vector's image
+# change as training goes on.
 
 # %% [markdown]
 # `atienza.fit` is the small loop every model of this chapter shares: a `tf.data` pipeline of
@@ -268,15 +293,18 @@ print(f"largest |critic weight|: {largest:.4f} (clip value {wgan.CLIP_VALUE})")
 # %% [markdown]
 # ### Loss curves
 #
-# Unlike a DCGAN's, the WGAN critic's loss means something: $-2 \times$ `d_loss` (`w_dist`) is
-# the critic's estimate of the Earth-Mover distance times its Lipschitz constant $K$, and over a
+# Unlike a DCGAN's, the WGAN critic's loss means something: $-$`d_loss` (`w_dist`) is the
+# critic's estimate of the Earth-Mover distance times its Lipschitz constant $K$, and over a
 # long run it should shrink as the samples improve.
 #
 # Do not expect small numbers, though. Clipping bounds each *weight* by 0.01, not the critic's
 # gain: a unit of the last convolution sums $5 \cdot 5 \cdot 128 = 3200$ inputs and the dense unit
 # 4096, so $K$ can be in the thousands, and the critic uses that room. The estimate typically
 # first *grows* while the critic learns which features separate real from fake, then shrinks as
-# the generator closes the gap — a falling critic loss is WGAN's promised progress meter.
+# the generator closes the gap: a **shrinking estimate** $\mathbb{E}[D(x)] - \mathbb{E}[D(G(z))]$ —
+# equivalently a critic loss rising back towards zero — is WGAN's promised progress meter. The
+# right-hand plot shows the estimate itself; the cell after it prints where this run's estimate
+# peaked and where it ended.
 #
 # (One detail matters here, as in every chapter: the critic scores fakes made with the
 # generator's BatchNorm in *training* mode, the same images the generator's own update
@@ -288,9 +316,20 @@ print(f"largest |critic weight|: {largest:.4f} (clip value {wgan.CLIP_VALUE})")
 # NBVAL_IGNORE_OUTPUT
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
 viz.plot_history(history, steps_per_epoch=SCHEDULE["log_every"], ax=axes[0])
+axes[0].set_ylabel("loss")
 viz.plot_history(history, keys=["w_dist"], steps_per_epoch=SCHEDULE["log_every"], ax=axes[1],
                  title="critic's estimate: mean D(real) − mean D(fake)")
+axes[1].set_ylabel("w_dist (≈ K · W)")
 plt.show()
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+w_dist = np.asarray(history.history["w_dist"])
+peak = int(np.argmax(w_dist))
+print(f"estimate after the first interval: {w_dist[0]:.3f}")
+print(f"peak: {w_dist[peak]:.3f} after {(peak + 1) * SCHEDULE['log_every']} generator steps")
+print(f"last interval: {w_dist[-1]:.3f} after {len(w_dist) * SCHEDULE['log_every']} generator steps "
+      f"({'below' if w_dist[-1] < w_dist[peak] else 'at'} its peak)")
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -356,13 +395,23 @@ GP_SCHEDULE = config.select(wgan.GP_SCHEDULES)
 gan_gp = wgan.make_wgan_gp(seed=SEED)
 samples_gp = viz.SampleGrid(fixed_noise, every=GP_SCHEDULE["sample_every"], ncols=8, scale="sigmoid",
                             size=5)
+RUN_DIR_GP = runs.run_dir("05_wgan_gp")
 history_gp = atienza.fit(gan_gp, GP_SCHEDULE, images=x_train, seed=SEED, verbose=2,
-                         callbacks=[samples_gp], run_dir=runs.run_dir("05_wgan_gp"))
+                         callbacks=[samples_gp], run_dir=RUN_DIR_GP)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+runlog.show_strip(RUN_DIR_GP);
+
+# %% [markdown]
+# The WGAN-GP run's training strip, read the same way: the same fixed noise as the clipped
+# WGAN's strip, so the two strips can be compared panel by panel at equal generator steps.
 
 # %% [markdown]
 # ### Comparing the two critics
 #
-# Left: the critic loss of both runs against generator steps, each on its own axis, because
+# Left: the critic loss of both runs against generator steps, each on its own axis (for WGAN-GP
+# the loss includes $\lambda \cdot$ gp, exactly the paper's $L_D$ with $\lambda = 10$), because
 # their scales differ: the penalised critic is held near $K = 1$ and so estimates $W$ itself
 # (one image's distance is bounded by its $28 \times 28$ pixel differences), while the clipped
 # critic's $K$ is whatever the clipped weights happen to allow. Look at the *shape*: the
@@ -371,7 +420,8 @@ history_gp = atienza.fit(gan_gp, GP_SCHEDULE, images=x_train, seed=SEED, verbose
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-fig, (ax, ax_gp) = plt.subplots(1, 2, figsize=(11, 3.5))
+fig, (ax, ax_gp) = plt.subplots(1, 2, figsize=(12, 3.8), layout="constrained")
+fig.get_layout_engine().set(wspace=0.08)   # room for the twin axis' label between the plots
 steps_w = np.arange(1, len(history.history["d_loss"]) + 1) * SCHEDULE["log_every"]
 steps_gp = np.arange(1, len(history_gp.history["d_loss"]) + 1) * GP_SCHEDULE["log_every"]
 ax.plot(steps_w, history.history["d_loss"], color="C0", label="WGAN (clipping)")
@@ -385,6 +435,7 @@ ax.legend(handles=ax.get_lines() + ax2.get_lines(), loc="upper right")
 ax.grid(alpha=0.3)
 viz.plot_history(history_gp, keys=["gp"], steps_per_epoch=GP_SCHEDULE["log_every"], ax=ax_gp,
                  title="WGAN-GP: gradient penalty (before ×λ)")
+ax_gp.set_ylabel("gp = E[(‖∇D(x̂)‖ − 1)²]")
 plt.show()
 
 # %%
@@ -400,9 +451,9 @@ plt.show()
 # The book reports that WGAN trains without mode collapse over its 40,000 steps and stays stable
 # even with batch normalisation added to the critic, where a DCGAN fails. A few hundred
 # generator steps on a CPU (`class` mode) are only the start of both runs: expect blurry strokes
-# that only begin to look like digits, not clean ones (in our runs WGAN-GP got further in fewer
-# steps than the clipped WGAN). The `full` schedule (40,000 steps) is what produces clean digits;
-# the measurements below make the gap explicit.
+# that only begin to look like digits, not clean ones. Which of the two got further in its steps
+# is for the measurements of section 8 to say, not for the eye; the `full` schedule (40,000
+# steps) is what produces clean digits.
 
 # %% [markdown]
 # ## 8. Evaluate
@@ -465,3 +516,107 @@ plt.show()
 # read by `runs.load_history`).
 # Running the training cell again resumes an interrupted run or loads a finished one; to
 # train from scratch, delete the folder. The README's *Run folders* section has the details.
+
+# %% [markdown]
+# ## 10. Exercises
+#
+# From "change one switch and predict" to "write it yourself". The retraining exercises are
+# described, not run here: each costs a `class`-mode run of its own (the clipped WGAN's 500
+# generator steps took about five minutes on 2 cores in the committed run, 20 intervals of
+# ~15 s; WGAN-GP's 300 steps about four). Give each its own run folder, as below, so that the
+# chapter's runs stay as they are. Worked answers: [`solutions/05_wgan_solutions.ipynb`](solutions/05_wgan_solutions.ipynb).
+#
+# **Exercise 1 — $n_\text{critic}$ (predict, then run).** Train the clipped WGAN with one critic
+# update per generator update instead of five. Before you run it, write down what you expect of
+# (a) the time per generator step, (b) the `w_dist` curve, (c) the samples after 500 steps.
+# Which assumption of the WGAN argument does $n_\text{critic} = 1$ weaken?
+#
+# ```python
+# gan_1 = wgan.WGAN(atienza.generator(), atienza.discriminator(activation="linear"),
+#                   latent_dim=atienza.LATENT_DIM, noise="uniform", d_steps=1,
+#                   clip_value=wgan.CLIP_VALUE, joint_d_batch=False, seed=SEED, name="wgan")
+# gan_1.compile(d_optimizer=keras.optimizers.RMSprop(wgan.LR), g_optimizer=keras.optimizers.RMSprop(wgan.LR),
+#               d_loss_fn=losses.critic_wasserstein, g_loss_fn=losses.generator_wasserstein)
+# history_1 = atienza.fit(gan_1, SCHEDULE, images=x_train, seed=SEED, verbose=2,
+#                         run_dir=runs.run_dir("05_wgan_ncritic1"))
+# ```
+#
+# **Exercise 2 — λ, and a factor of ½ (predict).** `wgan.make_wgan_gp(seed=SEED, gp_weight=...)`
+# sets λ. Predict the `gp` and `w_dist` curves for λ = 0 (no constraint at all: what stops the
+# critic's scores from growing without bound?) and for λ = 100. Then a puzzle: an earlier version
+# of `ganlib` computed the critic loss as ½·(mean D(fake) − mean D(real)) and added 10·gp. Under
+# Adam, which λ did that really train with — and why would the same ½ make no difference to the
+# clipped WGAN under RMSprop?
+#
+# **Exercise 3 — batch normalisation in the critic (predict and explain).** The book's
+# experiment adds batch normalisation to the WGAN critic. Build the critic below, train it with
+# clipping (`wgan.WGAN(..., d_steps=5, clip_value=wgan.CLIP_VALUE, ...)`, compiled as in
+# Exercise 1) and, separately, with the penalty (`wgan.WGANGP(...)` with Adam as in
+# `make_wgan_gp`). Before running: clipping bounds every weight, including BatchNorm's γ and β —
+# does it still bound the critic's Lipschitz constant? (Hint: what does BatchNorm divide by, and
+# how large is that when all weights are ≤ 0.01?) And what does a *per-image* gradient norm
+# $\|\nabla_{\hat x} D(\hat x)\|$ mean when $D(\hat x)$ depends on the other images of the batch?
+#
+# ```python
+# def bn_critic():
+#     critic = keras.Sequential([keras.Input((28, 28, 1))])
+#     for filters, strides in zip(atienza.D_FILTERS, atienza.D_STRIDES):
+#         critic.add(keras.layers.LeakyReLU(0.2))
+#         critic.add(keras.layers.Conv2D(filters, atienza.KERNEL_SIZE, strides=strides, padding="same"))
+#         critic.add(keras.layers.BatchNormalization())
+#     critic.add(keras.layers.Flatten())
+#     critic.add(keras.layers.Dense(1, dtype="float32"))
+#     return critic
+# ```
+#
+# **Exercise 4 — write the critic loss.** Complete `my_critic_loss`: the loss the critic
+# *minimises*, from its scores on a batch of real images and a batch of fakes. The check runs it
+# on fixed scores and compares it with $\mathbb{E}[D(G(z))] - \mathbb{E}[D(x)]$.
+
+# %%
+def my_critic_loss(real_out, fake_out):
+    """The critic's loss from its scores (N, 1) on real images and on fakes."""
+    raise NotImplementedError  # your code here
+
+# %%
+from ganlib import check
+
+check.critic_loss(my_critic_loss);
+
+# %% [markdown]
+# **Exercise 5 — write the gradient penalty.** Complete `my_gradient_penalty(critic, real, fake,
+# eps)`: form $\hat x = \epsilon\,x + (1 - \epsilon)\,\tilde x$ (`eps` is given, shape
+# (N, 1, 1, 1), so that the check is deterministic), take the gradient of the critic's output
+# with respect to $\hat x$ in a `tf.GradientTape` (`tape.watch` it: it is not a variable), and
+# return the batch mean of $(\|\nabla_{\hat x} D(\hat x)\|_2 - 1)^2$, one norm per image.
+
+# %%
+import tensorflow as tf
+
+
+def my_gradient_penalty(critic, real, fake, eps):
+    """WGAN-GP's penalty E[(‖∇D(x̂)‖₂ − 1)²] at x̂ = eps·real + (1 − eps)·fake."""
+    raise NotImplementedError  # your code here
+
+# %%
+check.gradient_penalty(my_gradient_penalty);
+
+# %% [markdown]
+# ## Summary
+#
+# * When real and generated distributions do not overlap, the Jensen–Shannon divergence is
+#   stuck at $\log 2$ and gives no gradient; the Earth-Mover distance keeps measuring how far
+#   apart they are.
+# * Its Kantorovich–Rubinstein dual turns it into a maximisation over 1-Lipschitz functions: a
+#   **critic** with a linear output, trained to maximise $\mathbb{E}[D(x)] - \mathbb{E}[D(G(z))]$,
+#   i.e. to minimise the critic loss $\mathbb{E}[D(G(z))] - \mathbb{E}[D(x)]$; the generator
+#   minimises $-\mathbb{E}[D(G(z))]$.
+# * The original WGAN enforces the constraint crudely, by clipping the weights to ±0.01, trains
+#   the critic $n_\text{critic} = 5$ times per generator step and uses RMSprop; its estimate is
+#   $K \cdot W$ for an unknown, possibly large $K$.
+# * WGAN-GP replaces clipping by the penalty $\lambda\,\mathbb{E}[(\|\nabla D(\hat x)\|_2 - 1)^2]$
+#   on random interpolates, $\lambda = 10$ — a gradient of a gradient — and trains with Adam.
+# * The estimate $\mathbb{E}[D(x)] - \mathbb{E}[D(G(z))]$ (`w_dist`) is the curve to watch: it
+#   should shrink as the generator closes the gap, but a few hundred steps are only the start;
+#   image quality is measured with the Fréchet distance, not read off the losses.
+
