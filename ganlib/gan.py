@@ -355,7 +355,7 @@ class StopOnNaN(keras.callbacks.Callback):
               "keeps that state too. Lower the learning rate or check the data, then train again.")
 
 
-def training_callbacks(run_dir=None, nan_guard=True, spec=None, preview=None):
+def training_callbacks(run_dir=None, nan_guard=True, spec=None, preview=None, pictures=None):
     """Callbacks every notebook uses: backup/resume in `run_dir` (see `runs`), and a loss guard.
 
     With a `run_dir`, `runs.RunBackup` saves the full training state after each logging
@@ -363,7 +363,8 @@ def training_callbacks(run_dir=None, nan_guard=True, spec=None, preview=None):
     stopped, and it saves the final generator and history into `run_dir`; `spec` adds what
     the model alone does not say (e.g. the dataset) to what a backup must match.  The run
     folder also gets TensorBoard logs and pictures of training (`runlog`): `preview` is what
-    the generator is fed for them (default: the model's `preview_inputs()`).
+    the generator is fed for them (default: the model's `preview_inputs()`); `pictures` replaces
+    the picture callback (e.g. scatter plots for the 2-D toy, `toy2d.PointPictures`).
     """
     from .runlog import TrainingPictures, tensorboard
     from .runs import RunBackup
@@ -371,7 +372,7 @@ def training_callbacks(run_dir=None, nan_guard=True, spec=None, preview=None):
     if nan_guard:
         cbs.append(StopOnNaN())
     if run_dir:
-        cbs += [tensorboard(run_dir), TrainingPictures(run_dir, inputs=preview)]
+        cbs += [tensorboard(run_dir), pictures or TrainingPictures(run_dir, inputs=preview)]
     return cbs
 
 

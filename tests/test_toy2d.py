@@ -1,0 +1,87 @@
+"""Chapter 0's toy: the 2-D sampler, mode counting, a seeded training through GAN.fit, plots."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from ganlib import toy2d  # noqa: E402
+
+SHORT = dict(steps=40, log_every=20, steps_per_execution=20)
+
+
+def test_sampler_shape_and_seed():
+    a, b, c = toy2d.sample(500, seed=3), toy2d.sample(500, seed=3), toy2d.sample(500, seed=4)
+    assert a.shape == (500, 2) and a.dtype == np.float32
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+    assert abs(toy2d.distance_to_ring(a)) < 4 * toy2d.STD
+    assert toy2d.modes_covered(a)[0] == toy2d.N_MODES
+
+
+def test_modes_covered_on_constructed_points():
+    c = toy2d.centers()
+    everywhere = np.repeat(c, 10, axis=0)
+    assert toy2d.modes_covered(everywhere)[0] == 8
+    one = np.repeat(c[:1], 80, axis=0) + 0.01
+    covered, counts = toy2d.modes_covered(one)
+    assert covered == 1 and counts[0] == 80 and counts[1:].sum() == 0
+    assert toy2d.modes_covered(np.zeros((80, 2)))[0] == 0      # the centre is near no mode
+    assert toy2d.modes_covered(c * 1.5)[0] == 0                 # beyond the ring
+    # a mode with a token few points is not covered: 70 in mode 0, 1 in each other
+    lopsided = np.concatenate([np.repeat(c[:1], 70, axis=0), c[1:]])
+    assert toy2d.modes_covered(lopsided)[0] == 1
+
+
+def test_seeded_training_repeats():
+    _, h1, s1 = toy2d.train("bce", schedule=SHORT, seed=5)
+    _, h2, s2 = toy2d.train("bce", schedule=SHORT, seed=5)
+    assert h1.history["d_loss"] == h2.history["d_loss"]
+    assert h1.history["g_loss"] == h2.history["g_loss"]
+    assert sorted(s1) == [0, 20, 40]
+    np.testing.assert_array_equal(s1[40], s2[40])
+
+
+def test_short_training_moves_fakes_to_the_ring():
+    _, _, snaps = toy2d.train("bce", schedule=dict(steps=300, log_every=150,
+                                                   steps_per_execution=50), seed=0)
+    before, after = toy2d.distance_to_ring(snaps[0]), toy2d.distance_to_ring(snaps[300])
+    assert after < 0.5 * before, (before, after)
+
+
+@pytest.mark.parametrize("loss", sorted(toy2d.LOSSES))
+def test_each_loss_builds_and_steps(loss):
+    gan = toy2d.make_toy_gan(loss, seed=0)
+    before = [v.numpy().copy() for v in gan.g_variables]
+    ds = toy2d.make_dataset(toy2d.sample(2048, seed=0), toy2d.BATCH_SIZE * gan.d_steps)
+    hist = gan.fit(ds, epochs=1, steps_per_epoch=1, verbose=0)
+    assert np.isfinite(hist.history["d_loss"][0]) and np.isfinite(hist.history["g_loss"][0])
+    assert any(not np.allclose(b, v.numpy()) for b, v in zip(before, gan.g_variables))
+    if loss == "wgan-gp":
+        assert "gp" in hist.history and gan.d_steps == 5
+    with pytest.raises(ValueError, match="loss must be"):
+        toy2d.make_toy_gan("hinge")
+
+
+def test_run_folder_gets_a_scatter_strip(tmp_path):
+    run = tmp_path / "toy"
+    gan, _, snaps = toy2d.train("bce", schedule=SHORT, seed=1, run_dir=str(run), n_preview=64)
+    assert (run / "strip.png").exists() and (run / "generator.keras").exists()
+    assert sorted(snaps) == [0, 20, 40]
+    # run again: the finished run is loaded back, with its snapshots
+    _, _, again = toy2d.train("bce", schedule=SHORT, seed=1, run_dir=str(run), n_preview=64)
+    np.testing.assert_allclose(again[40], snaps[40], atol=1e-4)
+
+
+def test_plots_draw():
+    gan = toy2d.make_toy_gan("bce", seed=0)
+    real, fake = toy2d.sample(200, seed=0), np.asarray(gan.generator(gan.preview_noise(100)))
+    fig = toy2d.plot_snapshots({0: fake, 10: fake}, real)
+    assert all(ax.get_xlabel() and ax.get_ylabel() for ax in fig.axes if ax.get_label() != "<colorbar>")
+    ax = toy2d.plot_surface(gan, real, fake, boundary=0.5)
+    assert ax.get_xlabel() == "$x_1$"
+    toy2d.plot_gradient_field(gan, real, fake)
+    g = toy2d.generator_gradients(gan, fake)
+    assert g.shape == fake.shape and np.isfinite(g).all()
+    plt.close("all")
