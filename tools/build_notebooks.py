@@ -4,6 +4,8 @@
     python tools/build_notebooks.py --execute 01    # convert and run in GANLIB_MODE (default class)
     python tools/build_notebooks.py --sync 01       # convert, keep the committed outputs, re-run
                                                     # only the cells that print library source
+    python tools/build_notebooks.py --sync 01 --also speed_dcgan.txt   # ... and the cells that
+                                                    # contain this text
 
 Sources in notebooks/src/solutions/ (the exercises' worked solutions) become
 notebooks/solutions/*.ipynb the same way; a name prefix selects them too (`01` matches both).
@@ -67,7 +69,7 @@ def is_show_cell(cell):
             and all(REFRESHABLE.match(ln) for ln in lines))
 
 
-def sync(src, timeout):
+def sync(src, timeout, also=()):
     import difflib
     nb = jupytext.read(src)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
@@ -91,7 +93,7 @@ def sync(src, timeout):
             if i is not None and old.cells[i].cell_type == "code":
                 new.outputs = old.cells[i].outputs
                 new.execution_count = old.cells[i].execution_count
-                if tag != "equal" and not is_show_cell(new):
+                if tag != "equal" and not is_show_cell(new) and not any(t in new.source for t in also):
                     print(f"  cell {j}: changed, committed outputs kept: "
                           f"{new.source.splitlines()[-1][:80]!r}")
             elif not is_show_cell(new):
@@ -105,7 +107,7 @@ def sync(src, timeout):
         client.execute_cell(first, code[0][0])
         first.outputs, first.metadata = kept  # the set-up cell ran for its imports only
         for j, cell in code[1:]:
-            if is_show_cell(cell):
+            if is_show_cell(cell) or any(text in cell.source for text in also):
                 count = cell.execution_count
                 client.execute_cell(cell, j)
                 cell.execution_count = count  # the count of the committed run it belongs to
@@ -119,6 +121,9 @@ def main():
     ap.add_argument("names", nargs="*", help="prefixes like 01 02 (default: all)")
     ap.add_argument("--execute", action="store_true")
     ap.add_argument("--sync", action="store_true", help="keep outputs; re-run only show() cells")
+    ap.add_argument("--also", action="append", default=[], metavar="TEXT",
+                    help="with --sync, also re-run the code cells containing TEXT (cells whose "
+                         "output does not depend on training, e.g. one that prints a benchmark file)")
     ap.add_argument("--timeout", type=int, default=1800)
     args = ap.parse_args()
     os.environ.setdefault("GANLIB_MODE", "class")
@@ -129,7 +134,7 @@ def main():
     if not srcs:
         sys.exit("no notebook sources matched")
     for s in srcs:
-        print(sync(s, args.timeout) if args.sync else build(s, args.execute, args.timeout))
+        print(sync(s, args.timeout, args.also) if args.sync else build(s, args.execute, args.timeout))
 
 
 if __name__ == "__main__":
