@@ -100,14 +100,16 @@ def write_strip(run_dir, n=STRIP_FRAMES):
 
 
 def show_strip(run_dir):
-    """Show a run folder's `strip.png` (the same inputs at several steps) in a notebook."""
+    """Show a run folder's `strip.png` (the same inputs at several steps) in a notebook.
+
+    Returns nothing, so that the cell shows only the picture (nbval runs cells without the
+    history a trailing `;` needs to hide a value)."""
     path = os.path.join(run_dir, STRIP)
     if not os.path.exists(path):
         raise FileNotFoundError(f"{path} does not exist: a fit() with this run folder writes it "
                                 "at the end of training; train first")
     from IPython.display import Image, display
     display(Image(filename=path))
-    return path
 
 
 def write_gif(run_dir, ms_per_frame=300, upscale=2):

@@ -210,7 +210,8 @@ def test_static_figures_show_what_every_view_of_the_demo_shows(monkeypatch):
                       scale="sigmoid")
     drawn = []
     monkeypatch.setattr(widgets, "show_grid", lambda images, **kw: drawn.append((images, kw)))
-    assert widgets.show_static(fresh) == 3
+    assert widgets.show_static(fresh) is None
+    assert len(drawn) == 3
     views = [fresh.view, fresh.grid_view, fresh.interp_view]
     assert all(np.array_equal(img, v.images) for (img, _), v in zip(drawn, views))
     assert drawn[0][1]["title"] == fresh.view.grid_kwargs["title"]

@@ -77,6 +77,16 @@ def test_wrong_answers_fail_and_say_why(checker, answer, word, capsys):
     assert capsys.readouterr().out.startswith("✗")
 
 
+def test_a_hint_is_given_only_when_it_holds_on_every_input():
+    msg = check.generator_loss(lambda f: 1.0).message       # a constant: no factor to name
+    assert "expected" in msg and "×" not in msg and "sign" not in msg
+
+
+def test_a_result_left_as_a_cells_value_shows_nothing_more():
+    result = check.generator_loss(lambda f: bce(1.0, f))
+    assert hasattr(result, "_ipython_display_") and result._ipython_display_() is None
+
+
 def test_unwritten_and_crashing_answers_are_reported_plainly():
     def todo(real_out, fake_out):
         raise NotImplementedError

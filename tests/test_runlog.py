@@ -56,8 +56,8 @@ def test_show_strip_displays_the_run_folders_strip_and_names_a_missing_one(tmp_p
     monkeypatch.setattr(IPython.display, "display", shown.append)
     run = tmp_path / "run"
     train_dcgan(run)
-    assert runlog.show_strip(str(run)) == str(run / runlog.STRIP)
-    assert shown[0].data == (run / runlog.STRIP).read_bytes()
+    assert runlog.show_strip(str(run)) is None
+    assert len(shown) == 1 and shown[0].data == (run / runlog.STRIP).read_bytes()
     with pytest.raises(FileNotFoundError, match="train first"):
         runlog.show_strip(str(tmp_path / "elsewhere"))
 

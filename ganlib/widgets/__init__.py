@@ -39,7 +39,7 @@ def show_static(demo):
 
     A notebook puts this below a demo, so a reader on GitHub, or with a dead kernel, sees the
     demo's default view as a picture (widgets show nothing without a running kernel).
-    Returns the number of figures drawn.
+    Returns nothing (a value would be shown after the figures).
     """
     views = [v for v in vars(demo).values() if isinstance(v, GridView) and v.images is not None]
     if not views:
@@ -47,7 +47,6 @@ def show_static(demo):
     for view in views:
         show_grid(view.images, size=view.size, **view.grid_kwargs)
         plt.show()
-    return len(views)
 
 
 def notice():

@@ -335,8 +335,8 @@ plt.show()
 # about which images are bad — always look at the samples too.
 #
 # The run folder (`runs/class/01_dcgan` in `class` mode; test runs get a fresh temporary
-# folder) already holds the final generator (`generator.keras`; `keras.models.load_model` reads it
-# after `import ganlib`) and the loss history (`history.json`, read by `runs.load_history`).
+# folder) already holds the final generator (`generator.keras`; `keras.saving.load_model` reads it
+# without `ganlib`) and the loss history (`history.json`, read by `runs.load_history`).
 # Running the training cell again resumes an interrupted run or loads a finished one; to
 # train from scratch, delete the folder. The README's *Run folders* section has the details.
 

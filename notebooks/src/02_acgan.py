@@ -502,7 +502,7 @@ check.acgan_generator_loss(lambda s, p, w: my_generator_loss(s, p, w, class_weig
 #   exactly which classes the generator has not yet learnt.
 #
 # The run folder (`runs/class/02_acgan` in `class` mode; test runs get a fresh temporary
-# folder) already holds the final generator (`generator.keras`; `keras.models.load_model` reads it
-# after `import ganlib`) and the loss history (`history.json`, read by `runs.load_history`).
+# folder) already holds the final generator (`generator.keras`; `keras.saving.load_model` reads it
+# without `ganlib`) and the loss history (`history.json`, read by `runs.load_history`).
 # Running the training cell again resumes an interrupted run or loads a finished one; to
 # train from scratch, delete the folder. The README's *Run folders* section has the details.

@@ -348,14 +348,16 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# In the `class` runs we have looked at, the answer is **hardly**: along a row the digit stays
-# the same digit in the same style, with at most a slight change of thickness or slant — nothing
-# like the paper's clean slant and width. The next cell puts a number on it for this run: how
-# much the picture moves (mean absolute pixel change, pixels in $[-1, 1]$) when one continuous
-# code goes from $-1$ to $+1$, its whole training range, next to how much it moves when only the
-# noise $z$ changes. If the first numbers are several times smaller than the last, the continuous
-# codes barely change the digits. They are not ignored either when `q_cont_loss` ends below
-# $1/3$: $G$ writes them as small changes that $Q$ reads even where we hardly see them. This
+# Look along the rows. In the committed `class` run the codes do move the digits — mostly their
+# slant and the shape of a stroke — but only a little and not cleanly: nothing like the paper's
+# separate slant and width axes, the two codes do much the same thing, and where a row changes
+# most, a large code value can even turn one digit into another. The next cell puts a number on
+# it for this run: how much the picture moves (mean absolute pixel change, pixels in $[-1, 1]$)
+# when one continuous code goes from $-1$ to $+1$, its whole training range, next to how much it
+# moves when only the noise $z$ changes. Read the first two numbers against the third: near 0
+# the codes are ignored, near it they matter as much as a whole new $z$ (in the committed run
+# each code moves the picture about half as much as a new $z$ does). The codes are not ignored
+# when `q_cont_loss` ends below $1/3$ either: $G$ writes them as changes that $Q$ can read. This
 # short recipe was tuned for the categorical code only: $\lambda_\text{cont} = 0.5$ is small
 # next to the categorical code's 3 and the moved-copy term's 3 (exercise 2 asks what a larger
 # weight might do; the paper trains far longer).
@@ -622,9 +624,9 @@ check.continuous_info_loss(my_continuous_info_loss);
 # * $Q$ is a small head on the discriminator's trunk; as in the tutorial, the MI term trains the
 #   generator and the Q head, while the trunk learns to tell real from fake.
 # * Without labels, the 10-valued code can discover the digit classes (in an arbitrary order).
-#   The continuous codes *can* pick up continuous styles such as slant and width, but in this
-#   short run they change the digits very little: check with a sweep and a measurement before
-#   believing a code means something.
+#   The continuous codes *can* pick up continuous styles such as slant and width; in this short
+#   run they move the digits only a little and not cleanly (slant and stroke shape, both codes
+#   alike): check with a sweep and a measurement before believing a code means something.
 # * Measure an unsupervised code by matching code values to classes (purity), and always next
 #   to a quality measure (FD): a code that collapses to one prototype per value is pure and poor.
 # * The `class` recipe's additions are not InfoGAN (appendix): a code made strong enough to find
@@ -633,7 +635,7 @@ check.continuous_info_loss(my_continuous_info_loss);
 #   the code from slightly turned and shifted copies rules out the slant and leaves the digit.
 #
 # The run folder (`runs/class/03_infogan` in `class` mode; test runs get a fresh temporary
-# folder) already holds the final generator (`generator.keras`; `keras.models.load_model` reads it
-# after `import ganlib`) and the loss history (`history.json`, read by `runs.load_history`).
+# folder) already holds the final generator (`generator.keras`, stock Keras layers:
+# `keras.saving.load_model` reads it without `ganlib`) and the loss history (`history.json`, read by `runs.load_history`).
 # Running the training cell again resumes an interrupted run or loads a finished one; to
 # train from scratch, delete the folder. The README's *Run folders* section has the details.

@@ -512,7 +512,7 @@ plt.show()
 # %% [markdown]
 # The run folders (`runs/class/05_wgan` and `runs/class/05_wgan_gp` in `class` mode; test runs
 # get fresh temporary folders) each hold the final generator (`generator.keras`;
-# `keras.models.load_model` reads it after `import ganlib`) and the loss history (`history.json`,
+# `keras.saving.load_model` reads it without `ganlib`) and the loss history (`history.json`,
 # read by `runs.load_history`).
 # Running the training cell again resumes an interrupted run or loads a finished one; to
 # train from scratch, delete the folder. The README's *Run folders* section has the details.
