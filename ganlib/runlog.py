@@ -83,11 +83,18 @@ def write_strip(run_dir, n=STRIP_FRAMES):
     picks = sorted({steps[round(i)] for i in np.linspace(0, len(steps) - 1, min(n, len(steps)))})
     frames = [np.asarray(Image.open(frame_path(run_dir, s))) for s in picks]
     h, w = frames[0].shape[:2]
-    fig, axes = plt.subplots(1, len(frames), figsize=(2.2 * len(frames), 2.2 * h / w + 0.4),
-                             squeeze=False)
-    for ax, img, step in zip(axes[0], frames, picks):
+    if w > 2 * h:   # wide grids (a row per class or code): one under the other, step at the left
+        width = min(7.0, w / 40)
+        fig, axes = plt.subplots(len(frames), 1, squeeze=False,
+                                 figsize=(width, len(frames) * (width * h / w + 0.25) + 0.4))
+        axes = axes[:, 0]
+    else:
+        fig, axes = plt.subplots(1, len(frames), figsize=(2.2 * len(frames), 2.2 * h / w + 0.4),
+                                 squeeze=False)
+        axes = axes[0]
+    for ax, img, step in zip(axes, frames, picks):
         ax.imshow(img, cmap="gray", vmin=0, vmax=255)
-        ax.set_title(f"step {step}", fontsize=9)
+        ax.set_title(f"step {step}", fontsize=9, loc="left" if w > 2 * h else "center")
         ax.set_xticks([])
         ax.set_yticks([])
     fig.suptitle("the same inputs over training", fontsize=10)

@@ -44,10 +44,19 @@ def test_run_folder_gets_tensorboard_samples_strip_and_gif(tmp_path):
     gif = Image.open(run / runlog.GIF)
     assert gif.n_frames == 4
     strip = Image.open(run / runlog.STRIP)
-    assert strip.width > 3 * strip.height                  # frames side by side
+    assert strip.height > strip.width                      # wide 8x2 grids: one under another
     scalars = events(run / "tensorboard" / "train")
     assert scalars["epoch_d_loss"] == [0, 1, 2] and scalars["epoch_g_loss"] == [0, 1, 2]
     assert events(run / "tensorboard" / "samples")["samples"] == [0, 2, 4, 6]
+
+
+def test_strip_puts_square_grids_side_by_side(tmp_path):
+    os.makedirs(tmp_path / "samples")
+    for step in (0, 5, 10):
+        Image.fromarray(np.full((60, 60), 40 * step % 255, np.uint8)).save(
+            runlog.frame_path(str(tmp_path), step))
+    strip = Image.open(runlog.write_strip(str(tmp_path)))
+    assert strip.width > 2 * strip.height
 
 
 def test_show_strip_displays_the_run_folders_strip_and_names_a_missing_one(tmp_path, monkeypatch):
