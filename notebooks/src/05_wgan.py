@@ -502,9 +502,10 @@ plt.show()
 # %% [markdown]
 # **Reading the comparison.** In the committed `class` run (the table above), WGAN-GP ends with
 # the lowest FD, then LSGAN, the DCGAN loss and the clipped WGAN; the two WGANs pay for their
-# five critic updates per generator step with 2.5-3 times the wall time of the others. The
-# penalised critic also helps from the very first steps, while LSGAN and the DCGAN loss stall
-# for the first 100-150 steps before their generators find the digits. Keep the scale in mind:
+# five critic updates per generator step with two to three times the wall time of the others.
+# The penalised critic's FD falls from the first measurement on, while LSGAN's and the DCGAN
+# loss's stay near the untrained value for the first 75-150 steps before their generators find
+# the digits. Keep the scale in mind:
 # 500 generator steps are the first 1 % of the books' 40,000, one seed per loss carries
 # run-to-run noise, and the order may change later in training — the same command with
 # `--mode full` measures that (on a GPU).
