@@ -314,6 +314,9 @@ reference = {
 }
 for name, fd in reference.items():
     print(f"FD {name:<28} {fd:10.2f}")
+ratio = reference[f"this run, {SCHEDULE['steps']} steps"] / reference["untrained generator"]
+print(f"{'met    ' if ratio <= 0.1 else 'NOT met'}  the chapter's bar, FD at most 1/10 of the "
+      f"untrained generator's: this run has {ratio:.3f} of it")
 steps, fds = fd_track.series()
 fig, ax = plt.subplots(figsize=(7, 3.5))
 ax.plot(steps, fds, "o-", label="DCGAN samples")
