@@ -492,7 +492,7 @@ for label, by_round in rows.items():
 # noisy, and a lever that wins in one round and loses in the other is within the noise there.
 # Apply that rule to the rows printed above. In the saved file, the float32 row and the
 # fresh-fakes row are below ×1.00 in both rounds: bfloat16 and the shared forward pass of $G$ pay
-# on that CPU. The one-step-per-execution row is not below ×1.00 in either round: there,
-# `steps_per_execution` bought nothing measurable. It is meant for steps so short that Python's
+# on that CPU. The one-step-per-execution row stays within a few per cent of ×1.00 and is not
+# below it in both rounds: there, `steps_per_execution` bought nothing measurable. It is meant for steps so short that Python's
 # overhead per step is a large share of them, which is more often the case on a GPU; these
 # ratios are for one CPU only.
