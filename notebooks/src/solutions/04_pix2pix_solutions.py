@@ -14,6 +14,7 @@
 # code exercise runs the same `ganlib.check` check as the chapter.
 
 # %%
+import ganlib  # first: it imports TensorFlow with the start-up log lines muted
 import keras
 import numpy as np
 import tensorflow as tf

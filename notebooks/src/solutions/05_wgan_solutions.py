@@ -14,6 +14,7 @@
 # (4–5) run the same `ganlib.check` checks as the chapter.
 
 # %%
+import ganlib  # first: it imports TensorFlow with the start-up log lines muted
 import keras
 import numpy as np
 import tensorflow as tf
