@@ -18,7 +18,7 @@ import numpy as np
 from keras import layers
 
 from . import config, losses
-from .gan import GAN, StopOnNaN, training_callbacks
+from .gan import GAN, training_callbacks
 from .runlog import TrainingPictures
 from .runs import generator_steps
 from .wgan import WGANGP
@@ -115,7 +115,6 @@ def make_toy_gan(loss="bce", latent_dim=LATENT_DIM, hidden=HIDDEN, d_steps=None,
                                               beta_2=defaults["beta_2"])
     gan.compile(d_optimizer=adam(d_lr), g_optimizer=adam(g_lr), d_loss_fn=d_loss_fn,
                 g_loss_fn=g_loss_fn, steps_per_execution=steps_per_execution)
-    gan.toy_loss = loss
     return gan
 
 
@@ -202,13 +201,11 @@ def train(loss="bce", schedule=None, seed=0, run_dir=None, n_modes=N_MODES, n_po
     real = sample(n_points, n_modes=n_modes, seed=seed)
     ds = make_dataset(real, BATCH_SIZE * gan.d_steps, seed=seed)
     preview = gan.preview_noise(n_preview)
-    if run_dir:
-        pictures = PointPictures(run_dir, preview, real[:n_preview])
-        callbacks = training_callbacks(run_dir, spec={"n_modes": n_modes, "n_points": n_points},
-                                       pictures=pictures)
-    else:
-        pictures = Snapshots(preview)
-        callbacks = [StopOnNaN(), pictures]
+    pictures = PointPictures(run_dir, preview, real[:n_preview]) if run_dir else Snapshots(preview)
+    callbacks = training_callbacks(run_dir, spec={"n_modes": n_modes, "n_points": n_points},
+                                   pictures=pictures)
+    if not run_dir:   # no run folder: only the loss guard, and the snapshots
+        callbacks.append(pictures)
     epochs, every = config.intervals(schedule)
     history = gan.fit(ds, epochs=epochs, steps_per_epoch=every, verbose=verbose,
                       callbacks=callbacks)
