@@ -1,6 +1,13 @@
 """Measured quality of every chapter: train it as its notebook does, then score the images.
 
-    python benchmarks/quality.py [--mode class] [--chapters dcgan,acgan,...] [--seed 0]
+    python benchmarks/quality.py [--mode class] [--chapters dcgan,acgan,...] [--seeds 1,2,3]
+                                 [--json rows.json]
+    python benchmarks/quality.py --table a.json b.json ...   # median and spread over seeds
+
+Several seeds (``--seeds``) train every chapter once per seed and end with a second table:
+each measure's median over the seeds and its spread (min to max).  ``--table`` prints that
+table again from the JSON files of one or more earlier invocations (chapters trained in
+separate runs, or in the background one at a time).
 
 Each chapter's family module (``ganlib.<chapter>``) is trained through its
 ``train(schedule, seed=...)`` with the run mode's schedule (``SCHEDULES[mode]``);
@@ -233,6 +240,8 @@ def run_chapter(name, mode, seed, n, history_points, verbose=0):
     if hist is not None and hist.steps:
         row["history"] = list(zip(hist.steps, hist.values))
         if hist.steps[0] == 0:
+            if isinstance(values.get("FD"), float) and hist.values[0] > 0:
+                values["FD / untrained FD"] = values["FD"] / hist.values[0]
             refs.append(dict(chapter=f"  {name}: untrained G", dataset=dataset,
                              metrics={"FD": hist.values[0]}))
     if name == "dcgan" or spec["history"] is not None and dataset in metrics.DATASETS:
@@ -259,7 +268,8 @@ def print_table(rows, n, mode):
         steps = str(r.get("steps", "-"))
         secs = f"{r['seconds']:.1f}" if "seconds" in r else "-"
         sps = f"{r['steps_per_s']:.2f}" if "steps_per_s" in r else "-"
-        print(f"{r['chapter']:<28} {r['dataset']:<14} {steps:>7} {secs:>8} {sps:>8}  {m}")
+        name = r["chapter"] + (f" s{r['seed']}" if "seed" in r else "")
+        print(f"{name:<28} {r['dataset']:<14} {steps:>7} {secs:>8} {sps:>8}  {m}")
     for r in rows:
         if r.get("history"):
             pts = ", ".join(f"{s}: {fmt(v)}" for s, v in r["history"])
@@ -290,39 +300,92 @@ def run_losses(mode, seed, n, history_points, verbose=0):
     return rows
 
 
+def numeric_metrics(row):
+    return {k: float(v) for k, v in row.get("metrics", {}).items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def seed_summary(rows):
+    """{chapter row: {measure: (median, min, max, n seeds)}} over rows from several seeds."""
+    by = {}
+    for r in rows:
+        for k, v in numeric_metrics(r).items():
+            by.setdefault(r["chapter"].strip(), {}).setdefault(k, []).append(v)
+        if "seconds" in r:
+            by.setdefault(r["chapter"].strip(), {}).setdefault("train s", []).append(r["seconds"])
+    return {c: {k: (float(np.median(v)), float(np.min(v)), float(np.max(v)), len(v))
+                for k, v in ms.items()} for c, ms in by.items()}
+
+
+def print_seed_table(rows, title=""):
+    seeds = sorted({r["seed"] for r in rows if "seed" in r})
+    print(f"\nMedian [min - max] over seeds {', '.join(map(str, seeds))}{title}")
+    head = f"{'chapter':<28} {'measure':<24} {'median':>9} {'min':>9} {'max':>9} {'seeds':>5}"
+    print(head)
+    print("-" * len(head))
+    for c, ms in seed_summary(rows).items():
+        for k, (med, lo, hi, n) in ms.items():
+            print(f"{c:<28} {k:<24} {fmt(med):>9} {fmt(lo):>9} {fmt(hi):>9} {n:>5}")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--mode", default=os.environ.get("GANLIB_MODE", "class"), choices=config.MODES)
     p.add_argument("--chapters", default=",".join(list(CHAPTERS) + ["losses"]),
                    help=f"comma-separated, from {', '.join(CHAPTERS)}, losses")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seeds", help="comma-separated seeds: train every chapter once per seed "
+                   "and print the median and spread (overrides --seed)")
+    p.add_argument("--table", nargs="+", metavar="JSON",
+                   help="print the median/spread table of earlier --json files and exit")
     p.add_argument("--n", type=int, default=2000, help="images per set for each measure")
     p.add_argument("--history-points", type=int, default=6,
                    help="how many times to measure FD during training")
     p.add_argument("--precision", default=None, help="float32, mixed_bfloat16 or auto")
     p.add_argument("--json", help="also write the rows to this JSON file")
     args = p.parse_args(argv)
+    if args.table:
+        rows = []
+        for path in args.table:
+            with open(path) as f:
+                rows.extend(json.load(f))
+        print_seed_table(rows, f" ({', '.join(map(os.path.basename, args.table))})")
+        return rows
+    try:
+        seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else [args.seed]
+    except ValueError:
+        p.error(f"--seeds must be comma-separated integers, got {args.seeds!r}")
     names = [c.strip() for c in args.chapters.split(",") if c.strip()]
     unknown = [c for c in names if c not in CHAPTERS and c != "losses"]
     if unknown:
         p.error(f"unknown chapter(s) {unknown}; known: {sorted(CHAPTERS)}")
     config.set_precision(args.precision)
     rows = []
-    for name in names:
-        config.set_seed(args.seed)
-        if name == "losses":
-            rows.extend(run_losses(args.mode, args.seed, args.n, args.history_points))
-            continue
-        result = run_chapter(name, args.mode, args.seed, args.n, args.history_points)
-        if result:
-            rows.append(result[0])
-            rows.extend(result[1])
+    for seed in seeds:
+        for name in names:
+            config.set_seed(seed)
+            if name == "losses":
+                new = run_losses(args.mode, seed, args.n, args.history_points)
+            else:
+                result = run_chapter(name, args.mode, seed, args.n, args.history_points)
+                new = [result[0]] + result[1] if result else []
+            for r in new:
+                r["seed"] = seed
+            rows.extend(new)
+            if args.json:   # after every chapter, so a long sweep keeps what it finished
+                write_json(args.json, rows)
     print_table(rows, args.n, args.mode)
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(rows, f, indent=1, default=lambda o: o.tolist() if hasattr(o, "tolist")
-                      else float(o))
+    if len(seeds) > 1:
+        print_seed_table(rows)
     return rows
+
+
+def write_json(path, rows):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(rows, f, indent=1, default=lambda o: o.tolist() if hasattr(o, "tolist")
+                  else float(o))
+    os.replace(tmp, path)
 
 
 if __name__ == "__main__":

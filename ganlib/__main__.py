@@ -4,6 +4,7 @@
                                     [--precision auto] [--strategy none|mirrored|multiworker]
     python -m ganlib sample runs/full/01_dcgan --n 64 --out grid.png
     python -m ganlib evaluate runs/full/01_dcgan [--n 1000] [--json scores.json]
+    python -m ganlib export runs/full/01_dcgan [--name 01_dcgan]   # -> data/pretrained/01_dcgan
     python -m ganlib chapters
 
 `train` shows a progress bar, keeps a resumable backup, TensorBoard logs and pictures of
@@ -32,6 +33,8 @@ def parser():
     t.add_argument("--precision", choices=config.PRECISIONS + ("auto",), default="auto")
     t.add_argument("--strategy", choices=("none", "mirrored", "multiworker"), default="none",
                    help="tf.distribute: mirrored = every GPU of this machine")
+    t.add_argument("--steps", type=int, help="generator steps instead of the mode's (a "
+                   "multiple of its log_every), e.g. a longer reference run of the class recipe")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     s = sub.add_parser("sample", help="a grid of images from a finished run")
     s.add_argument("run_dir")
@@ -43,6 +46,12 @@ def parser():
     e.add_argument("--n", type=int, default=1000, help="images per set")
     e.add_argument("--seed", type=int, default=0)
     e.add_argument("--json", help="also write the scores to this JSON file (must not exist)")
+    x = sub.add_parser("export", help="ship a finished run as data/pretrained/NAME, which "
+                       "GANLIB_MODE=pretrained loads instead of training")
+    x.add_argument("run_dir")
+    x.add_argument("--name", help="the notebook's run name (default: the chapter's)")
+    x.add_argument("--made", default="", help="one line on how the run was made")
+    x.add_argument("--n", type=int, default=1000, help="images per set for the measures")
     sub.add_parser("chapters", help="list the chapters")
     return p
 
@@ -78,7 +87,7 @@ def main(argv=None):
             chapters.get(args.chapter)      # an unknown chapter fails before TensorFlow works
             gan, history = chapters.train(args.chapter, args.mode, args.run_dir, seed=args.seed,
                                           precision=args.precision, strategy=args.strategy,
-                                          verbose=0 if args.quiet else 1)
+                                          verbose=0 if args.quiet else 1, steps=args.steps)
             last = {k: round(v[-1], 4) for k, v in history.history.items() if v}
             print(f"done: {args.run_dir} (generator.keras, history.json, strip.png, "
                   f"training.gif, tensorboard/); last interval: {last}")
@@ -87,6 +96,9 @@ def main(argv=None):
             grid, _ = chapters.sample(args.run_dir, args.n, args.seed)
             Image.fromarray(grid.squeeze(-1) if grid.shape[-1] == 1 else grid).save(args.out)
             print(f"wrote {args.out} ({grid.shape[1]}x{grid.shape[0]} pixels)")
+        elif args.command == "export":
+            print(f"shipped {chapters.export(args.run_dir, args.name, args.made, args.n)} "
+                  "(GANLIB_MODE=pretrained loads it)")
         elif args.command == "evaluate":
             scores = chapters.evaluate(args.run_dir, args.n, args.seed)
             for k, v in scores.items():

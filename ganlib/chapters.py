@@ -83,12 +83,20 @@ def claim_run_folder(chapter, run_dir):
     return info
 
 
-def train(chapter, mode, run_dir, seed=0, precision=None, strategy="none", verbose=1):
+def train(chapter, mode, run_dir, seed=0, precision=None, strategy="none", verbose=1,
+          steps=None):
     """Train `chapter` in run mode `mode` into `run_dir` through its family's ``train()``;
-    an interrupted run resumes.  Returns (gan, history)."""
+    an interrupted run resumes.  `steps` lengthens (or shortens) the mode's schedule, e.g. for
+    a reference run of the class recipe.  Returns (gan, history)."""
     from . import distribute
     chapter = get(chapter)
     schedule = chapter.schedule(mode)
+    if steps is not None:
+        schedule["steps"] = int(steps)
+        try:
+            config.intervals(schedule)
+        except ValueError as e:
+            raise ChapterError(f"--steps {steps}: {e}") from None
     os.environ["GANLIB_MODE"] = mode          # what the run folder records as its mode
     config.set_precision(precision, verbose=bool(verbose))
     claim_run_folder(chapter, run_dir)
@@ -224,3 +232,22 @@ def evaluate(run_dir, n=1000, seed=0):
     out["FD"] = metrics.frechet_distance(images, real, chapter.dataset, scale_a=scale,
                                          scale_b="tanh")
     return {k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in out.items()}
+
+
+def export(run_dir, name=None, made="", n=1000):
+    """Ship a finished run as ``data/pretrained/<name>`` (`runs.export_run`), with its measures
+    (`evaluate`) in ``about.json``; `name` defaults to the chapter's.  Returns the folder."""
+    chapter, mode, seed, ident = run_info(run_dir)
+    name = name or chapter.name
+    if not name or os.sep in name or name in (".", ".."):
+        raise ChapterError(f"--name {name!r} must be a plain folder name such as 01_dcgan")
+    scores = evaluate(run_dir, n=n)
+    size = os.path.getsize(os.path.join(str(run_dir), runs.GENERATOR))
+    made = made or (f"python -m ganlib train {chapter.name} --mode {mode} --seed {seed} "
+                    f"({ident.get('intervals', 0) * ident.get('steps_per_interval', 0)} steps, "
+                    f"{ident.get('precision')})")
+    try:
+        return runs.export_run(run_dir, os.path.join(runs.pretrained_root(), name), made,
+                               dict(scores, generator_bytes=size))
+    except runs.RunFolderError as e:
+        raise ChapterError(str(e)) from None

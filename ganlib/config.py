@@ -3,7 +3,10 @@
 Run mode (environment variable ``GANLIB_MODE``):
   * ``smoke`` – a handful of steps, seconds per notebook (CI; pytest selects it);
   * ``class`` – the default: at most ~10 minutes on a 2-core CPU, recognisable samples;
-  * ``full``  – the tutorial's own schedule (hours on a CPU; a GPU is advised).
+  * ``full``  – the tutorial's own schedule (hours on a CPU; a GPU is advised);
+  * ``pretrained`` – no training: the ``class``-mode networks are built and each training
+    cell loads the generator of a longer reference run shipped in ``data/pretrained/``
+    (`runs.ShippedGenerator`), so a teacher can go straight to the demos and the evaluation.
 
 Precision (``GANLIB_PRECISION``): ``float32`` or ``mixed_bfloat16``.  ``auto`` (default)
 picks bfloat16 where the hardware runs it fast (a GPU, or a CPU with AMX-BF16 or
@@ -12,15 +15,23 @@ float32 elsewhere.  Losses and BatchNorm statistics stay float32 either way.
 """
 import os
 
-MODES = ("smoke", "class", "full")
+MODES = ("smoke", "class", "full")              # the modes that have a training schedule
+PRETRAINED = "pretrained"
+RUN_MODES = MODES + (PRETRAINED,)               # what GANLIB_MODE may say
 PRECISIONS = ("float32", "mixed_bfloat16")
 
 
 def run_mode():
     mode = os.environ.get("GANLIB_MODE", "class").strip().lower()
-    if mode not in MODES:
-        raise ValueError(f"GANLIB_MODE={mode!r} is not a run mode; choose one of {MODES}")
+    if mode not in RUN_MODES:
+        raise ValueError(f"GANLIB_MODE={mode!r} is not a run mode; choose one of {RUN_MODES}")
     return mode
+
+
+def schedule_mode(mode=None):
+    """The schedule a run mode builds its models with: ``pretrained`` uses ``class``'s."""
+    mode = mode or run_mode()
+    return "class" if mode == PRETRAINED else mode
 
 
 def select(per_mode, mode=None, verbose=True):
@@ -29,11 +40,14 @@ def select(per_mode, mode=None, verbose=True):
     missing = [m for m in MODES if m not in per_mode]
     if missing:
         raise ValueError(f"schedule is missing run mode(s) {missing}")
-    chosen = dict(per_mode[mode])
+    chosen = dict(per_mode[schedule_mode(mode)])
     if "steps" in chosen:
         intervals(chosen)
     if verbose:
-        print(f"run mode: {mode}  (set GANLIB_MODE to one of {', '.join(MODES)})")
+        print(f"run mode: {mode}  (set GANLIB_MODE to one of {', '.join(RUN_MODES)})")
+        if mode == PRETRAINED:
+            print("  no training: the class-mode networks, with the generators shipped in "
+                  "data/pretrained loaded by each training cell")
         for k, v in chosen.items():
             print(f"  {k:<16} {v}")
     return chosen

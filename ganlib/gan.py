@@ -365,9 +365,13 @@ def training_callbacks(run_dir=None, nan_guard=True, spec=None, preview=None, pi
     folder also gets TensorBoard logs and pictures of training (`runlog`): `preview` is what
     the generator is fed for them (default: the model's `preview_inputs()`); `pictures` replaces
     the picture callback (e.g. scatter plots for the 2-D toy, `toy2d.PointPictures`).
+    With ``GANLIB_MODE=pretrained`` it is a `runs.ShippedGenerator` alone: the run folder is a
+    shipped reference run, loaded instead of trained.
     """
     from .runlog import TrainingPictures, tensorboard
-    from .runs import RunBackup
+    from .runs import RunBackup, ShippedGenerator
+    if run_dir and config.run_mode() == config.PRETRAINED:
+        return [ShippedGenerator(run_dir)]      # loads a shipped generator; trains nothing
     cbs = [RunBackup(run_dir, spec=spec)] if run_dir else []
     if nan_guard:
         cbs.append(StopOnNaN())

@@ -22,6 +22,11 @@ schedule, seed or run mode) is never resumed: `RunFolderError` says what differs
 
 Test runs never see a classroom run: `run_dir` gives ``runs/<mode>/<name>`` for the ``class``
 and ``full`` modes and a new temporary folder for ``smoke`` runs (CI, pytest, nbval).
+
+``GANLIB_MODE=pretrained``: `run_dir` gives the folder of a reference run shipped with the
+project, ``data/pretrained/<name>`` (or ``$GANLIB_PRETRAINED_DIR/<name>``), and the training
+callbacks are a single `ShippedGenerator`, which loads its generator and history instead of
+training and writes nothing.  `export_run` makes such a folder from a finished run folder.
 """
 import atexit
 import datetime
@@ -56,10 +61,12 @@ def run_dir(name, mode=None, root="runs"):
     the Python process (the notebook's kernel, the test run) ends.
     """
     mode = mode or config.run_mode()
-    if mode not in config.MODES:
-        raise ValueError(f"mode {mode!r} is not a run mode; choose one of {config.MODES}")
+    if mode not in config.RUN_MODES:
+        raise ValueError(f"mode {mode!r} is not a run mode; choose one of {config.RUN_MODES}")
     if not name or os.sep in str(name) or str(name) in (".", ".."):
         raise ValueError(f"run name must be a plain folder name like '01_dcgan', got {name!r}")
+    if mode == config.PRETRAINED:
+        return os.path.join(pretrained_root(), str(name))
     if mode == "smoke":  # made here, so removed here: when the process ends, or after
         _sweep_smoke_folders()
         path = tempfile.mkdtemp(prefix=f"{SMOKE_PREFIX}{os.getpid()}-{name}-")
@@ -69,6 +76,13 @@ def run_dir(name, mode=None, root="runs"):
 
 
 SMOKE_PREFIX = "ganlib-smoke-"
+ABOUT = "about.json"
+
+
+def pretrained_root():
+    """Where shipped reference runs live: ``$GANLIB_PRETRAINED_DIR``, else ``data/pretrained``."""
+    return os.environ.get("GANLIB_PRETRAINED_DIR") or os.path.join(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "pretrained")
 
 
 def _sweep_smoke_folders():
@@ -383,3 +397,87 @@ class RunBackup(keras.callbacks.BackupAndRestore):
                 "history": self.history, "steps": generator_steps(self.model),
                 "callbacks": {self._peer_key(cb): cb.get_state()
                               for cb in self.peers if hasattr(cb, "get_state")}})
+
+
+# ----------------------------------------------------------------------------- shipped runs
+class ShippedGenerator(RunBackup):
+    """``GANLIB_MODE=pretrained``: load a shipped reference run's generator instead of training.
+
+    In `fit()` it takes the place of `RunBackup`: it loads ``generator.keras`` (Keras' safe
+    mode) into the model's generator, the run's loss history and the records of callbacks such
+    as `metrics.MetricHistory` from ``history.json``, sets the optimizers' step counters to the
+    reference run's generator steps (so pictures are labelled with them), and tells `fit()` that
+    no interval is left: not one step is trained, and nothing is written into the folder.
+    """
+
+    def on_train_begin(self, logs=None):
+        path = self._path(GENERATOR)
+        name = os.path.basename(self.run_dir)
+        if not os.path.isfile(path):
+            have = sorted(n for n in os.listdir(os.path.dirname(self.run_dir))
+                          if os.path.isfile(os.path.join(os.path.dirname(self.run_dir), n,
+                                                         GENERATOR))) \
+                if os.path.isdir(os.path.dirname(self.run_dir)) else []
+            raise RunFolderError(
+                f"GANLIB_MODE=pretrained, but no generator is shipped for the run {name!r} "
+                f"(no {path}). Shipped: {', '.join(have) or 'none'}. To train this run instead, "
+                "set GANLIB_MODE=class (or unset it) and run the cell again.")
+        saved = keras.saving.load_model(path, compile=False, safe_mode=True)
+        generator = getattr(self.model, "generator", None)
+        try:
+            generator.set_weights(saved.get_weights())
+        except (ValueError, AttributeError) as e:
+            raise RunFolderError(
+                f"{path} does not fit this model's generator ({e}): it was made for other "
+                "settings. Train this run instead (GANLIB_MODE=class).") from None
+        record = _read_json(self._path(HISTORY), self.run_dir) \
+            if os.path.isfile(self._path(HISTORY)) else {}
+        self.history = {k: list(v) for k, v in record.get("history", {}).items()}
+        for cb in self.peers:
+            key = self._peer_key(cb)
+            if key in record.get("callbacks", {}) and hasattr(cb, "set_state"):
+                cb.set_state(record["callbacks"][key])
+        steps = int(record.get("steps", 0))
+        for part in ("g_optimizer", "d_optimizer"):
+            opt = getattr(self.model, part, None)
+            if opt is not None:
+                opt.iterations.assign(steps)
+        self.model._initial_epoch = int((self.params or {}).get("epochs") or 0)
+        self._start_steps = steps
+        if self.verbose:
+            about = _read_json(self._path(ABOUT), self.run_dir) \
+                if os.path.isfile(self._path(ABOUT)) else {}
+            made = f": {about['made']}" if about.get("made") else ""
+            print(f"GANLIB_MODE=pretrained: loaded the generator shipped in {self.run_dir} "
+                  f"({steps} generator steps{made}); nothing is trained. Unset GANLIB_MODE (or "
+                  "set it to class) to train it yourself.")
+
+    def on_epoch_begin(self, epoch, logs=None):
+        pass
+
+    def on_epoch_end(self, epoch, logs=None):
+        pass
+
+    def on_train_end(self, logs=None):
+        pass   # a shipped folder is read, never written
+
+
+def export_run(run_dir, dest, made, metrics=None):
+    """Copy a finished run's generator, history and strip into `dest` (a new folder), with an
+    ``about.json`` saying how it was made (`made`, one line) and what it measured (`metrics`)."""
+    src = os.path.abspath(str(run_dir))
+    for need in (MARKER, GENERATOR, HISTORY):
+        if not os.path.isfile(os.path.join(src, need)):
+            raise RunFolderError(f"{src} has no {need}: export a finished run folder")
+    if os.path.exists(dest):
+        raise RunFolderError(f"{dest} exists; ganlib does not overwrite it: remove it yourself "
+                             "or pass another destination")
+    os.makedirs(dest)
+    for name in (GENERATOR, HISTORY, "strip.png"):
+        if os.path.isfile(os.path.join(src, name)):
+            shutil.copy2(os.path.join(src, name), os.path.join(dest, name))
+    info = _read_json(os.path.join(src, MARKER), src)
+    _write_json(os.path.join(dest, ABOUT), {
+        "made": made, "identity": info.get("identity"), "steps": info.get("steps"),
+        "chapter": info.get("chapter"), "metrics": metrics or {}, "exported": _now()})
+    return dest

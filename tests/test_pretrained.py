@@ -1,0 +1,127 @@
+"""GANLIB_MODE=pretrained: a shipped reference run is loaded instead of trained, and written never.
+
+Smoke mode throughout: a 20-step DCGAN run (the same networks as the class recipe) is
+exported as a "shipped" run into a temporary GANLIB_PRETRAINED_DIR, then loaded back.
+"""
+import json
+import os
+
+import numpy as np
+import pytest
+
+from ganlib import chapters, config, data, dcgan, metrics, runs
+from ganlib.__main__ import main
+from ganlib.gan import training_callbacks
+
+
+def tree(folder):
+    """Every file under `folder` with its size and modification time."""
+    out = {}
+    for root, _, files in os.walk(folder):
+        for f in files:
+            st = os.stat(os.path.join(root, f))
+            out[os.path.relpath(os.path.join(root, f), folder)] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    """A finished smoke run of chapter 01, exported as data/pretrained/01_dcgan would be."""
+    base = tmp_path_factory.mktemp("pretrained")
+    run = base / "run"
+    assert main(["train", "01", "--mode", "smoke", "--run-dir", str(run), "--precision",
+                 "float32", "--quiet"]) == 0
+    root = base / "shipped"
+    old = os.environ.get("GANLIB_PRETRAINED_DIR")
+    os.environ["GANLIB_PRETRAINED_DIR"] = str(root)
+    try:
+        assert main(["export", str(run), "--n", "50"]) == 0
+    finally:
+        if old is None:
+            os.environ.pop("GANLIB_PRETRAINED_DIR")
+        else:
+            os.environ["GANLIB_PRETRAINED_DIR"] = old
+    return run, root
+
+
+@pytest.fixture
+def pretrained_mode(monkeypatch, shipped):
+    monkeypatch.setenv("GANLIB_PRETRAINED_DIR", str(shipped[1]))
+    monkeypatch.setenv("GANLIB_MODE", "pretrained")
+    return shipped
+
+
+def small_dataset():
+    images = np.random.default_rng(0).integers(0, 256, (256, 28, 28), dtype=np.uint8)
+    return data.make_dataset(images, batch_size=dcgan.BATCH_SIZE, scale="tanh", seed=0)
+
+
+def test_export_writes_what_a_teacher_needs(shipped):
+    run, root = shipped
+    folder = root / "01_dcgan"
+    for name in (runs.GENERATOR, runs.HISTORY, "strip.png", runs.ABOUT):
+        assert (folder / name).is_file(), name
+    about = json.loads((folder / runs.ABOUT).read_text())
+    assert "python -m ganlib train 01_dcgan --mode smoke" in about["made"]
+    assert about["steps"] == 20 and about["chapter"] == "01_dcgan"
+    assert about["metrics"]["FD"] > 0 and about["metrics"]["generator_bytes"] > 0
+    # exporting again never overwrites what is there
+    os.environ["GANLIB_PRETRAINED_DIR"] = str(root)
+    try:
+        with pytest.raises(chapters.ChapterError, match="does not overwrite"):
+            chapters.export(run)
+    finally:
+        os.environ.pop("GANLIB_PRETRAINED_DIR")
+
+
+def test_pretrained_mode_loads_instead_of_training(pretrained_mode, capsys):
+    run, root = pretrained_mode
+    assert config.select(dcgan.SCHEDULES, verbose=False) == config.select(
+        dcgan.SCHEDULES, mode="class", verbose=False)
+    folder = runs.run_dir("01_dcgan")
+    assert folder == os.path.join(str(root), "01_dcgan")
+    before = tree(root)
+    gan = dcgan.make_dcgan(seed=3)
+    d_before = [w.copy() for w in gan.discriminator.get_weights()]
+    record = metrics.MetricHistory(lambda g: 1.0, at_start=True, name="FD")
+    history = gan.fit(small_dataset(), epochs=2, steps_per_epoch=10, verbose=0,
+                      callbacks=training_callbacks(folder) + [record])
+    assert "loaded the generator shipped in" in capsys.readouterr().out
+    import keras
+    saved = keras.saving.load_model(str(run / runs.GENERATOR))
+    for a, b in zip(gan.generator.get_weights(), saved.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(gan.discriminator.get_weights(), d_before):   # no step was trained
+        np.testing.assert_array_equal(a, b)
+    assert int(gan.g_optimizer.iterations.numpy()) == 20           # the reference run's steps
+    shipped_history = json.loads((run / runs.HISTORY).read_text())["history"]
+    assert history.history == shipped_history
+    assert tree(root) == before                                    # nothing written
+
+
+def test_a_run_that_is_not_shipped_says_how_to_train_it(pretrained_mode):
+    gan = dcgan.make_dcgan(seed=3)
+    with pytest.raises(runs.RunFolderError) as e:
+        gan.fit(small_dataset(), epochs=1, steps_per_epoch=2, verbose=0,
+                callbacks=training_callbacks(runs.run_dir("01_dcgan_d_lr_x2")))
+    assert "no generator is shipped for the run '01_dcgan_d_lr_x2'" in str(e.value)
+    assert "Shipped: 01_dcgan" in str(e.value) and "GANLIB_MODE=class" in str(e.value)
+    assert int(gan.g_optimizer.iterations.numpy()) == 0
+
+
+def test_a_shipped_generator_of_other_networks_is_refused(pretrained_mode):
+    from ganlib import lsgan
+    gan = lsgan.make_gan("lsgan", seed=0)          # another generator architecture
+    with pytest.raises(runs.RunFolderError, match="does not fit this model's generator"):
+        gan.fit(small_dataset(), epochs=1, steps_per_epoch=2, verbose=0,
+                callbacks=training_callbacks(runs.run_dir("01_dcgan")))
+
+
+def test_export_and_steps_errors(tmp_path, capsys):
+    assert main(["export", str(tmp_path)]) == 2
+    assert "not a ganlib run folder" in capsys.readouterr().err
+    assert main(["train", "01", "--mode", "smoke", "--run-dir", str(tmp_path / "r"),
+                 "--steps", "15", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "--steps 15" in err and "multiple of log_every=10" in err
+    assert not (tmp_path / "r").exists()
