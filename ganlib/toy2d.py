@@ -237,6 +237,90 @@ def distance_to_ring(points, radius=RADIUS):
     return float(np.mean(np.abs(np.linalg.norm(points, axis=1) - radius)))
 
 
+def blob(n, std=0.3, seed=None):
+    """`n` points of a small Gaussian blob at the origin: an early generator's fakes, well
+    inside the ring, as an (n, 2) float32 array."""
+    return np.random.default_rng(seed).normal(0.0, std, (int(n), 2)).astype(np.float32)
+
+
+def train_discriminator(gan, real, fake, steps=500, batch_size=BATCH_SIZE, seed=0):
+    """Train only D for `steps` updates on batches of `real` against the fixed `fake` points
+    (G held still): the discriminator of Mao et al.'s Figure 1, which has learnt a boundary
+    between the data and the fakes it has seen.  Uses the GAN's own D loss and optimizer."""
+    import tensorflow as tf
+    rng = np.random.default_rng(seed)
+    real, fake = np.asarray(real, np.float32), np.asarray(fake, np.float32)
+
+    @tf.function
+    def step(r, f):
+        return gan.apply_update(gan.discriminator_loss, gan.d_variables, gan.d_optimizer,
+                                r, None, f)["d_loss"]
+
+    for _ in range(int(steps)):
+        loss = step(real[rng.integers(0, len(real), batch_size)],
+                    fake[rng.integers(0, len(fake), batch_size)])
+    return float(loss)
+
+
+def far_side_points(gan, real, boundary=0.5, min_distance=0.5, n=120):
+    """Points of the plotted square that D puts on the *real* side of its decision boundary
+    (D(x) > `boundary`) although they lie at least `min_distance` from every real point: where a
+    fake would be taken for real while looking nothing like the data (Mao et al.'s Figure 1)."""
+    from scipy.spatial import cKDTree
+    _, _, flat = _grid(n)
+    out = np.asarray(gan.discriminator(flat, training=False), np.float32).ravel()
+    dist, _ = cKDTree(np.asarray(real, np.float64)).query(flat.astype(np.float64))
+    return flat[(out > boundary) & (dist >= min_distance)]
+
+
+def gradient_norms(gan, points):
+    """‖∇ₓ generator loss‖ at each point: how hard G's loss pushes a fake lying there."""
+    if len(points) == 0:
+        return np.zeros(0, np.float32)
+    return np.linalg.norm(generator_gradients(gan, points), axis=1)
+
+
+def far_side_experiment(loss, seed=0, steps=500, n=5000):
+    """Mao et al.'s argument for least squares, measured: D (of loss `loss`) learns to tell the
+    ring from a blob of early fakes at the centre; then G's loss is differentiated at the points
+    D calls real although they lie far from the data (`far_side_points`), and at the fakes.
+
+    Returns a dict: ``gan``, ``real``, ``fake``, ``far`` (the points), ``far_norms`` and
+    ``fake_norms`` (‖∇ₓ G loss‖ at each), and their medians ``far_median``, ``fake_median``,
+    ``vanishing`` (share of far points with a gradient below 1e-3) and ``d_loss``.
+    """
+    gan = make_toy_gan(loss, seed=seed)
+    real, fake = sample(n, seed=seed + 1000), blob(n, seed=seed)
+    d_loss = train_discriminator(gan, real, fake, steps=steps, seed=seed)
+    far = far_side_points(gan, real)
+    far_norms, fake_norms = gradient_norms(gan, far), gradient_norms(gan, fake[:1000])
+    return dict(gan=gan, real=real, fake=fake, far=far, far_norms=far_norms,
+                fake_norms=fake_norms, d_loss=d_loss,
+                far_median=float(np.median(far_norms)) if len(far) else float("nan"),
+                fake_median=float(np.median(fake_norms)),
+                vanishing=float(np.mean(far_norms < 1e-3)) if len(far) else float("nan"))
+
+
+def plot_far_side(result, ax=None, title=None, n_arrows=120, seed=0, arrow=0.3):
+    """D's surface and boundary for a `far_side_experiment`, the far real-side points shaded,
+    and arrows along −∇ₓ(G's loss) at some of them, on one scale for every plot: a gradient of
+    norm 1 is an arrow `arrow` long, so a vanished gradient draws no arrow."""
+    gan = result["gan"]
+    boundary = 0.5
+    ax = plot_surface(gan, result["real"][:2000], result["fake"][:500], ax=ax, boundary=boundary,
+                      title=title, label="D(x)")
+    far = result["far"]
+    ax.scatter(far[:, 0], far[:, 1], s=2, c="w", alpha=0.25, linewidths=0,
+               label="real side, far from data")
+    if len(far):
+        pick = np.random.default_rng(seed).choice(len(far), min(n_arrows, len(far)), replace=False)
+        g = generator_gradients(gan, far[pick])
+        ax.quiver(far[pick, 0], far[pick, 1], g[:, 0], g[:, 1], color="k", angles="xy",
+                  scale_units="xy", scale=1.0 / arrow, width=0.004)
+    ax.legend(loc="upper left", fontsize=7, markerscale=3)
+    return ax
+
+
 # ------------------------------------------------------------------ plots
 def _grid(n=120):
     xs = np.linspace(-LIMIT, LIMIT, n, dtype=np.float32)

@@ -85,3 +85,27 @@ def test_plots_draw():
     g = toy2d.generator_gradients(gan, fake)
     assert g.shape == fake.shape and np.isfinite(g).all()
     plt.close("all")
+
+
+def test_far_side_points_are_called_real_and_far_from_the_data():
+    result = toy2d.far_side_experiment("bce", seed=0, steps=200, n=2000)
+    far, gan, real = result["far"], result["gan"], result["real"]
+    assert len(far) > 100
+    assert np.all(np.asarray(gan.discriminator(far)).ravel() > 0.5)
+    dist = np.linalg.norm(far[:, None] - real[None, ::4], axis=-1).min(1)
+    assert dist.min() >= 0.5 - 1e-6
+    assert not np.any(np.linalg.norm(far, axis=1) < 0.5)    # the fakes' blob is fake side
+
+
+def test_least_squares_keeps_a_gradient_where_cross_entropy_saturates():
+    """Mao et al.'s claim, measured: far on the real side, −log D(G(z)) gives G (almost) no
+    gradient; the least-squares loss does.  At the fakes themselves it is the other way round."""
+    bce = toy2d.far_side_experiment("bce", seed=0, steps=300, n=2000)
+    ls = toy2d.far_side_experiment("lsgan", seed=0, steps=300, n=2000)
+    assert bce["far_median"] < 1e-3 and bce["vanishing"] > 0.5
+    assert ls["far_median"] > 0.1 and ls["vanishing"] < 0.1
+    assert bce["fake_median"] > ls["fake_median"]
+    fig, axes = plt.subplots(1, 2)
+    toy2d.plot_far_side(bce, ax=axes[0])
+    toy2d.plot_far_side(ls, ax=axes[1])
+    plt.close(fig)
