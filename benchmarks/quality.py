@@ -75,7 +75,8 @@ class Context:
             loader(verbose=False)
         self.dataset, self.n, self.seed = dataset, n, seed
         rng = np.random.default_rng(seed)
-        self.real = self.x_test[rng.permutation(len(self.x_test))[:n]]
+        pick = rng.permutation(len(self.x_test))[:n]
+        self.real, self.y_real = self.x_test[pick], self.y_test[pick]
         self.real_train = self.x_train[rng.permutation(len(self.x_train))[:n]]
         self._real_stats = None
 
@@ -130,20 +131,24 @@ def measure_acgan(gan, module, ctx):
     labels = balanced_labels(ctx.n)
     images = generate(gan, ctx.n, labels)
     acc = metrics.class_accuracy(images, labels, ctx.dataset, scale_of(module))
+    variety = metrics.diversity_ratio(images, labels, ctx.real, ctx.y_real, ctx.dataset,
+                                      scale_fake=scale_of(module), scale_real="tanh")
     return {"class acc": acc["overall"], "worst class acc": float(np.nanmin(acc["per_class"])),
+            "variety min": variety["min"], "variety median": variety["median"],
             "FD": ctx.fd(images, scale_of(module))}
 
 
 @chapter("infogan", "mnist", history=fd_of_generator)
 def measure_infogan(gan, module, ctx):
-    if hasattr(gan, "generate_codes"):  # (images, categorical codes, continuous codes)
-        images, codes, _ = gan.generate_codes(ctx.n, seed=ctx.seed)
-    else:
-        codes = balanced_labels(ctx.n)
-        images = generate(gan, ctx.n, codes)
+    images, codes, cont = gan.generate_codes(ctx.n, seed=ctx.seed)
     purity, mapping = metrics.code_purity(codes, images, ctx.dataset, scale_of(module))
-    return {"code purity": purity, "FD": ctx.fd(images, scale_of(module)),
-            "code->class": " ".join(f"{c}:{k}" for c, k in sorted(mapping.items()))}
+    out = {"code purity": purity, "FD": ctx.fd(images, scale_of(module))}
+    if cont is not None:   # |r| of c2, c3 with slant and stroke mass, within each digit code
+        r = metrics.code_factor_correlations(cont, images, scale_of(module), within=codes)
+        out.update({f"c{k + 2} r {name}": v for (k, name), v in r.items()})
+        out["best |r|"] = max(abs(v) for v in r.values())
+    out["code->class"] = " ".join(f"{c}:{k}" for c, k in sorted(mapping.items()))
+    return out
 
 
 def _to_scale(x, scale):

@@ -290,6 +290,65 @@ def code_purity(codes, images=None, dataset=None, scale="tanh", predicted=None, 
     return float(purity), mapping
 
 
+# --------------------------------------------------------------------------- style factors
+def slant(images, scale="tanh"):
+    """Each image's slant from its second moments: the shear ``μ₁₁ / μ₀₂`` of the ink around its
+    centre of mass (x to the right, y upwards), i.e. how far the strokes lean right per unit of
+    height: 0 for an upright digit, positive leaning right (like /), negative leaning left.
+    Returns an (N,) float array; an empty image gives 0."""
+    x = prepare_images(images, scale)[..., 0].astype(np.float64)
+    h, w = x.shape[1:]
+    cols = np.arange(w, dtype=np.float64)[None, None, :]
+    rows = (h - 1 - np.arange(h, dtype=np.float64))[None, :, None]   # y up
+    mass = x.sum((1, 2))
+    safe = np.where(mass > 0, mass, 1.0)
+    cx = (x * cols).sum((1, 2)) / safe
+    cy = (x * rows).sum((1, 2)) / safe
+    dx, dy = cols - cx[:, None, None], rows - cy[:, None, None]
+    mu11 = (x * dx * dy).sum((1, 2)) / safe
+    mu02 = (x * dy * dy).sum((1, 2)) / safe
+    return np.where((mass > 0) & (mu02 > 0), mu11 / np.where(mu02 > 0, mu02, 1.0), 0.0)
+
+
+def stroke_mass(images, scale="tanh"):
+    """Each image's ink: the mean pixel value in [0, 1] (thicker or longer strokes, more ink)."""
+    return prepare_images(images, scale)[..., 0].mean((1, 2)).astype(np.float64)
+
+
+STYLE_FACTORS = {"slant": slant, "stroke mass": stroke_mass}
+
+
+def code_factor_correlations(cont_codes, images, scale="tanh", factors=None, within=None):
+    """Pearson r between each continuous code and each style factor of the images.
+
+    ``{(code index, factor name): r}`` for the codes (columns of `cont_codes`, one row per
+    image) and `factors` (default `STYLE_FACTORS`: slant, stroke mass).  With `within` (e.g. the
+    categorical code of each image), r is computed inside each group and averaged, weighted by
+    group size, so a code is not credited with the style differences between digits.
+    """
+    codes = np.asarray(cont_codes, np.float64)
+    if codes.ndim == 1:
+        codes = codes[:, None]
+    if codes.ndim != 2 or len(codes) != len(np.asarray(images)):
+        raise ValueError(f"cont_codes: expected one row of codes per image, got shape "
+                         f"{np.shape(cont_codes)} for {len(np.asarray(images))} images")
+    factors = factors or STYLE_FACTORS
+    values = {name: np.asarray(fn(images, scale), np.float64) for name, fn in factors.items()}
+    groups = [np.arange(len(codes))] if within is None else \
+        [np.flatnonzero(np.asarray(within) == g) for g in np.unique(within)]
+    out = {}
+    for k in range(codes.shape[1]):
+        for name, v in values.items():
+            rs, ns = [], []
+            for idx in groups:
+                c, f = codes[idx, k], v[idx]
+                if len(idx) > 2 and c.std() > 0 and f.std() > 0:
+                    rs.append(np.corrcoef(c, f)[0, 1])
+                    ns.append(len(idx))
+            out[(k, name)] = float(np.average(rs, weights=ns)) if rs else float("nan")
+    return out
+
+
 def code_class_table(codes, predicted):
     """The contingency table: ``table[c, k]`` = how many images with code c show class k.
 

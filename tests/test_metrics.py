@@ -340,3 +340,43 @@ def test_within_class_diversity_refuses_labels_that_do_not_fit(fashion):
         metrics.within_class_diversity(xte[:10], yte[:9], "fashion_mnist", scale="uint8")
     with pytest.raises(ValueError, match="0..9"):
         metrics.within_class_diversity(xte[:10], np.full(10, 12), "fashion_mnist", scale="uint8")
+
+
+# --------------------------------------------------------------------------- style factors
+def _bar(shear, width=2, value=1.0):
+    """A vertical bar through the centre, sheared by `shear` pixels of x per pixel of y (up)."""
+    img = np.zeros((28, 28), np.float32)
+    for r in range(4, 24):
+        y = 27 - r - 13.5
+        c = int(round(13.5 + shear * y))
+        img[r, max(0, c - width // 2):c - width // 2 + width] = value
+    return img
+
+
+def test_slant_reads_the_lean_of_a_stroke():
+    from ganlib import metrics
+    bars = np.stack([_bar(s) for s in (-0.4, -0.2, 0.0, 0.2, 0.4)])
+    got = metrics.slant(bars, scale="sigmoid")
+    assert abs(got[2]) < 0.02
+    assert np.all(np.diff(got) > 0.1)                 # leaning right (/) is positive
+    np.testing.assert_allclose(got, [-0.4, -0.2, 0, 0.2, 0.4], atol=0.06)
+    assert metrics.slant(np.zeros((1, 28, 28), np.uint8))[0] == 0.0
+
+
+def test_stroke_mass_and_code_correlations():
+    from ganlib import metrics
+    rng = np.random.default_rng(0)
+    c2, c3 = rng.uniform(-1, 1, 200), rng.uniform(-1, 1, 200)
+    images = np.stack([_bar(0.3 * a, width=2 + int(round(2 * (b + 1)))) for a, b in zip(c2, c3)])
+    mass = metrics.stroke_mass(images, scale="sigmoid")
+    assert np.corrcoef(mass, c3)[0, 1] > 0.9
+    r = metrics.code_factor_correlations(np.stack([c2, c3], 1), images, scale="sigmoid")
+    assert r[(0, "slant")] > 0.9 and r[(1, "stroke mass")] > 0.9
+    assert abs(r[(0, "stroke mass")]) < 0.3 and abs(r[(1, "slant")]) < 0.3
+    # within groups: a factor that only differs between the groups is not credited to the code
+    group = (c2 > 0).astype(int)
+    r_in = metrics.code_factor_correlations(group[:, None] + 0.01 * rng.normal(size=(200, 1)),
+                                            images, scale="sigmoid", within=group)
+    assert abs(r_in[(0, "slant")]) < 0.3
+    with pytest.raises(ValueError, match="one row of codes per image"):
+        metrics.code_factor_correlations(np.zeros((5, 2)), images, scale="sigmoid")
