@@ -203,7 +203,7 @@ def import_family(name):
         raise
 
 
-def run_chapter(name, mode, seed, n, history_points, verbose=0):
+def run_chapter(name, mode, seed, n, history_points, verbose=0, overrides=None):
     spec = CHAPTERS[name]
     module = import_family(name)
     if module is None:
@@ -213,6 +213,10 @@ def run_chapter(name, mode, seed, n, history_points, verbose=0):
     ctx = Context(dataset, n, seed) if dataset in metrics.DATASETS else \
         type("Ctx", (), dict(n=n, dataset=dataset, seed=seed))()
     schedule = dict(module.SCHEDULES[mode])
+    unknown = sorted(set(overrides or {}) - set(schedule))
+    if unknown:
+        raise SystemExit(f"--set {unknown}: not in {name}'s {mode} schedule {sorted(schedule)}")
+    schedule.update(overrides or {})
     ctx.schedule = schedule
     _default_scale[name] = spec["scale"]
     intervals = max(1, schedule["steps"] // schedule["log_every"])
@@ -239,7 +243,8 @@ def run_chapter(name, mode, seed, n, history_points, verbose=0):
     except Exception as e:  # a family API this script does not know yet: report, go on
         traceback.print_exc()
         values = {"error": f"{type(e).__name__}: {e}"}
-    row = dict(chapter=name, dataset=dataset, steps=steps, seconds=wall,
+    row = dict(chapter=name + "".join(f" {k}={v}" for k, v in (overrides or {}).items()),
+               dataset=dataset, steps=steps, seconds=wall,
                steps_per_s=steps / wall if wall > 0 else float("nan"), metrics=values)
     refs = []
     if hist is not None and hist.steps:
@@ -348,6 +353,8 @@ def main(argv=None):
                    help="how many times to measure FD during training")
     p.add_argument("--precision", default=None, help="float32, mixed_bfloat16 or auto")
     p.add_argument("--json", help="also write the rows to this JSON file")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a schedule entry (a recipe experiment), e.g. --set lambda_ms=1")
     args = p.parse_args(argv)
     if args.table:
         rows = []
@@ -360,6 +367,16 @@ def main(argv=None):
         seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else [args.seed]
     except ValueError:
         p.error(f"--seeds must be comma-separated integers, got {args.seeds!r}")
+    import ast
+    overrides = {}
+    for item in args.set:
+        key, eq, value = item.partition("=")
+        if not eq:
+            p.error(f"--set {item!r}: write KEY=VALUE")
+        try:
+            overrides[key.strip()] = ast.literal_eval(value.strip())
+        except (ValueError, SyntaxError):
+            p.error(f"--set {item!r}: {value!r} is not a Python literal")
     names = [c.strip() for c in args.chapters.split(",") if c.strip()]
     unknown = [c for c in names if c not in CHAPTERS and c != "losses"]
     if unknown:
@@ -372,7 +389,8 @@ def main(argv=None):
             if name == "losses":
                 new = run_losses(args.mode, seed, args.n, args.history_points)
             else:
-                result = run_chapter(name, args.mode, seed, args.n, args.history_points)
+                result = run_chapter(name, args.mode, seed, args.n, args.history_points,
+                                     overrides=overrides)
                 new = [result[0]] + result[1] if result else []
             for r in new:
                 r["seed"] = seed

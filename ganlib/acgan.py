@@ -36,14 +36,16 @@ BATCH_SIZE = 64                      # per G update; D sees BATCH_SIZE // 2 real
 STEPS_PER_EPOCH = 60000 // BATCH_SIZE  # the tutorial trains on the 60,000 training images: 937
 
 # The tutorial's model sizes and loss weights.
-SEED_RECIPE = dict(base_filters=384, up_filters=192, class_weight=1.0, fake_class_weight=1.0)
+SEED_RECIPE = dict(base_filters=384, up_filters=192, class_weight=1.0, fake_class_weight=1.0,
+                   lambda_ms=0.0)
 # The lighter recipe of the `class` (and `smoke`) run mode:
 #  * ~5× fewer generator multiply-adds per image, so ~2× more steps fit in the budget;
 #  * D's class head learns from real images only (fake_class_weight=0): it stays a
 #    classifier of *real* garments, so G cannot satisfy it with an arbitrary private
 #    code for each class — it has to draw what real trousers look like;
 #  * the class term weighs double in G's loss, so G commits to the class early.
-LIGHT_RECIPE = dict(base_filters=128, up_filters=64, class_weight=2.0, fake_class_weight=0.0)
+LIGHT_RECIPE = dict(base_filters=128, up_filters=64, class_weight=2.0, fake_class_weight=0.0,
+                    lambda_ms=0.0)
 
 # Per run mode: generator steps, steps per logging interval, sample refresh (in
 # intervals), and the model recipe.
@@ -125,7 +127,7 @@ class ACGAN(GAN):
 
     def __init__(self, generator, discriminator, latent_dim=LATENT_DIM, num_classes=NUM_CLASSES,
                  class_weight=1.0, fake_class_weight=1.0, real_target=1.0, g_batch_factor=2,
-                 d_training_in_g_step=True, **kwargs):
+                 d_training_in_g_step=True, lambda_ms=0.0, **kwargs):
         kwargs.setdefault("noise", "normal")
         super().__init__(generator, discriminator, latent_dim, g_batch_factor=g_batch_factor,
                          joint_d_batch=False, **kwargs)
@@ -134,6 +136,9 @@ class ACGAN(GAN):
         self.fake_class_weight = float(fake_class_weight)
         self.real_target = float(real_target)
         self.d_training_in_g_step = bool(d_training_in_g_step)
+        self.lambda_ms = float(lambda_ms)
+        if self.lambda_ms:
+            self.trackers["ms_loss"] = keras.metrics.Mean(name="ms_loss")
 
     # ------------------------------------------------------------------ sampling
     @property
@@ -238,19 +243,29 @@ class ACGAN(GAN):
         return out
 
     def generator_loss(self, real, labels):
-        n = ops.shape(real)[0] * self.g_batch_factor
-        wanted = self.sample_labels(n)
-        fake = self.generator(self.generator_inputs(n, wanted), training=True)
+        n = ops.shape(real)[0] * self.g_batch_factor     # even: g_batch_factor is 2
+        if self.lambda_ms:   # sample i and i + n/2 ask for the same class, with other noise
+            half = self.sample_labels(n // 2)
+            wanted = ops.concatenate([half, half], 0)
+        else:
+            wanted = self.sample_labels(n)
+        inputs = self.generator_inputs(n, wanted)
+        fake = self.generator(inputs, training=True)
         src, cls = self.discriminate_for_generator(fake)
         g_source = losses.bce(1.0, src)
         g_class = losses.sparse_class_ce(wanted, cls)
         loss = g_source + self.class_weight * g_class
-        return loss, {"g_loss": loss, "g_source": g_source, "g_class": g_class}
+        logs = {"g_source": g_source, "g_class": g_class}
+        if self.lambda_ms:   # two noises, one class: the images should differ (MSGAN)
+            h, z = n // 2, inputs[0]
+            logs["ms_loss"] = losses.mode_seeking(fake[:h], fake[h:], z[:h], z[h:])
+            loss = loss + self.lambda_ms * logs["ms_loss"]
+        return loss, {"g_loss": loss, **logs}
 
 
 def make_acgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, num_classes=NUM_CLASSES,
                base_filters=384, up_filters=192, class_weight=1.0, fake_class_weight=1.0, lr=2e-4,
-               seed=None, **kwargs):
+               lambda_ms=0.0, seed=None, **kwargs):
     """The tutorial's ACGAN (or a lighter variant), compiled and ready for `fit()`.
 
     `fit()` expects ``(images, labels)`` batches of ``BATCH_SIZE // 2`` (the D half batch).
@@ -258,7 +273,7 @@ def make_acgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, num_classes=NUM_C
     gan = ACGAN(build_generator(image_shape, latent_dim, num_classes, base_filters, up_filters),
                 build_discriminator(image_shape, num_classes), latent_dim=latent_dim,
                 num_classes=num_classes, class_weight=class_weight,
-                fake_class_weight=fake_class_weight, seed=seed, name="acgan",
+                fake_class_weight=fake_class_weight, lambda_ms=lambda_ms, seed=seed, name="acgan",
                 **kwargs)
     gan.compile(d_optimizer=keras.optimizers.Adam(lr, beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(lr, beta_1=0.5))

@@ -132,6 +132,29 @@ def test_class_weight_scales_the_generator_class_term(batch):
     assert float(logs["g_loss"]) == pytest.approx(expected, rel=1e-5)
 
 
+def test_mode_seeking_pairs_share_a_class_and_weigh_in(batch):
+    """λ_ms > 0: G's batch is pairs (i, i + n/2) asking for the same class with other noise,
+    and the MSGAN term enters G's loss with its weight; a G update still moves no D weight."""
+    gan = acgan.make_acgan(seed=3, lambda_ms=0.5, **TINY)
+    seen = []
+    original = gan.generator_inputs
+    gan.generator_inputs = lambda n, labels=None: seen.append(np.asarray(labels)) or original(n, labels)
+    _, logs = gan.generator_loss(*batch)
+    gan.generator_inputs = original
+    wanted = seen[-1]
+    np.testing.assert_array_equal(wanted[:16], wanted[16:])
+    expected = float(logs["g_source"]) + float(logs["g_class"]) + 0.5 * float(logs["ms_loss"])
+    assert float(logs["g_loss"]) == pytest.approx(expected, rel=1e-5)
+    assert float(logs["ms_loss"]) > 0
+    d0 = weights(gan.discriminator)
+    gan.apply_update(gan.generator_loss, gan.g_variables, gan.g_optimizer, *batch)
+    assert not any(moved(d0, gan.discriminator))
+    x = np.random.default_rng(0).integers(0, 256, (64, 28, 28), dtype=np.uint8)
+    hist = gan.fit(data.make_dataset(x, np.arange(64) % 10, batch_size=8), epochs=1,
+                   steps_per_epoch=2, verbose=0)
+    assert "ms_loss" in hist.history and np.isfinite(hist.history["ms_loss"][-1])
+
+
 def test_fit_on_labelled_batches_logs_every_loss(tiny_gan):
     x = np.random.default_rng(0).integers(0, 256, (128, 28, 28), dtype=np.uint8)
     y = np.random.default_rng(1).integers(0, 10, 128)
