@@ -188,6 +188,8 @@ def measure_pix2pix(gan, module, ctx):
         pred = np.asarray(gan.generator.predict(src, batch_size=16, verbose=0), np.float32)
     out = {f"{k}": v for k, v in metrics.image_metrics(np.clip(pred, -1 if scale == "tanh" else 0, 1),
                                                        tgt, scale).items()}
+    out["edge sharpness"] = metrics.edge_sharpness(np.clip(pred, -1 if scale == "tanh" else 0, 1),
+                                                   tgt, scale)
     for base, vals in metrics.baselines(src, tgt, scale).items():
         out.update({f"{k} ({base})": v for k, v in vals.items()})
     return out

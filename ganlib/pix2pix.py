@@ -47,11 +47,11 @@ TRAIN_PAIRS = 1096  # the tutorial's training set: one epoch = 1,096 steps at ba
 # L1, PSNR and SSIM after ~400 steps on the synthetic set.
 SCHEDULES = {
     "smoke": dict(image_size=32, batch_size=1, steps=4, log_every=2, sample_every=1,
-                  n_train=16, n_val=8, width=0.25),
+                  n_train=16, n_val=8, width=0.25, adv_weight=1.0),
     "class": dict(image_size=64, batch_size=4, steps=1000, log_every=100, sample_every=2,
-                  n_train=1000, n_val=100, width=0.5),
+                  n_train=1000, n_val=100, width=0.5, adv_weight=1.0),
     "full": dict(image_size=256, batch_size=1, steps=100 * TRAIN_PAIRS, log_every=TRAIN_PAIRS,
-                 sample_every=10, n_train=None, n_val=None, width=1.0),
+                 sample_every=10, n_train=None, n_val=None, width=1.0, adv_weight=1.0),
 }
 
 
@@ -181,9 +181,10 @@ class Pix2Pix(GAN):
 
     extra_loss_names = ("g_adv", "g_l1")
 
-    def __init__(self, generator, discriminator, l1_weight=L1_WEIGHT, **kwargs):
+    def __init__(self, generator, discriminator, l1_weight=L1_WEIGHT, adv_weight=1.0, **kwargs):
         super().__init__(generator, discriminator, latent_dim=0, joint_d_batch=False, **kwargs)
         self.l1_weight = float(l1_weight)
+        self.adv_weight = float(adv_weight)   # 0: the L1-only generator pix2pix is compared with
 
     @staticmethod
     def unpack(data):
@@ -231,7 +232,7 @@ class Pix2Pix(GAN):
         fake_out = self.discriminator([source, fake], training=False)
         adv = self.g_loss_fn(fake_out)
         l1 = ops.mean(ops.abs(ops.cast(fake, "float32") - ops.cast(real, "float32")))
-        loss = adv + self.l1_weight * l1
+        loss = self.adv_weight * adv + self.l1_weight * l1
         return loss, {"g_loss": loss, "g_adv": adv, "g_l1": l1}
 
     def translate(self, sources, batch_size=16):
@@ -274,12 +275,16 @@ def check_sources(sources, shape, name="sources"):
     return x
 
 
-def make_pix2pix(image_size=256, channels=3, lr=2e-4, l1_weight=L1_WEIGHT, width=1.0, seed=None):
-    """The tutorial's pix2pix, compiled and ready for `fit()` on a `pair_dataset`."""
+def make_pix2pix(image_size=256, channels=3, lr=2e-4, l1_weight=L1_WEIGHT, width=1.0, seed=None,
+                 adv_weight=1.0):
+    """The tutorial's pix2pix, compiled and ready for `fit()` on a `pair_dataset`.
+
+    ``adv_weight=0``: the same U-Net trained on L1 alone (D still trains, but G ignores it),
+    the baseline the paper shows blurry."""
     shape = (image_size, image_size, channels)
     gan = Pix2Pix(build_generator(shape, width=width, seed=seed),
-                  build_discriminator(shape, seed=seed), l1_weight=l1_weight, seed=seed,
-                  name="pix2pix")
+                  build_discriminator(shape, seed=seed), l1_weight=l1_weight,
+                  adv_weight=adv_weight, seed=seed, name="pix2pix")
     gan.compile(d_optimizer=keras.optimizers.Adam(lr, beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(lr, beta_1=0.5),
                 d_loss_fn=losses.discriminator_bce, g_loss_fn=losses.generator_bce)
@@ -377,7 +382,8 @@ def train(schedule=None, direction="sat2map", seed=0, data=None, callbacks=(), v
         raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
     data = data or load_data(schedule, seed=seed, verbose=bool(verbose))
     sources, targets = split_direction(data.train, direction)
-    gan = make_pix2pix(schedule["image_size"], width=schedule.get("width", 1.0), seed=seed)
+    gan = make_pix2pix(schedule["image_size"], width=schedule.get("width", 1.0), seed=seed,
+                       adv_weight=schedule.get("adv_weight", 1.0))
     ds = pair_dataset(sources, targets, batch_size=schedule["batch_size"], seed=seed)
     preview = check_sources(split_direction(data.val, direction)[0][:8],
                             tuple(gan.generator.input_shape[1:]), "held-out sources")

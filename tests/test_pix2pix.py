@@ -107,6 +107,36 @@ def test_g_update_moves_only_g_weights(tiny):
                       rtol=1e-5)
 
 
+def test_l1_only_generator_ignores_the_discriminator():
+    """adv_weight=0: G's loss is 100·L1 alone, so G's update is the same whatever D says."""
+    rng = np.random.default_rng(0)
+    src = keras.ops.convert_to_tensor(rng.uniform(-1, 1, (2, 32, 32, 3)).astype("float32"))
+    tgt = keras.ops.convert_to_tensor(rng.uniform(-1, 1, (2, 32, 32, 3)).astype("float32"))
+    grads = []
+    for d_seed in (1, 2):                       # two different discriminators
+        gan = pix2pix.make_pix2pix(32, seed=1, adv_weight=0.0)
+        gan.discriminator.set_weights(pix2pix.make_pix2pix(32, seed=d_seed).discriminator
+                                      .get_weights())
+        import tensorflow as tf
+        with tf.GradientTape() as tape:
+            loss, logs = gan.generator_loss(tgt, src)
+        assert np.isclose(float(loss), 100 * float(logs["g_l1"]), rtol=1e-6)
+        grads.append([g.numpy() for g in tape.gradient(loss, gan.g_variables)])
+    for a, b in zip(*grads):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-7)
+
+
+def test_edge_sharpness_sees_blur():
+    from scipy.ndimage import gaussian_filter
+    from ganlib import metrics
+    rng = np.random.default_rng(0)
+    sharp = np.where(rng.uniform(size=(4, 32, 32, 3)) > 0.5, 1.0, -1.0).repeat(2, 1).repeat(2, 2)
+    blurred = gaussian_filter(sharp, sigma=(0, 1.5, 1.5, 0))
+    assert metrics.edge_sharpness(sharp, sharp) == pytest.approx(1.0)
+    assert metrics.edge_sharpness(blurred, sharp) < 0.6
+    assert metrics.edge_energy(np.zeros((1, 8, 8, 3))) == 0.0
+
+
 def test_fit_logs_losses_on_pairs():
     rng = np.random.default_rng(0)
     s = rng.integers(0, 256, (8, 32, 32, 3), dtype=np.uint8)
