@@ -110,7 +110,8 @@ def sync(src, timeout, also=()):
             if is_show_cell(cell) or any(text in cell.source for text in also):
                 count = cell.execution_count
                 client.execute_cell(cell, j)
-                cell.execution_count = count  # the count of the committed run it belongs to
+                if count is not None:  # the count of the committed run it belongs to
+                    cell.execution_count = count
     nbformat.validator.normalize(nb)
     nbformat.write(nb, out)
     return out
