@@ -559,6 +559,29 @@ def baselines(sources, targets, scale="tanh", data_range=None):
 
 
 # --------------------------------------------------------------------------- during training
+def correlation_over_training(history, key, record, steps_per_interval, record_key=None):
+    """How well a logged training quantity tracks a measured one: Pearson's r and Spearman's ρ.
+
+    `history` is a `fit()` History (or its dict) with one value of `key` per logging interval
+    (e.g. WGAN's ``w_dist``, the critic's Wasserstein estimate); `record` a `MetricHistory`
+    (e.g. the FD every few intervals).  Each record at generator step s > 0 is paired with the
+    logged value of the interval that ends at s.  Returns ``dict(r, rho, n, pairs)``, with
+    ``pairs`` the (logged, measured) values used.
+    """
+    from scipy.stats import pearsonr, spearmanr
+    logged = list(getattr(history, "history", history)[key])
+    steps, values = record.series(record_key)
+    pairs = [(logged[int(s) // steps_per_interval - 1], float(v)) for s, v in zip(steps, values)
+             if s > 0 and int(s) % steps_per_interval == 0
+             and 0 < int(s) // steps_per_interval <= len(logged)]
+    if len(pairs) < 3:
+        raise ValueError(f"only {len(pairs)} measurements fall on logged intervals; measure more "
+                         "often (MetricHistory every=...) or train longer")
+    a, b = np.asarray(pairs).T
+    return dict(r=float(pearsonr(a, b)[0]), rho=float(spearmanr(a, b)[0]), n=len(pairs),
+                pairs=pairs)
+
+
 class MetricHistory(keras.callbacks.Callback):
     """Compute ``fn(gan)`` every `every` epochs (logging intervals) and record it.
 

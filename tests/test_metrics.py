@@ -380,3 +380,18 @@ def test_stroke_mass_and_code_correlations():
     assert abs(r_in[(0, "slant")]) < 0.3
     with pytest.raises(ValueError, match="one row of codes per image"):
         metrics.code_factor_correlations(np.zeros((5, 2)), images, scale="sigmoid")
+
+
+def test_correlation_over_training_pairs_each_record_with_its_interval():
+    from ganlib import metrics
+    record = metrics.MetricHistory(lambda g: 0.0, name="FD")
+    record.set_state({"steps": [0, 20, 40, 60, 80], "values": [300.0, 200.0, 150.0, 120.0, 100.0]})
+    w = {"w_dist": [9.0, 8.0, 6.0, 5.0, 4.5, 4.0, 3.8, 3.0]}        # one per 10-step interval
+    got = metrics.correlation_over_training(w, "w_dist", record, steps_per_interval=10)
+    assert got["pairs"] == [(8.0, 200.0), (5.0, 150.0), (4.0, 120.0), (3.0, 100.0)]
+    assert got["n"] == 4 and got["rho"] == pytest.approx(1.0) and got["r"] > 0.95
+    flipped = metrics.correlation_over_training({"w_dist": [-v for v in w["w_dist"]]}, "w_dist",
+                                                record, steps_per_interval=10)
+    assert flipped["r"] < -0.95
+    with pytest.raises(ValueError, match="measure more often"):
+        metrics.correlation_over_training(w, "w_dist", record, steps_per_interval=1000)
