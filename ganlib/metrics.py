@@ -632,6 +632,10 @@ class MetricHistory(keras.callbacks.Callback):
         if (epoch + 1) % self.every == 0:
             self.record()
 
+    def on_train_end(self, logs=None):
+        if not self.steps:   # e.g. a shipped generator loaded (GANLIB_MODE=pretrained): measure it
+            self.record()
+
     def get_state(self):
         """The records so far (a `runs.RunBackup` saves them with the run's backup)."""
         return {"steps": list(self.steps), "values": list(self.values)}

@@ -84,8 +84,10 @@ def test_pretrained_mode_loads_instead_of_training(pretrained_mode, capsys):
     gan = dcgan.make_dcgan(seed=3)
     d_before = [w.copy() for w in gan.discriminator.get_weights()]
     record = metrics.MetricHistory(lambda g: 1.0, at_start=True, name="FD")
+    late = metrics.MetricHistory(lambda g: 2.0, every=5, name="late")   # records nothing itself
     history = gan.fit(small_dataset(), epochs=2, steps_per_epoch=10, verbose=0,
-                      callbacks=training_callbacks(folder) + [record])
+                      callbacks=training_callbacks(folder) + [record, late])
+    assert record.history == [(20, 1.0)] and late.history == [(20, 2.0)]   # the loaded G
     assert "loaded the generator shipped in" in capsys.readouterr().out
     import keras
     saved = keras.saving.load_model(str(run / runs.GENERATOR))
