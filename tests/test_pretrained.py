@@ -127,3 +127,25 @@ def test_export_and_steps_errors(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "--steps 15" in err and "multiple of log_every=10" in err
     assert not (tmp_path / "r").exists()
+
+
+def test_notebook_01_goes_straight_to_the_demos(pretrained_mode, tmp_path):
+    """The switch as a teacher uses it: chapter 1 run with GANLIB_MODE=pretrained trains
+    nothing, shows the shipped run, and writes no run folder."""
+    import shutil
+    import nbformat
+    from nbclient import NotebookClient
+    here = os.path.dirname(os.path.abspath(__file__))
+    nb_path = tmp_path / "01_dcgan.ipynb"
+    shutil.copy(os.path.join(here, "..", "notebooks", "01_dcgan.ipynb"), nb_path)
+    nb = nbformat.read(str(nb_path), as_version=4)
+    shipped_before = tree(pretrained_mode[1])
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                     for o in c.get("outputs", []))
+    assert "run mode: pretrained" in text
+    assert "loaded the generator shipped in" in text and "20 generator steps" in text
+    assert "Epoch 1/" not in text                         # fit() ran no interval
+    assert not (tmp_path / "runs").exists()
+    assert tree(pretrained_mode[1]) == shipped_before
