@@ -243,12 +243,10 @@ def export(run_dir, name=None, made="", n=1000):
     if not name or os.sep in name or name in (".", ".."):
         raise ChapterError(f"--name {name!r} must be a plain folder name such as 01_dcgan")
     scores = evaluate(run_dir, n=n)
-    size = os.path.getsize(os.path.join(str(run_dir), runs.GENERATOR))
     made = made or (f"python -m ganlib train {chapter.name} --mode {mode} --seed {seed} "
                     f"({ident.get('intervals', 0) * ident.get('steps_per_interval', 0)} steps, "
                     f"{ident.get('precision')})")
     try:
-        return runs.export_run(run_dir, os.path.join(runs.pretrained_root(), name), made,
-                               dict(scores, generator_bytes=size))
+        return runs.export_run(run_dir, os.path.join(runs.pretrained_root(), name), made, scores)
     except runs.RunFolderError as e:
         raise ChapterError(str(e)) from None

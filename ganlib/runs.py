@@ -462,9 +462,25 @@ class ShippedGenerator(RunBackup):
         pass   # a shipped folder is read, never written
 
 
-def export_run(run_dir, dest, made, metrics=None):
+def half_precision_copy(model):
+    """`model` with float16 variables (the same layers and weights, rounded): half the file.
+
+    What ships in ``data/pretrained``: it loads with plain `keras.saving.load_model`, and
+    `ShippedGenerator` casts its weights back into the float32 model a notebook builds."""
+    def half(layer):
+        cfg = layer.get_config()
+        cfg["dtype"] = "float16"
+        return layer.__class__.from_config(cfg)
+    copy = keras.models.clone_model(model, clone_function=half)
+    copy.set_weights([np.asarray(w).astype(np.float16) for w in model.get_weights()])
+    return copy
+
+
+def export_run(run_dir, dest, made, metrics=None, float16=True):
     """Copy a finished run's generator, history and strip into `dest` (a new folder), with an
-    ``about.json`` saying how it was made (`made`, one line) and what it measured (`metrics`)."""
+    ``about.json`` saying how it was made (`made`, one line) and what it measured (`metrics`).
+    The generator is stored with float16 weights (`half_precision_copy`) unless `float16` is
+    False."""
     src = os.path.abspath(str(run_dir))
     for need in (MARKER, GENERATOR, HISTORY):
         if not os.path.isfile(os.path.join(src, need)):
@@ -473,11 +489,16 @@ def export_run(run_dir, dest, made, metrics=None):
         raise RunFolderError(f"{dest} exists; ganlib does not overwrite it: remove it yourself "
                              "or pass another destination")
     os.makedirs(dest)
-    for name in (GENERATOR, HISTORY, "strip.png"):
+    for name in (HISTORY, "strip.png") + (() if float16 else (GENERATOR,)):
         if os.path.isfile(os.path.join(src, name)):
             shutil.copy2(os.path.join(src, name), os.path.join(dest, name))
+    if float16:
+        generator = keras.saving.load_model(os.path.join(src, GENERATOR), compile=False)
+        half_precision_copy(generator).save(os.path.join(dest, GENERATOR))
     info = _read_json(os.path.join(src, MARKER), src)
     _write_json(os.path.join(dest, ABOUT), {
         "made": made, "identity": info.get("identity"), "steps": info.get("steps"),
-        "chapter": info.get("chapter"), "metrics": metrics or {}, "exported": _now()})
+        "chapter": info.get("chapter"), "metrics": metrics or {},
+        "stored_as": "float16" if float16 else "as trained",
+        "generator_bytes": os.path.getsize(os.path.join(dest, GENERATOR)), "exported": _now()})
     return dest

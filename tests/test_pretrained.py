@@ -64,7 +64,9 @@ def test_export_writes_what_a_teacher_needs(shipped):
     about = json.loads((folder / runs.ABOUT).read_text())
     assert "python -m ganlib train 01_dcgan --mode smoke" in about["made"]
     assert about["steps"] == 20 and about["chapter"] == "01_dcgan"
-    assert about["metrics"]["FD"] > 0 and about["metrics"]["generator_bytes"] > 0
+    assert about["metrics"]["FD"] > 0 and about["stored_as"] == "float16"
+    size = (folder / runs.GENERATOR).stat().st_size
+    assert about["generator_bytes"] == size < 0.6 * (run / runs.GENERATOR).stat().st_size
     # exporting again never overwrites what is there
     os.environ["GANLIB_PRETRAINED_DIR"] = str(root)
     try:
@@ -90,9 +92,12 @@ def test_pretrained_mode_loads_instead_of_training(pretrained_mode, capsys):
     assert record.history == [(20, 1.0)] and late.history == [(20, 2.0)]   # the loaded G
     assert "loaded the generator shipped in" in capsys.readouterr().out
     import keras
-    saved = keras.saving.load_model(str(run / runs.GENERATOR))
+    saved = keras.saving.load_model(str(run / runs.GENERATOR))   # the run's float32 one
     for a, b in zip(gan.generator.get_weights(), saved.get_weights()):
-        np.testing.assert_array_equal(a, b)
+        assert a.dtype == np.float32
+        np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-4)      # float16 storage
+    z = gan.preview_noise(8)
+    np.testing.assert_allclose(np.asarray(gan.generator(z)), np.asarray(saved(z)), atol=5e-3)
     for a, b in zip(gan.discriminator.get_weights(), d_before):   # no step was trained
         np.testing.assert_array_equal(a, b)
     assert int(gan.g_optimizer.iterations.numpy()) == 20           # the reference run's steps
