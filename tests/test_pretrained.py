@@ -154,3 +154,18 @@ def test_notebook_01_goes_straight_to_the_demos(pretrained_mode, tmp_path):
     assert "Epoch 1/" not in text                         # fit() ran no interval
     assert not (tmp_path / "runs").exists()
     assert tree(pretrained_mode[1]) == shipped_before
+
+
+def test_every_shipped_run_is_small_safe_and_says_how_it_was_made():
+    import keras
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "pretrained")
+    names = sorted(os.listdir(root)) if os.path.isdir(root) else []
+    assert "01_dcgan" in names
+    for name in names:
+        folder = os.path.join(root, name)
+        path = os.path.join(folder, runs.GENERATOR)
+        assert os.path.getsize(path) <= 5 * 2**20, f"{name}: over data/'s 5 MB"
+        keras.saving.load_model(path, safe_mode=True, compile=False)
+        about = json.load(open(os.path.join(folder, runs.ABOUT)))
+        assert about["made"] and about["metrics"] and about["steps"] > 0, name
+        assert os.path.isfile(os.path.join(folder, runs.HISTORY)), name
