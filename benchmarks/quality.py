@@ -35,6 +35,7 @@ ACGAN gets the requested classes through ``gan.generator_inputs(n, labels)``; In
 codes come from ``gan.generate_codes(n, seed)``.  Add a chapter with `@chapter(...)`.
 """
 import argparse
+import ast
 import importlib
 import inspect
 import json
@@ -186,10 +187,9 @@ def measure_pix2pix(gan, module, ctx):
         pred = np.asarray(gan.translate(src), np.float32)
     else:
         pred = np.asarray(gan.generator.predict(src, batch_size=16, verbose=0), np.float32)
-    out = {f"{k}": v for k, v in metrics.image_metrics(np.clip(pred, -1 if scale == "tanh" else 0, 1),
-                                                       tgt, scale).items()}
-    out["edge sharpness"] = metrics.edge_sharpness(np.clip(pred, -1 if scale == "tanh" else 0, 1),
-                                                   tgt, scale)
+    pred = np.clip(pred, -1 if scale == "tanh" else 0, 1)
+    out = dict(metrics.image_metrics(pred, tgt, scale))
+    out["edge sharpness"] = metrics.edge_sharpness(pred, tgt, scale)
     for base, vals in metrics.baselines(src, tgt, scale).items():
         out.update({f"{k} ({base})": v for k, v in vals.items()})
     return out
@@ -369,7 +369,6 @@ def main(argv=None):
         seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else [args.seed]
     except ValueError:
         p.error(f"--seeds must be comma-separated integers, got {args.seeds!r}")
-    import ast
     overrides = {}
     for item in args.set:
         key, eq, value = item.partition("=")

@@ -520,8 +520,9 @@ def edge_energy(images, scale="tanh"):
 
 
 def edge_sharpness(predictions, targets, scale="tanh"):
-    """`edge_energy` of the predictions over the targets': 1 = edges as crisp as the real
-    maps', below 1 = blurred (an L1-only translator averages the plausible outputs)."""
+    """`edge_energy` of the predictions over the targets': 1 = as much edge contrast as the real
+    maps', below 1 = blurred (an L1-only translator averages the plausible outputs), above 1 =
+    texture or noise the targets do not have."""
     return edge_energy(predictions, scale) / edge_energy(targets, scale)
 
 

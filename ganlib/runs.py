@@ -414,10 +414,9 @@ class ShippedGenerator(RunBackup):
         path = self._path(GENERATOR)
         name = os.path.basename(self.run_dir)
         if not os.path.isfile(path):
-            have = sorted(n for n in os.listdir(os.path.dirname(self.run_dir))
-                          if os.path.isfile(os.path.join(os.path.dirname(self.run_dir), n,
-                                                         GENERATOR))) \
-                if os.path.isdir(os.path.dirname(self.run_dir)) else []
+            root = os.path.dirname(self.run_dir)
+            have = sorted(n for n in (os.listdir(root) if os.path.isdir(root) else [])
+                          if os.path.isfile(os.path.join(root, n, GENERATOR)))
             raise RunFolderError(
                 f"GANLIB_MODE=pretrained, but no generator is shipped for the run {name!r} "
                 f"(no {path}). Shipped: {', '.join(have) or 'none'}. To train this run instead, "
