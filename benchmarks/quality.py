@@ -27,7 +27,11 @@ Metrics are computed with the reference classifiers of `ganlib.metrics` on
                steps + classifier score; saved to benchmarks/results/loss_comparison_<mode>.json
                and .png, which the WGAN and LSGAN notebooks plot;
 * pix2pix      L1 / PSNR / SSIM on the held-out (val) sat2map pairs against the
-               copy-input and mean-colour baselines.
+               copy-input and mean-colour baselines;
+* wgan-gp,     chapter 5's two runs (WGAN-GP with its own `GP_SCHEDULES`, the clipped WGAN)
+  wgan         as the notebook trains them: FD, classifier score, and how well the critic's
+               Wasserstein estimate tracks FD over training (Pearson r, Spearman rho);
+* lsgan        chapter 6's LSGAN run as the notebook trains it: FD and classifier score.
 
 DCGAN is trained on the 60,000 Fashion-MNIST training images only (the notebook pools
 train and test, as the tutorial does), so its test images really are held out.
@@ -54,14 +58,20 @@ from ganlib.compare import Stopwatch  # noqa: E402
 CHAPTERS = {}
 
 
-def chapter(name, dataset, history=None, pass_train_images=False, scale="tanh"):
+def chapter(name, dataset, history=None, pass_train_images=False, scale="tanh", module=None,
+            schedules="SCHEDULES", train_kwargs=None):
     """Register `fn(gan, module, ctx) -> {metric: value}` as the measure of chapter `name`.
 
     `history(ctx) -> fn(gan)`, if given, is recorded during training (MetricHistory).
+    The family module is ``ganlib.<module or name>``, trained through its
+    ``train(schedule, **train_kwargs)`` with the mode's schedule from ``module.<schedules>``
+    (one module can hold several runs: WGAN's clipped critic and its gradient penalty).
     """
     def register(fn):
         CHAPTERS[name] = dict(measure=fn, dataset=dataset, history=history,
-                              pass_train_images=pass_train_images, scale=scale)
+                              pass_train_images=pass_train_images, scale=scale,
+                              module=module or name, schedules=schedules,
+                              train_kwargs=dict(train_kwargs or {}))
         return fn
     return register
 
@@ -195,6 +205,32 @@ def measure_pix2pix(gan, module, ctx):
     return out
 
 
+def atienza_scores(gan, module, ctx):
+    """FD and classifier score of Atienza's MNIST generators (chapters 5 and 6)."""
+    images = generate(gan, ctx.n)
+    return {"FD": ctx.fd(images, "sigmoid"),
+            "classifier score": metrics.classifier_score(images, ctx.dataset, scale="sigmoid")}
+
+
+def critic_tracks_fd(gan, module, ctx):
+    """Chapter 5's claim in numbers: the critic's estimate (w_dist) against FD over training."""
+    out = atienza_scores(gan, module, ctx)
+    track = metrics.correlation_over_training(ctx.fit_history, "w_dist", ctx.record,
+                                              ctx.schedule["log_every"])
+    out.update({"r(w_dist, FD)": track["r"], "rho(w_dist, FD)": track["rho"],
+                "FD points": track["n"]})
+    return out
+
+
+chapter("wgan-gp", "mnist", history=fd_of_generator, pass_train_images=True, scale="sigmoid",
+        module="wgan", schedules="GP_SCHEDULES", train_kwargs=dict(variant="wgan-gp"))(
+    critic_tracks_fd)
+chapter("wgan", "mnist", history=fd_of_generator, pass_train_images=True, scale="sigmoid",
+        train_kwargs=dict(variant="wgan"))(critic_tracks_fd)
+chapter("lsgan", "mnist", history=fd_of_generator, pass_train_images=True, scale="sigmoid")(
+    atienza_scores)
+
+
 # --------------------------------------------------------------------------- running
 def import_family(name):
     try:
@@ -207,23 +243,23 @@ def import_family(name):
 
 def run_chapter(name, mode, seed, n, history_points, verbose=0, overrides=None):
     spec = CHAPTERS[name]
-    module = import_family(name)
+    module = import_family(spec["module"])
     if module is None:
-        print(f"[{name}] skipped: ganlib/{name}.py does not exist yet")
+        print(f"[{name}] skipped: ganlib/{spec['module']}.py does not exist yet")
         return None
     dataset = getattr(module, "DATASET", spec["dataset"])
     ctx = Context(dataset, n, seed) if dataset in metrics.DATASETS else \
         type("Ctx", (), dict(n=n, dataset=dataset, seed=seed))()
-    schedule = dict(module.SCHEDULES[mode])
+    schedule = dict(getattr(module, spec["schedules"])[mode])
     unknown = sorted(set(overrides or {}) - set(schedule))
     if unknown:
         raise SystemExit(f"--set {unknown}: not in {name}'s {mode} schedule {sorted(schedule)}")
     schedule.update(overrides or {})
     ctx.schedule = schedule
-    _default_scale[name] = spec["scale"]
+    _default_scale[spec["module"]] = spec["scale"]
     intervals = max(1, schedule["steps"] // schedule["log_every"])
     params = inspect.signature(module.train).parameters
-    kwargs = dict(seed=seed)
+    kwargs = dict(seed=seed, **spec["train_kwargs"])
     hist = timer = None
     if spec["history"] and "callbacks" in params:
         timer = Stopwatch(spec["history"](ctx, module))
@@ -236,7 +272,8 @@ def run_chapter(name, mode, seed, n, history_points, verbose=0, overrides=None):
         kwargs["verbose"] = verbose
     print(f"[{name}] training {schedule['steps']} steps ({mode} mode) on {dataset} ...", flush=True)
     t0 = time.perf_counter()
-    gan, _ = module.train(schedule, **kwargs)
+    gan, ctx.fit_history = module.train(schedule, **kwargs)
+    ctx.record = hist
     wall = time.perf_counter() - t0 - (timer.seconds if timer else 0.0)
     opt = getattr(gan, "g_optimizer", None)
     steps = int(opt.iterations.numpy()) if opt is not None else schedule["steps"]

@@ -160,7 +160,7 @@ def build(chapter, schedule, seed):
         return m.make_pix2pix(schedule["image_size"], width=schedule.get("width", 1.0), seed=seed,
                               adv_weight=schedule.get("adv_weight", 1.0))
     if chapter.family == "wgan":
-        return m.VARIANTS[o["variant"]](seed=seed)
+        return m.make(o["variant"], schedule, seed=seed)
     return m.make_gan(o["loss"], seed=seed)
 
 

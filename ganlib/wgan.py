@@ -26,6 +26,10 @@ CLIP_VALUE = 0.01
 LR = 5e-5
 GP_WEIGHT = 10.0
 GP_LR = 1e-4
+GP_BETA_1 = 0.5
+# WGAN-GP's settings (`make_wgan_gp`'s keywords) that a schedule may carry; these defaults are
+# the `full` recipe.
+GP_RECIPE = dict(lr=GP_LR, beta_1=GP_BETA_1, n_critic=N_CRITIC)
 # Per run mode: generator steps, steps per logging interval, sample refresh (in intervals).
 SCHEDULES = {
     "smoke": dict(steps=6, log_every=3, sample_every=1),
@@ -36,7 +40,7 @@ SCHEDULES = {
 # the notebook's two runs must share ~10 CPU minutes and a GP step costs more).
 GP_SCHEDULES = {
     "smoke": SCHEDULES["smoke"],
-    "class": dict(steps=300, log_every=25, sample_every=4),
+    "class": dict(steps=300, log_every=25, sample_every=4, **GP_RECIPE),
     "full": SCHEDULES["full"],
 }
 
@@ -119,19 +123,33 @@ def make_wgan(latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE, seed=None):
 
 
 def make_wgan_gp(latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE, seed=None,
-                 gp_weight=GP_WEIGHT):
-    """WGAN-GP on the same networks: gradient penalty, no clipping, Adam(1e-4, 0.5, 0.9)."""
+                 gp_weight=GP_WEIGHT, lr=GP_LR, beta_1=GP_BETA_1, n_critic=N_CRITIC):
+    """WGAN-GP on the same networks: gradient penalty, no clipping, Adam(lr, beta_1, 0.9)."""
     gan = WGANGP(atienza.generator(latent_dim, image_size),
                  atienza.discriminator(image_size, activation="linear"),
-                 latent_dim=latent_dim, gp_weight=gp_weight, noise="uniform", d_steps=N_CRITIC,
+                 latent_dim=latent_dim, gp_weight=gp_weight, noise="uniform", d_steps=n_critic,
                  joint_d_batch=False, seed=seed, name="wgan_gp")
-    gan.compile(d_optimizer=keras.optimizers.Adam(GP_LR, beta_1=0.5, beta_2=0.9),
-                g_optimizer=keras.optimizers.Adam(GP_LR, beta_1=0.5, beta_2=0.9),
+    gan.compile(d_optimizer=keras.optimizers.Adam(lr, beta_1=beta_1, beta_2=0.9),
+                g_optimizer=keras.optimizers.Adam(lr, beta_1=beta_1, beta_2=0.9),
                 d_loss_fn=losses.critic_wasserstein, g_loss_fn=losses.generator_wasserstein)
     return gan
 
 
 VARIANTS = {"wgan": make_wgan, "wgan-gp": make_wgan_gp}
+
+
+def recipe(schedule):
+    """The WGAN-GP settings a run-mode schedule carries (its values for `GP_RECIPE`'s keys)."""
+    return config.model_kwargs(schedule, GP_RECIPE)
+
+
+def make(variant, schedule, seed=None):
+    """The untrained `variant` ("wgan" or "wgan-gp") with the recipe `schedule` carries."""
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {sorted(VARIANTS)}, got {variant!r}")
+    if variant == "wgan-gp":
+        return make_wgan_gp(seed=seed, **recipe(schedule))
+    return make_wgan(seed=seed)
 
 
 def train(schedule=None, variant="wgan", images=None, seed=0, callbacks=(), verbose=0,
@@ -140,10 +158,9 @@ def train(schedule=None, variant="wgan", images=None, seed=0, callbacks=(), verb
 
     Returns (gan, history); the notebook runs the same steps cell by cell.
     """
-    if variant not in VARIANTS:
-        raise ValueError(f"variant must be one of {sorted(VARIANTS)}, got {variant!r}")
-    schedule = schedule or config.select(SCHEDULES, verbose=False)
-    gan = VARIANTS[variant](seed=seed)
+    schedule = schedule or config.select(GP_SCHEDULES if variant == "wgan-gp" else SCHEDULES,
+                                         verbose=False)
+    gan = make(variant, schedule, seed=seed)
     history = atienza.fit(gan, schedule, images=images, seed=seed, callbacks=callbacks,
                           verbose=verbose, run_dir=run_dir)
     return gan, history

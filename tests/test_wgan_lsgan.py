@@ -184,6 +184,25 @@ def test_wgan_gp_trains_without_clipping():
     assert all(np.isfinite(v).all() for v in hist.history.values())
 
 
+def test_wgan_gp_schedule_carries_its_recipe_into_the_model():
+    """A schedule's lr / beta_1 / n_critic reach the optimisers and the critic-step count;
+    the clipped WGAN keeps the book's recipe; the class schedule names every recipe key."""
+    gan, _ = wgan.train(dict(steps=1, log_every=1, lr=3e-4, beta_1=0.0, n_critic=2),
+                        variant="wgan-gp", images=tiny_images(), seed=0)
+    assert gan.d_steps == 2 and int(gan.d_optimizer.iterations.numpy()) == 2
+    for opt in (gan.d_optimizer, gan.g_optimizer):
+        assert float(opt.learning_rate) == pytest.approx(3e-4) and opt.beta_1 == 0.0
+    default = wgan.make("wgan-gp", dict(steps=1, log_every=1), seed=0)
+    assert default.d_steps == wgan.N_CRITIC and float(default.g_optimizer.learning_rate) == \
+        pytest.approx(wgan.GP_LR)
+    assert wgan.make("wgan", wgan.GP_SCHEDULES["class"], seed=0).clip_value == wgan.CLIP_VALUE
+    assert set(wgan.GP_RECIPE) <= set(wgan.GP_SCHEDULES["class"])
+    from ganlib import chapters
+    built = chapters.build(chapters.get("05_wgan_gp"), dict(wgan.GP_SCHEDULES["class"], lr=2e-4),
+                           seed=0)
+    assert float(built.d_optimizer.learning_rate) == pytest.approx(2e-4)
+
+
 @pytest.mark.parametrize("make", [wgan.make_wgan_gp, lambda seed: lsgan.make_gan("lsgan", seed=seed)])
 def test_generator_update_moves_no_critic_weight(make):
     gan = make(seed=0)
