@@ -53,7 +53,7 @@ import ganlib  # noqa: E402,F401  (quiet TensorFlow import)
 import numpy as np  # noqa: E402
 
 from ganlib import config, data, metrics  # noqa: E402
-from ganlib.compare import Stopwatch  # noqa: E402
+from ganlib.compare import Stopwatch, seed_summary  # noqa: E402
 
 CHAPTERS = {}
 
@@ -347,23 +347,6 @@ def run_losses(mode, seed, n, history_points, verbose=0):
     rows.append(dict(chapter="  losses: real train vs test", dataset="mnist",
                      metrics={"FD": result["real_fd"]}))
     return rows
-
-
-def numeric_metrics(row):
-    return {k: float(v) for k, v in row.get("metrics", {}).items()
-            if isinstance(v, (int, float)) and not isinstance(v, bool)}
-
-
-def seed_summary(rows):
-    """{chapter row: {measure: (median, min, max, n seeds)}} over rows from several seeds."""
-    by = {}
-    for r in rows:
-        for k, v in numeric_metrics(r).items():
-            by.setdefault(r["chapter"].strip(), {}).setdefault(k, []).append(v)
-        if "seconds" in r:
-            by.setdefault(r["chapter"].strip(), {}).setdefault("train s", []).append(r["seconds"])
-    return {c: {k: (float(np.median(v)), float(np.min(v)), float(np.max(v)), len(v))
-                for k, v in ms.items()} for c, ms in by.items()}
 
 
 def print_seed_table(rows, title=""):

@@ -53,6 +53,36 @@ def results_path(mode="class", results_dir=None):
     return os.path.join(results_dir or RESULTS_DIR, f"loss_comparison_{mode}.json")
 
 
+def numeric_metrics(row):
+    """The numeric measures of one `benchmarks/quality.py` row."""
+    return {k: float(v) for k, v in row.get("metrics", {}).items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def seed_summary(rows):
+    """{chapter row: {measure: (median, min, max, n seeds)}} over quality rows of several seeds."""
+    by = {}
+    for r in rows:
+        for k, v in numeric_metrics(r).items():
+            by.setdefault(r["chapter"].strip(), {}).setdefault(k, []).append(v)
+        if "seconds" in r:
+            by.setdefault(r["chapter"].strip(), {}).setdefault("train s", []).append(r["seconds"])
+    return {c: {k: (float(np.median(v)), float(np.min(v)), float(np.max(v)), len(v))
+                for k, v in ms.items()} for c, ms in by.items()}
+
+
+def load_seeds(name, mode="class", results_dir=None):
+    """`seed_summary` of ``benchmarks/results/quality_<mode>_seeds_<name>.json``, the rows
+    ``benchmarks/quality.py --seeds ... --json`` wrote; a clear error when it is missing."""
+    path = os.path.join(results_dir or RESULTS_DIR, f"quality_{mode}_seeds_{name}.json")
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no multi-seed measurement at {path}: run `python "
+                                f"benchmarks/quality.py --mode {mode} --seeds 1,2,3 --json "
+                                f"{os.path.relpath(path)}` from the repository root")
+    with open(path) as f:
+        return seed_summary(json.load(f))
+
+
 def run(mode="class", seed=0, n=2000, history_points=10, names=None, verbose=0):
     """Train every run of `RUNS` (or `names`) and return the comparison as a dict.
 

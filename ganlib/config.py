@@ -28,6 +28,18 @@ def run_mode():
     return mode
 
 
+def use_mode(mode=None):
+    """A notebook's run-mode switch: `mode` (e.g. ``"pretrained"``) for this kernel, or with
+    ``None`` whatever ``GANLIB_MODE`` says (default ``class``).  Returns the run mode."""
+    if mode is not None:
+        name = str(mode).strip().lower()
+        if name not in RUN_MODES:
+            raise ValueError(f"MODE = {mode!r} is not a run mode; choose one of {RUN_MODES} "
+                             "(or None to use GANLIB_MODE)")
+        os.environ["GANLIB_MODE"] = name
+    return run_mode()
+
+
 def schedule_mode(mode=None):
     """The schedule a run mode builds its models with: ``pretrained`` uses ``class``'s."""
     mode = mode or run_mode()

@@ -44,3 +44,18 @@ def test_missing_or_empty_results_say_how_to_make_them(tmp_path):
     empty.write_text(json.dumps({"runs": []}))
     with pytest.raises(ValueError, match="no runs"):
         compare.load(path=str(empty))
+
+
+def test_seed_summary_gives_median_and_spread_per_chapter_and_measure(tmp_path):
+    rows = [dict(chapter="wgan-gp", seed=s, seconds=10.0 * s,
+                 metrics={"FD": fd, "note": "text is skipped", "ok": True})
+            for s, fd in ((1, 90.0), (2, 120.0), (3, 100.0))]
+    rows.append(dict(chapter="  lsgan", seed=1, metrics={"FD": 111.0}))
+    summary = compare.seed_summary(rows)
+    assert summary["wgan-gp"]["FD"] == (100.0, 90.0, 120.0, 3)
+    assert summary["wgan-gp"]["train s"] == (20.0, 10.0, 30.0, 3)
+    assert set(summary["wgan-gp"]) == {"FD", "train s"} and summary["lsgan"]["FD"][3] == 1
+    (tmp_path / "quality_class_seeds_x.json").write_text(json.dumps(rows))
+    assert compare.load_seeds("x", results_dir=str(tmp_path)) == summary
+    with pytest.raises(FileNotFoundError, match="quality.py --mode class --seeds"):
+        compare.load_seeds("missing", results_dir=str(tmp_path))

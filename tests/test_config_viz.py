@@ -22,6 +22,25 @@ def test_run_mode_and_schedule(monkeypatch, capsys):
         config.select({"smoke": {}}, mode="smoke")
 
 
+def test_the_notebooks_mode_switch(monkeypatch):
+    """``config.use_mode(MODE)``, every chapter's first cell: None defers to GANLIB_MODE, a
+    name sets it for the kernel, a typo is refused before anything else happens."""
+    import glob
+    import os
+    monkeypatch.setenv("GANLIB_MODE", "smoke")
+    assert config.use_mode(None) == "smoke"
+    assert config.use_mode(" Pretrained ") == "pretrained" == os.environ["GANLIB_MODE"]
+    assert config.schedule_mode() == "class"
+    with pytest.raises(ValueError, match="MODE = 'pretrianed' is not a run mode"):
+        config.use_mode("pretrianed")
+    assert os.environ["GANLIB_MODE"] == "pretrained"
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "notebooks", "src")
+    for src in sorted(glob.glob(os.path.join(root, "0[1-6]_*.py"))):
+        text = open(src).read()
+        switch = text.find("\nMODE = None ")
+        assert 0 < switch < text.find("config.use_mode(MODE)") < text.find("config.select("), src
+
+
 def test_precision_choice(monkeypatch):
     assert config.resolve_precision("float32") == "float32"
     assert config.resolve_precision("auto") in config.PRECISIONS

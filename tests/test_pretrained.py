@@ -134,16 +134,20 @@ def test_export_and_steps_errors(tmp_path, capsys):
     assert not (tmp_path / "r").exists()
 
 
-def test_notebook_01_goes_straight_to_the_demos(pretrained_mode, tmp_path):
-    """The switch as a teacher uses it: chapter 1 run with GANLIB_MODE=pretrained trains
-    nothing, shows the shipped run, and writes no run folder."""
+def test_notebook_01_goes_straight_to_the_demos(pretrained_mode, tmp_path, monkeypatch):
+    """The switch as a teacher uses it: chapter 1 with ``MODE = "pretrained"`` in its first
+    cell (GANLIB_MODE says smoke) trains nothing, shows the shipped run, writes no run folder."""
     import shutil
     import nbformat
     from nbclient import NotebookClient
+    monkeypatch.setenv("GANLIB_MODE", "smoke")
     here = os.path.dirname(os.path.abspath(__file__))
     nb_path = tmp_path / "01_dcgan.ipynb"
     shutil.copy(os.path.join(here, "..", "notebooks", "01_dcgan.ipynb"), nb_path)
     nb = nbformat.read(str(nb_path), as_version=4)
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    assert "\nMODE = None " in first.source, "the notebook's first cell lost its switch"
+    first.source = first.source.replace("\nMODE = None ", '\nMODE = "pretrained" ')
     shipped_before = tree(pretrained_mode[1])
     NotebookClient(nb, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()

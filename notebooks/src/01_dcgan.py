@@ -35,6 +35,11 @@
 # **Run modes.** The environment variable `GANLIB_MODE` picks how long to train:
 # `smoke` (a few steps — what the automated tests run), `class` (the default, a few minutes on
 # a laptop CPU) or `full` (the tutorial's 50 epochs — use a GPU).
+#
+# To go straight to the demos and the evaluation, set `MODE = "pretrained"` in the next cell
+# (or `GANLIB_MODE=pretrained`): every training cell then loads the generator of a longer
+# reference run shipped in `data/pretrained/` instead of training (`data/README.md` lists
+# them; a chapter with none shipped yet stops there with a message saying so).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -46,6 +51,8 @@ from ganlib import check, config, data, dcgan, losses, metrics, runlog, runs, vi
 from ganlib.gan import GAN, training_callbacks
 from ganlib.show import show
 
+MODE = None   # "pretrained": load a shipped reference run, no training; None: $GANLIB_MODE
+config.use_mode(MODE)
 SCHEDULE = config.select(dcgan.SCHEDULES)   # generator steps, steps per log line, ...
 PRECISION = config.set_precision()   # bfloat16 where the hardware is fast at it (see the appendix)
 SEED = 42

@@ -38,6 +38,11 @@
 # **Run modes** (`GANLIB_MODE`): `smoke` (a few steps, for the automated tests), `class` (the
 # default: about ten minutes on a 2-core CPU, with a lighter recipe explained in §6) or `full`
 # (the tutorial's own 100 epochs — use a GPU).
+#
+# To go straight to the demos and the evaluation, set `MODE = "pretrained"` in the next cell
+# (or `GANLIB_MODE=pretrained`): every training cell then loads the generator of a longer
+# reference run shipped in `data/pretrained/` instead of training (`data/README.md` lists
+# them; a chapter with none shipped yet stops there with a message saying so).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -51,6 +56,8 @@ from ganlib.gan import training_callbacks
 from ganlib.show import show
 from ganlib.widgets.acgan import ACGANDemo
 
+MODE = None   # "pretrained": load a shipped reference run, no training; None: $GANLIB_MODE
+config.use_mode(MODE)
 SCHEDULE = config.select(acgan.SCHEDULES)   # steps, logging, and the model recipe of this run mode
 PRECISION = config.set_precision()          # bfloat16 where the hardware is fast at it
 SEED = 42

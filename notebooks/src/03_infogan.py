@@ -45,6 +45,11 @@
 # generator's loss so that the code finds the digits within its short budget; the chapter
 # teaches the method first and explains these additions in the appendix at the end. `full`
 # keeps the tutorial's settings.
+#
+# To go straight to the demos and the evaluation, set `MODE = "pretrained"` in the next cell
+# (or `GANLIB_MODE=pretrained`): every training cell then loads the generator of a longer
+# reference run shipped in `data/pretrained/` instead of training (`data/README.md` lists
+# them; a chapter with none shipped yet stops there with a message saying so).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -56,6 +61,8 @@ from ganlib.gan import training_callbacks
 from ganlib.infogan import InfoGAN
 from ganlib.show import show
 
+MODE = None   # "pretrained": load a shipped reference run, no training; None: $GANLIB_MODE
+config.use_mode(MODE)
 SCHEDULE = config.select(infogan.SCHEDULES)   # generator steps, steps per log line, ...
 PRECISION = config.set_precision()   # bfloat16 where the hardware is fast at it, else float32
 SEED = 42

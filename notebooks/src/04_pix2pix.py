@@ -38,6 +38,11 @@
 # **Run modes** (`GANLIB_MODE`): `smoke` (a few steps on 32×32 images — the automated tests),
 # `class` (the default: 64×64 images, a few minutes per direction on a laptop CPU) or `full`
 # (the tutorial's 256×256 images, batch 1, 100 epochs — hours on a GPU).
+#
+# To go straight to the demos and the evaluation, set `MODE = "pretrained"` in the next cell
+# (or `GANLIB_MODE=pretrained`): every training cell then loads the generator of a longer
+# reference run shipped in `data/pretrained/` instead of training (`data/README.md` lists
+# them; a chapter with none shipped yet stops there with a message saying so).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -48,6 +53,8 @@ from ganlib import config, data, maps_data, metrics, pix2pix, runlog, runs, viz
 from ganlib.gan import training_callbacks
 from ganlib.show import show
 
+MODE = None   # "pretrained": load a shipped reference run, no training; None: $GANLIB_MODE
+config.use_mode(MODE)
 SCHEDULE = config.select(pix2pix.SCHEDULES)   # image size, batch, generator steps, ...
 PRECISION = config.set_precision()   # bfloat16 where the hardware is fast at it, else float32
 SEED = 42

@@ -40,6 +40,11 @@
 # enough to watch the algorithms work, **not** enough for digits: each generator step costs five
 # critic steps, and a few hundred generator steps is where these runs only begin) or `full` (the
 # book's 40,000 generator steps; use a GPU).
+#
+# To go straight to the demos and the evaluation, set `MODE = "pretrained"` in the next cell
+# (or `GANLIB_MODE=pretrained`): every training cell then loads the generator of a longer
+# reference run shipped in `data/pretrained/` instead of training (`data/README.md` lists
+# them; a chapter with none shipped yet stops there with a message saying so).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -50,6 +55,8 @@ from ganlib import atienza, config, data, losses, runlog, runs, viz, wgan
 from ganlib.gan import GAN, training_callbacks
 from ganlib.show import show
 
+MODE = None   # "pretrained": load a shipped reference run, no training; None: $GANLIB_MODE
+config.use_mode(MODE)
 SCHEDULE = config.select(wgan.SCHEDULES)   # generator steps, steps per log line, ...
 PRECISION = config.set_precision()   # bfloat16 where the hardware is fast at it, else float32
 SEED = 42

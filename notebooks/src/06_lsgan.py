@@ -38,6 +38,11 @@
 #
 # **Run modes.** `GANLIB_MODE`: `smoke` (a few steps, for the tests), `class` (the default, a few
 # minutes per model on a laptop CPU) or `full` (the book's 40,000 generator steps; use a GPU).
+#
+# To go straight to the demos and the evaluation, set `MODE = "pretrained"` in the next cell
+# (or `GANLIB_MODE=pretrained`): every training cell then loads the generator of a longer
+# reference run shipped in `data/pretrained/` instead of training (`data/README.md` lists
+# them; a chapter with none shipped yet stops there with a message saying so).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -50,6 +55,8 @@ from ganlib import atienza, check, config, data, losses, lsgan, runlog, runs, to
 from ganlib.gan import GAN
 from ganlib.show import show
 
+MODE = None   # "pretrained": load a shipped reference run, no training; None: $GANLIB_MODE
+config.use_mode(MODE)
 SCHEDULE = config.select(lsgan.SCHEDULES)   # generator steps, steps per log line, ...
 PRECISION = config.set_precision()   # bfloat16 where the hardware is fast at it, else float32
 SEED = 42
