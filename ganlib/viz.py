@@ -112,6 +112,38 @@ class SampleGrid(keras.callbacks.Callback):
             self.draw(self._steps())
 
 
+def plot_estimate_and_fd(history, record, steps_per_epoch, key="w_dist", ax=None, title=None):
+    """A logged training quantity (WGAN's critic estimate) and a measured FD on twin axes.
+
+    `history`: the `fit()` History with one `key` value per logging interval; `record`: a
+    `metrics.MetricHistory` of FD.  Returns `metrics.correlation_over_training`'s dict
+    (Pearson r, Spearman rho over the measured steps), or None with too few measurements.
+    """
+    from .metrics import correlation_over_training
+    hist = getattr(history, "history", history)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    x = np.arange(1, len(hist[key]) + 1) * steps_per_epoch
+    ax.plot(x, hist[key], color="C0", label=f"{key} (critic's estimate)")
+    ax.set_xlabel("generator steps")
+    ax.set_ylabel(key, color="C0")
+    fd = ax.twinx()
+    steps, values = record.series()
+    fd.plot(steps, values, "o-", color="C3", label="FD (lower is better)")
+    fd.set_ylabel("FD", color="C3")
+    try:
+        track = correlation_over_training(hist, key, record, steps_per_epoch)
+    except ValueError:
+        track = None
+    label = title or ""
+    if track is not None:
+        label += f"{', ' if label else ''}r({key}, FD) = {track['r']:+.2f}"
+    ax.set_title(label)
+    ax.legend(handles=ax.get_lines() + fd.get_lines(), loc="upper right", fontsize=8)
+    ax.grid(alpha=0.3)
+    return track
+
+
 def plot_history(history, keys=None, ax=None, title="losses (mean per logging interval)",
                  steps_per_epoch=None):
     """Loss curves from a `fit()` History (or its `.history` dict)."""

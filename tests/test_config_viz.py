@@ -89,3 +89,21 @@ def test_show_grid_refuses_labels_of_the_wrong_length():
         viz.show_grid(images, ncols=10, col_labels=names[:9])
     viz.show_grid(images, ncols=10, row_labels=["a", "b"], col_labels=names)
     plt.close("all")
+
+
+def test_plot_estimate_and_fd_draws_both_and_returns_their_correlation():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from ganlib import metrics
+    hist = {"w_dist": [5.0, 4.0, 3.5, 3.0, 2.0, 1.5]}   # one value per interval of 10 steps
+    record = metrics.MetricHistory(lambda g: 0.0, name="FD")
+    record.steps, record.values = [0, 20, 40, 60], [600.0, 300.0, 200.0, 100.0]
+    _, ax = plt.subplots()
+    track = viz.plot_estimate_and_fd(hist, record, 10, ax=ax, title="run")
+    assert track["n"] == 3 and track["pairs"] == [(4.0, 300.0), (3.0, 200.0), (1.5, 100.0)]
+    assert track["r"] > 0.9 and track["rho"] == pytest.approx(1.0)
+    assert "r(w_dist, FD) = +" in ax.get_title() and len(ax.get_lines()) == 1
+    record.steps, record.values = [0, 20], [600.0, 300.0]
+    assert viz.plot_estimate_and_fd(hist, record, 10, ax=ax) is None
+    plt.close("all")
