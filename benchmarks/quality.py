@@ -375,6 +375,9 @@ def main(argv=None):
                    help="how many times to measure FD during training")
     p.add_argument("--precision", default=None, help="float32, mixed_bfloat16 or auto")
     p.add_argument("--json", help="also write the rows to this JSON file")
+    p.add_argument("--threads", type=int, default=None,
+                   help="CPU threads for TensorFlow (e.g. 1 to run two measurements side by "
+                   "side on 2 cores; their 'train s' then is single-threaded time)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a schedule entry (a recipe experiment), e.g. --set lambda_ms=1")
     args = p.parse_args(argv)
@@ -402,6 +405,10 @@ def main(argv=None):
     unknown = [c for c in names if c not in CHAPTERS and c != "losses"]
     if unknown:
         p.error(f"unknown chapter(s) {unknown}; known: {sorted(CHAPTERS)}")
+    if args.threads:
+        import tensorflow as tf
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     config.set_precision(args.precision)
     rows = []
     for seed in seeds:

@@ -118,6 +118,12 @@ class GAN(keras.Model):
     def g_variables(self):
         return self.generator.trainable_variables
 
+    @property
+    def generator_steps(self):
+        """Generator updates this model has made (a shipped reference run's count when one
+        was loaded): what a figure's "after N steps" should say."""
+        return int(self.g_optimizer.iterations.numpy())
+
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)
 

@@ -100,7 +100,7 @@ def test_pretrained_mode_loads_instead_of_training(pretrained_mode, capsys):
     np.testing.assert_allclose(np.asarray(gan.generator(z)), np.asarray(saved(z)), atol=5e-3)
     for a, b in zip(gan.discriminator.get_weights(), d_before):   # no step was trained
         np.testing.assert_array_equal(a, b)
-    assert int(gan.g_optimizer.iterations.numpy()) == 20           # the reference run's steps
+    assert int(gan.g_optimizer.iterations.numpy()) == 20 == gan.generator_steps   # the shipped run's
     shipped_history = json.loads((run / runs.HISTORY).read_text())["history"]
     assert history.history == shipped_history
     assert tree(root) == before                                    # nothing written
