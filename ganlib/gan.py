@@ -122,7 +122,8 @@ class GAN(keras.Model):
     def generator_steps(self):
         """Generator updates this model has made (a shipped reference run's count when one
         was loaded): what a figure's "after N steps" should say."""
-        return int(self.g_optimizer.iterations.numpy())
+        from .runs import generator_steps
+        return generator_steps(self)
 
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)

@@ -85,6 +85,28 @@ def pretrained_root():
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "pretrained")
 
 
+def load_shipped(name):
+    """(generator, about) of the reference run `name` shipped in `pretrained_root()`: its
+    ``generator.keras`` (safe mode; float16 weights, a float32 output) and ``about.json`` (how
+    it was made, its steps and measures).  For a notebook's "what more training gives"."""
+    folder = os.path.join(pretrained_root(), name)
+    path = os.path.join(folder, GENERATOR)
+    if not os.path.isfile(path):
+        have = sorted(n for n in os.listdir(pretrained_root())
+                      if os.path.isfile(os.path.join(pretrained_root(), n, GENERATOR))) \
+            if os.path.isdir(pretrained_root()) else []
+        raise FileNotFoundError(f"no reference run {name!r} is shipped (no {path}); shipped: "
+                                f"{', '.join(have) or 'none'}")
+    saved = keras.saving.load_model(path, compile=False, safe_mode=True)
+    inputs = [keras.Input(t.shape[1:], dtype=t.dtype) for t in saved.inputs]
+    outputs = saved(inputs if len(inputs) > 1 else inputs[0])
+    generator = keras.Model(inputs if len(inputs) > 1 else inputs[0],
+                            keras.ops.cast(outputs, "float32"), name=saved.name)
+    about = _read_json(os.path.join(folder, ABOUT), folder) \
+        if os.path.isfile(os.path.join(folder, ABOUT)) else {}
+    return generator, about
+
+
 def _sweep_smoke_folders():
     """Remove the smoke-run folders of processes that have ended without removing their own
     (a notebook kernel that was killed, not shut down).  Only folders this module names and

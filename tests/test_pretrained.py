@@ -106,6 +106,33 @@ def test_pretrained_mode_loads_instead_of_training(pretrained_mode, capsys):
     assert tree(root) == before                                    # nothing written
 
 
+def test_load_shipped_gives_the_reference_generator_and_how_it_was_made(pretrained_mode,
+                                                                          tmp_path):
+    """What a notebook's "what more training gives" cell draws; multi-input generators too."""
+    import keras
+    run, root = pretrained_mode
+    generator, about = runs.load_shipped("01_dcgan")
+    z = np.random.default_rng(0).uniform(-1, 1, (3, dcgan.LATENT_DIM)).astype("float32")
+    saved = keras.saving.load_model(str(run / runs.GENERATOR))
+    out = np.asarray(generator(z))
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, np.asarray(saved(z)), atol=5e-3)
+    assert about["steps"] == 20 and about["chapter"] == "01_dcgan"
+    noise, label = keras.Input((4,)), keras.Input((1,), dtype="int32")
+    two = keras.Model([noise, label], keras.layers.Dense(2)(keras.layers.Concatenate()(
+        [noise, keras.ops.cast(label, "float32")])))
+    (root / "two").mkdir()
+    two.save(str(root / "two" / runs.GENERATOR))
+    loaded, about = runs.load_shipped("two")
+    x = [np.ones((2, 4), "float32"), np.array([[1], [2]], "int32")]
+    np.testing.assert_allclose(np.asarray(loaded(x)), np.asarray(two(x)), rtol=1e-6)
+    assert about == {}
+    with pytest.raises(FileNotFoundError, match="no reference run 'nope' is shipped.*01_dcgan"):
+        runs.load_shipped("nope")
+    import shutil
+    shutil.rmtree(root / "two")
+
+
 def test_a_run_that_is_not_shipped_says_how_to_train_it(pretrained_mode):
     gan = dcgan.make_dcgan(seed=3)
     with pytest.raises(runs.RunFolderError) as e:

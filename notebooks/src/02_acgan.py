@@ -336,7 +336,7 @@ print(f"g_source / ln 2 = {last['g_source'] / np.log(2):.1f}   d_source / ln 2 =
 grid_labels = np.repeat(np.arange(10), 10)
 grid = gan.generate(labels=grid_labels, noise=np.random.default_rng(0).standard_normal((100, 100)))
 viz.show_grid(grid, ncols=10, row_labels=CLASS_NAMES, size=7,
-              title=f"ACGAN samples after {SCHEDULE['steps']} generator steps")
+              title=f"ACGAN samples after {gan.generator_steps} generator steps")
 plt.show()
 
 # %% [markdown]

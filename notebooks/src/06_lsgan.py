@@ -338,9 +338,9 @@ plt.show()
 eval_noise = np.random.default_rng(0).uniform(-1, 1, (100, atienza.LATENT_DIM)).astype("float32")
 fig, axes = plt.subplots(1, 2, figsize=(12, 6))
 viz.show_grid(gan.generate(inputs=eval_noise), ncols=10, scale="sigmoid", ax=axes[0],
-              title=f"LSGAN, {SCHEDULE['steps']} steps")
+              title=f"LSGAN, {gan.generator_steps} steps")
 viz.show_grid(gan_dc.generate(inputs=eval_noise), ncols=10, scale="sigmoid", ax=axes[1],
-              title=f"DCGAN loss, {SCHEDULE['steps']} steps")
+              title=f"DCGAN loss, {gan_dc.generator_steps} steps")
 plt.show()
 
 # %% [markdown]
