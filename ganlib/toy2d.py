@@ -74,18 +74,22 @@ def make_dataset(points, batch_size=BATCH_SIZE, seed=0):
 # ------------------------------------------------------------------ networks and the GAN
 def build_generator(latent_dim=LATENT_DIM, hidden=HIDDEN, depth=3):
     """z → `depth` ReLU layers of `hidden` units → a point (x₁, x₂); float32 whatever the policy."""
+    # Layers named here take no number from Keras' global "dense_N" counter, so a toy built
+    # first leaves the names in a later image model's summary as they would be without it.
     return keras.Sequential(
         [keras.Input((latent_dim,))]
-        + [layers.Dense(hidden, activation="relu", dtype="float32") for _ in range(depth)]
-        + [layers.Dense(2, dtype="float32")], name="generator")
+        + [layers.Dense(hidden, activation="relu", dtype="float32", name=f"g_dense_{i}")
+           for i in range(depth)]
+        + [layers.Dense(2, dtype="float32", name="g_point")], name="generator")
 
 
 def build_discriminator(hidden=HIDDEN, depth=3, activation="sigmoid"):
     """A point → `depth` LeakyReLU layers → one score (a probability with a sigmoid)."""
     stack = [keras.Input((2,))]
-    for _ in range(depth):
-        stack += [layers.Dense(hidden, dtype="float32"), layers.LeakyReLU(0.2, dtype="float32")]
-    stack.append(layers.Dense(1, activation=activation, dtype="float32"))
+    for i in range(depth):
+        stack += [layers.Dense(hidden, dtype="float32", name=f"d_dense_{i}"),
+                  layers.LeakyReLU(0.2, dtype="float32", name=f"d_leaky_{i}")]
+    stack.append(layers.Dense(1, activation=activation, dtype="float32", name="d_score"))
     return keras.Sequential(stack, name="discriminator")
 
 

@@ -109,3 +109,14 @@ def test_least_squares_keeps_a_gradient_where_cross_entropy_saturates():
     toy2d.plot_far_side(bce, ax=axes[0])
     toy2d.plot_far_side(ls, ax=axes[1])
     plt.close(fig)
+
+
+def test_toy_networks_leave_keras_layer_numbering_alone():
+    """A toy built before an image model must not shift the auto names in its summary
+    (notebook 06 prints one after its toy; nbval compares the names)."""
+    import keras
+    before = keras.layers.Dense(1).name
+    toy2d.make_toy_gan("lsgan", seed=0)
+    after = keras.layers.Dense(1).name
+    assert int(after.rpartition("_")[2] if "_" in after else 0) == \
+        int(before.rpartition("_")[2] if "_" in before else 0) + 1
