@@ -378,6 +378,9 @@ def main(argv=None):
     p.add_argument("--threads", type=int, default=None,
                    help="CPU threads for TensorFlow (e.g. 1 to run two measurements side by "
                    "side on 2 cores; their 'train s' then is single-threaded time)")
+    p.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
+                   help="with --table: file rows of chapter OLD under NEW (e.g. a --set "
+                   "experiment whose settings became the recipe), keeping OLD as 'experiment'")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a schedule entry (a recipe experiment), e.g. --set lambda_ms=1")
     args = p.parse_args(argv)
@@ -386,7 +389,17 @@ def main(argv=None):
         for path in args.table:
             with open(path) as f:
                 rows.extend(json.load(f))
+        renames = dict(item.rsplit("=", 1) for item in args.rename if "=" in item)
+        bad = [item for item in args.rename if "=" not in item]
+        if bad:
+            p.error(f"--rename {bad}: write OLD=NEW")
+        for r in rows:
+            old = r["chapter"].strip()
+            if old in renames:
+                r["experiment"], r["chapter"] = old, renames[old]
         print_seed_table(rows, f" ({', '.join(map(os.path.basename, args.table))})")
+        if args.json:
+            write_json(args.json, rows)
         return rows
     try:
         seeds = [int(s) for s in args.seeds.split(",")] if args.seeds else [args.seed]

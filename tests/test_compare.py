@@ -59,3 +59,24 @@ def test_seed_summary_gives_median_and_spread_per_chapter_and_measure(tmp_path):
     assert compare.load_seeds("x", results_dir=str(tmp_path)) == summary
     with pytest.raises(FileNotFoundError, match="quality.py --mode class --seeds"):
         compare.load_seeds("missing", results_dir=str(tmp_path))
+
+
+def test_quality_table_merges_files_and_files_an_experiment_under_the_recipe(tmp_path):
+    """`quality.py --table A B --rename OLD=NEW --json OUT`: one seed table from several runs,
+    an experiment's rows counted with the recipe's own, its old name kept."""
+    import importlib.util
+    import os
+    spec = importlib.util.spec_from_file_location(
+        "quality", os.path.join(os.path.dirname(__file__), "..", "benchmarks", "quality.py"))
+    quality = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(quality)
+    a, b, out = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "out.json"
+    a.write_text(json.dumps([dict(chapter="wgan-gp steps=500 lr=0.0002", seed=1,
+                                  metrics={"FD": 70.0})]))
+    b.write_text(json.dumps([dict(chapter="wgan-gp", seed=s, metrics={"FD": fd})
+                             for s, fd in ((2, 80.0), (3, 90.0))]))
+    quality.main(["--table", str(a), str(b), "--rename", "wgan-gp steps=500 lr=0.0002=wgan-gp",
+                  "--json", str(out)])
+    rows = json.loads(out.read_text())
+    assert compare.seed_summary(rows)["wgan-gp"]["FD"] == (80.0, 70.0, 90.0, 3)
+    assert rows[0]["experiment"] == "wgan-gp steps=500 lr=0.0002"
