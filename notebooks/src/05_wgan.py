@@ -538,8 +538,6 @@ plt.show()
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-from ganlib import metrics
-
 scores = metrics.score_generators({"WGAN": gan, "WGAN-GP": gan_gp}, x_train, x_test, "mnist",
                                   scale="sigmoid", n=1000)
 
@@ -559,10 +557,7 @@ scores = metrics.score_generators({"WGAN": gan, "WGAN-GP": gan_gp}, x_train, x_t
 # NBVAL_IGNORE_OUTPUT
 seeds = compare.load_seeds("wgan")   # benchmarks/results/quality_class_seeds_wgan.json
 for name in ("wgan-gp", "lsgan"):
-    row = seeds.get(name)
-    if row is None:
-        print(f"{name:<8} not measured yet")
-        continue
+    row = seeds[name]
     fd_med, fd_lo, fd_hi, n = row["FD"]
     line = f"{name:<8} FD {fd_med:6.1f} [{fd_lo:.1f}-{fd_hi:.1f}]  ({n} seeds; training {row['train s'][0]:.0f} s on one thread)"
     if "r(w_dist, FD)" in row:
@@ -591,8 +586,6 @@ print(f"{'met    ' if gp_fd <= ls_fd else 'NOT met'}  the chapter's bar: WGAN-GP
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-from ganlib import compare
-
 comparison = compare.load("class")
 print(compare.table(comparison))
 compare.plot(comparison)
