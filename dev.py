@@ -5,6 +5,11 @@
     python dev.py test    # create .venv if needed, install, run the unit tests, the browser
                           # tests of the widget demos, and the notebooks
     python dev.py unit    # only the unit tests (CI runs them on a second Python too)
+    python dev.py setup   # only create or refresh the environment
+
+The unit tests and the notebooks run in several worker processes (pytest-xdist, one test
+module or notebook per worker at a time: `--dist loadscope`), as many as the CPU has cores, at
+most 4; GANLIB_TEST_WORKERS=N sets the number (1: one process, no xdist).
 
 GANLIB_VENV names another environment folder (CI: GANLIB_VENV=.venv-3.13 python3.13 dev.py
 unit), so several Pythons can be tested side by side.
@@ -78,6 +83,23 @@ def setup():
             f.write(want)
 
 
+def worker_args(env=None, cpus=None):
+    """pytest's arguments for running tests in parallel worker processes (pytest-xdist).
+
+    `--dist loadscope` keeps a test module (its module fixtures) and a notebook (its cells share
+    one kernel, in order) on one worker.  Each worker is a TensorFlow process of up to ~3 GB.
+    """
+    env = os.environ if env is None else env
+    raw = env.get("GANLIB_TEST_WORKERS", "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) < 1:
+            sys.exit(f"GANLIB_TEST_WORKERS must be a whole number of at least 1, got {raw!r}")
+        n = int(raw)
+    else:
+        n = max(1, min(4, cpus or os.cpu_count() or 1))
+    return [] if n == 1 else ["-n", str(n), "--dist", "loadscope"]
+
+
 def chromium_missing(path=CHROMIUM):
     """Why the browser tests cannot run on this machine (None when they can)."""
     if os.path.isfile(path) and os.access(path, os.X_OK):
@@ -106,18 +128,21 @@ def browser_tests(extra=(), env=None, chromium=CHROMIUM, runner=None):
 
 def main():
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
-    if cmd not in ("lab", "test", "unit"):
+    if cmd not in ("lab", "test", "unit", "setup"):
         sys.exit(__doc__)
     setup()
+    if cmd == "setup":
+        sys.exit(0)
     env = dict(os.environ)
     if cmd == "lab":
         os.execve(PY, [PY, "-m", "jupyter", "lab", "--notebook-dir=notebooks"] + sys.argv[2:], env)
     extra = sys.argv[2:]
-    rc = run(PY, "-m", "pytest", "tests", "--ignore=tests/browser", *extra, env=env)
+    workers = worker_args(env)
+    rc = run(PY, "-m", "pytest", "tests", "--ignore=tests/browser", *workers, *extra, env=env)
     if cmd == "unit":
         sys.exit(rc)
     rc_browser = browser_tests(extra, env)
-    rc_nb = run(PY, "-m", "pytest", "--nbval", "notebooks/", *extra, env=env)
+    rc_nb = run(PY, "-m", "pytest", "--nbval", "notebooks/", *workers, *extra, env=env)
     sys.exit(rc or rc_browser or rc_nb)
 
 

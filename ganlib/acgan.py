@@ -49,8 +49,9 @@ LIGHT_RECIPE = dict(base_filters=128, up_filters=64, class_weight=2.0, fake_clas
 
 # Per run mode: generator steps, steps per logging interval, sample refresh (in
 # intervals), and the model recipe.
+# `smoke` also names a small batch (`config.batch_size`): tests spend seconds on it.
 SCHEDULES = {
-    "smoke": dict(steps=20, log_every=10, sample_every=1, **LIGHT_RECIPE),
+    "smoke": dict(steps=20, log_every=10, sample_every=1, batch_size=32, **LIGHT_RECIPE),
     "class": dict(steps=4000, log_every=200, sample_every=4, **LIGHT_RECIPE),
     "full": dict(steps=100 * STEPS_PER_EPOCH, log_every=STEPS_PER_EPOCH, sample_every=10,
                  **SEED_RECIPE),
@@ -303,7 +304,8 @@ def train(schedule=None, dataset="fashion_mnist", images=None, labels=None, seed
     if images is None:
         images, labels = load_images(dataset)
     gan = make_acgan(seed=seed, **recipe(schedule))
-    ds = data.make_dataset(images, labels, batch_size=BATCH_SIZE // 2, scale="tanh", seed=seed)
+    half = config.batch_size(schedule, BATCH_SIZE) // 2
+    ds = data.make_dataset(images, labels, batch_size=half, scale="tanh", seed=seed)
     # the models alone do not tell Fashion-MNIST from MNIST: a backup must match the data too
     history = fit_schedule(gan, ds, schedule, run_dir, callbacks, verbose, spec={"dataset": dataset})
     return gan, history

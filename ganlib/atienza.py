@@ -16,7 +16,7 @@ Noise is U(-1, 1)^100 and images are scaled to [0, 1] (``scale="sigmoid"``), as 
 import keras
 from keras import layers
 
-from . import data
+from . import config, data
 from .gan import fit_schedule
 from .models import check_image_shape
 
@@ -82,7 +82,7 @@ def load_images():
 
 
 def fit(gan, schedule, images=None, seed=0, callbacks=(), verbose=0, run_dir=None,
-        batch_size=BATCH_SIZE):
+        batch_size=None):
     """Train `gan` for ``schedule["steps"]`` generator steps on MNIST scaled to [0, 1].
 
     Each generator step consumes ``gan.d_steps`` batches of `batch_size` real images (one
@@ -90,5 +90,6 @@ def fit(gan, schedule, images=None, seed=0, callbacks=(), verbose=0, run_dir=Non
     family of this chapter trains through here; returns the `fit()` History.
     """
     images = load_images() if images is None else images
+    batch_size = batch_size or config.batch_size(schedule, BATCH_SIZE)
     ds = data.make_dataset(images, batch_size=gan.d_steps * batch_size, scale="sigmoid", seed=seed)
     return fit_schedule(gan, ds, schedule, run_dir, callbacks, verbose)

@@ -27,7 +27,7 @@ RUNS = {
     "WGAN-GP": (wgan, dict(variant="wgan-gp")),
 }
 SCHEDULES = {
-    "smoke": dict(steps=6, log_every=3, sample_every=1),
+    "smoke": dict(steps=6, log_every=3, sample_every=1, batch_size=16),
     "class": dict(steps=500, log_every=25, sample_every=4),
     "full": dict(steps=40000, log_every=500, sample_every=1),
 }

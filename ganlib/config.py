@@ -13,6 +13,7 @@ picks bfloat16 where the hardware runs it fast (a GPU, or a CPU with AMX-BF16 or
 AVX512-BF16 units),
 float32 elsewhere.  Losses and BatchNorm statistics stay float32 either way.
 """
+import numbers
 import os
 
 MODES = ("smoke", "class", "full")              # the modes that have a training schedule
@@ -105,6 +106,16 @@ def set_seed(seed):
 def model_kwargs(schedule, recipe):
     """The model keyword arguments a run-mode schedule carries: its values for `recipe`'s keys."""
     return {k: schedule[k] for k in recipe if k in schedule}
+
+
+def batch_size(schedule, default):
+    """The batch a run trains with: the schedule's ``batch_size`` where it names one, else the
+    recipe's `default`.  ``smoke`` schedules use small batches, so that tests and CI spend
+    seconds, not minutes, on their handful of steps; ``class`` and ``full`` keep the recipe's."""
+    size = schedule.get("batch_size", default)
+    if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
+        raise ValueError(f"schedule: batch_size must be a positive whole number, got {size!r}")
+    return int(size)
 
 
 def intervals(schedule):

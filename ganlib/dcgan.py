@@ -18,9 +18,10 @@ BATCH_SIZE = 128
 STEPS_PER_EPOCH = 70000 // BATCH_SIZE  # the tutorial pools train + test: 70,000 images
 # Per run mode: generator steps, steps per logging interval, sample refresh (in intervals),
 # and steps per `fit()` execution (several traced steps per call from Python: less overhead;
-# it must divide the logging interval, or `fit()` overshoots it).
+# it must divide the logging interval, or `fit()` overshoots it).  `smoke` also names a small
+# batch (`config.batch_size`): tests spend seconds on it.
 SCHEDULES = {
-    "smoke": dict(steps=20, log_every=10, sample_every=1, steps_per_execution=10),
+    "smoke": dict(steps=20, log_every=10, sample_every=1, steps_per_execution=10, batch_size=32),
     "class": dict(steps=4000, log_every=100, sample_every=5, steps_per_execution=20),
     "full": dict(steps=50 * STEPS_PER_EPOCH, log_every=STEPS_PER_EPOCH, sample_every=1,
                  steps_per_execution=21),
@@ -90,6 +91,7 @@ def train(schedule=None, images=None, seed=0, callbacks=(), verbose=0, run_dir=N
     schedule = schedule or config.select(SCHEDULES, verbose=False)
     images = load_images() if images is None else images
     gan = make_dcgan(steps_per_execution=schedule["steps_per_execution"], seed=seed)
-    ds = data.make_dataset(images, batch_size=BATCH_SIZE, scale="tanh", seed=seed)
+    ds = data.make_dataset(images, batch_size=config.batch_size(schedule, BATCH_SIZE),
+                           scale="tanh", seed=seed)
     history = fit_schedule(gan, ds, schedule, run_dir, callbacks, verbose)
     return gan, history

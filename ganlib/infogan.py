@@ -63,7 +63,8 @@ LAMBDA_CAT = 1.0
 LAMBDA_CONT = 0.5
 CONT_RANGE = 2.0                      # sliders and sweeps reach beyond the training range ±1
 # Per run mode: generator steps, steps per logging interval, sample refresh and code-purity
-# measurement (both in logging intervals).
+# measurement (both in logging intervals); `smoke` also names a small batch
+# (`config.batch_size`): tests spend seconds on it.
 # The tutorial's recipe: its widths, one-hot code as it is, Adam 2e-4 for both players, λ_cat 1,
 # no extra terms.
 SEED_RECIPE = dict(code_scale=1.0, g_lr=2e-4, lambda_cat=LAMBDA_CAT, lambda_ms=0.0, ms_cap=None,
@@ -120,7 +121,8 @@ SEED_RECIPE = dict(code_scale=1.0, g_lr=2e-4, lambda_cat=LAMBDA_CAT, lambda_ms=0
 CLASS_RECIPE = dict(code_scale=8.0, g_lr=1e-3, lambda_cat=3.0, lambda_ms=0.1, ms_cap=None,
                     lambda_aug=3.0, g_filters=(256, 64, 32), d_filters=(16, 32, 64))
 SCHEDULES = {
-    "smoke": dict(steps=20, log_every=10, sample_every=1, purity_every=1, **CLASS_RECIPE),
+    "smoke": dict(steps=20, log_every=10, sample_every=1, purity_every=1, batch_size=32,
+                  **CLASS_RECIPE),
     "class": dict(steps=5000, log_every=100, sample_every=5, purity_every=10, **CLASS_RECIPE),
     "full": dict(steps=100 * STEPS_PER_EPOCH, log_every=STEPS_PER_EPOCH, sample_every=10,
                  purity_every=10, **SEED_RECIPE),
@@ -541,6 +543,7 @@ def train(schedule=None, images=None, seed=0, callbacks=(), verbose=0, run_dir=N
     schedule = schedule or config.select(SCHEDULES, verbose=False)
     images = load_images() if images is None else images
     gan = make_infogan(seed=seed, **{**recipe(schedule), **model_kw})
-    ds = data.make_dataset(images, batch_size=HALF_BATCH, scale="tanh", seed=seed)
+    half = config.batch_size(schedule, BATCH_SIZE) // 2
+    ds = data.make_dataset(images, batch_size=half, scale="tanh", seed=seed)
     history = fit_schedule(gan, ds, schedule, run_dir, callbacks, verbose)
     return gan, history

@@ -17,8 +17,9 @@ BATCH_SIZE = atienza.BATCH_SIZE
 LR = 2e-4
 DECAY = 6e-8
 # Per run mode: generator steps, steps per logging interval, sample refresh (in intervals).
+# `smoke` also names a small batch (`config.batch_size`): tests spend seconds on it.
 SCHEDULES = {
-    "smoke": dict(steps=6, log_every=3, sample_every=1),
+    "smoke": dict(steps=6, log_every=3, sample_every=1, batch_size=16),
     "class": dict(steps=1000, log_every=50, sample_every=4),
     "full": dict(steps=40000, log_every=500, sample_every=1),
 }

@@ -31,8 +31,9 @@ GP_BETA_1 = 0.5
 # the `full` recipe.
 GP_RECIPE = dict(lr=GP_LR, beta_1=GP_BETA_1, n_critic=N_CRITIC)
 # Per run mode: generator steps, steps per logging interval, sample refresh (in intervals).
+# `smoke` also names a small batch (`config.batch_size`): tests spend seconds on it.
 SCHEDULES = {
-    "smoke": dict(steps=6, log_every=3, sample_every=1),
+    "smoke": dict(steps=6, log_every=3, sample_every=1, batch_size=16),
     "class": dict(steps=500, log_every=25, sample_every=4),
     "full": dict(steps=40000, log_every=500, sample_every=1),
 }

@@ -107,3 +107,42 @@ def test_plot_estimate_and_fd_draws_both_and_returns_their_correlation():
     record.steps, record.values = [0, 20], [600.0, 300.0]
     assert viz.plot_estimate_and_fd(hist, record, 10, ax=ax) is None
     plt.close("all")
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_smoke_runs_train_small_batches_and_class_runs_keep_the_recipes(monkeypatch):
+    """`smoke` schedules name a small batch (tests and CI spend seconds on them); `class` and
+    `full` keep each recipe's own batch, as the tutorials set it."""
+    from ganlib import acgan, data, infogan, lsgan, wgan
+    seen = []
+
+    def spy(images, labels=None, batch_size=64, **kw):
+        seen.append(batch_size)
+        raise _Stop  # the dataset is all this test needs: no training
+
+    monkeypatch.setattr(data, "make_dataset", spy)
+    digits = np.zeros((400, 28, 28), np.uint8)
+    labels = np.arange(400) % 10
+    cases = [  # (train call, its schedules, the recipe's batch as fed to make_dataset)
+        (lambda s: dcgan.train(s, images=digits), dcgan.SCHEDULES, dcgan.BATCH_SIZE, 1),
+        (lambda s: acgan.train(s, images=digits, labels=labels), acgan.SCHEDULES,
+         acgan.BATCH_SIZE // 2, 0.5),
+        (lambda s: infogan.train(s, images=digits), infogan.SCHEDULES, infogan.HALF_BATCH, 0.5),
+        (lambda s: lsgan.train(s, images=digits), lsgan.SCHEDULES, lsgan.BATCH_SIZE, 1),
+        (lambda s: wgan.train(s, images=digits), wgan.SCHEDULES,
+         wgan.N_CRITIC * wgan.BATCH_SIZE, wgan.N_CRITIC),
+    ]
+    for call, schedules, recipe_batch, per_batch in cases:
+        for mode, want in (("smoke", int(schedules["smoke"]["batch_size"] * per_batch)),
+                           ("class", recipe_batch), ("full", recipe_batch)):
+            seen.clear()
+            with pytest.raises(_Stop):
+                call(schedules[mode])
+            assert seen == [want], (mode, schedules[mode])
+        assert schedules["smoke"]["batch_size"] < recipe_batch / per_batch
+    with pytest.raises(ValueError, match="batch_size must be a positive whole number, got 0"):
+        config.batch_size({"batch_size": 0}, 64)
+    assert config.batch_size({}, 64) == 64

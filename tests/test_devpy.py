@@ -5,6 +5,8 @@ import os
 import sys
 import venv
 
+import pytest
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 spec = importlib.util.spec_from_file_location("dev", os.path.join(ROOT, "dev.py"))
 dev = importlib.util.module_from_spec(spec)
@@ -69,3 +71,13 @@ def test_browser_tests_run_once_with_the_chromium_found(tmp_path, capsys):
     assert args[1:] == ("-m", "pytest", "tests/browser", "-v", "-x")
     assert env["GANLIB_CHROMIUM"] == str(chromium)
     assert "wall time" in capsys.readouterr().out
+
+
+def test_tests_run_in_parallel_workers_that_keep_a_module_or_notebook_together():
+    assert dev.worker_args({}, cpus=2) == ["-n", "2", "--dist", "loadscope"]
+    assert dev.worker_args({}, cpus=16) == ["-n", "4", "--dist", "loadscope"]  # ~3 GB each
+    assert dev.worker_args({}, cpus=1) == []
+    assert dev.worker_args({"GANLIB_TEST_WORKERS": "1"}, cpus=8) == []
+    assert dev.worker_args({"GANLIB_TEST_WORKERS": "3"}, cpus=2)[:2] == ["-n", "3"]
+    with pytest.raises(SystemExit, match="GANLIB_TEST_WORKERS must be a whole number"):
+        dev.worker_args({"GANLIB_TEST_WORKERS": "two"})
