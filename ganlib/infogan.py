@@ -14,7 +14,8 @@ Weights N(0, 0.02); Adam(2e-4, β1 0.5); 32 real + 32 fake images per D update a
 64 samples per G/Q update (the tutorial's batch of 64); the tutorial's 100 epochs.
 
 The tutorial uses the categorical code only; ``n_cont=0`` reproduces it exactly.  The
-`class` run mode uses narrower networks, scales the one-hot code by 8 at G's input,
+`class` run mode uses narrower networks, scales the one-hot code by 8 and the continuous
+codes by 4 at G's input (and weighs the continuous codes' squared error 2 instead of 0.5),
 lets G and Q learn at 1e-3, weighs the categorical code 3 times, adds a
 mode-seeking term to G's loss and makes Q read the code from moved copies of the fakes
 too (`CLASS_RECIPE`, explained there); `full` keeps the tutorial's settings (`SEED_RECIPE`).
@@ -68,7 +69,8 @@ CONT_RANGE = 2.0                      # sliders and sweeps reach beyond the trai
 # The tutorial's recipe: its widths, one-hot code as it is, Adam 2e-4 for both players, λ_cat 1,
 # no extra terms.
 SEED_RECIPE = dict(code_scale=1.0, g_lr=2e-4, lambda_cat=LAMBDA_CAT, lambda_ms=0.0, ms_cap=None,
-                   lambda_aug=0.0, g_filters=(512, 128, 64), d_filters=(64, 128, 256))
+                   lambda_aug=0.0, g_filters=(512, 128, 64), d_filters=(64, 128, 256),
+                   cont_scale=1.0, lambda_cont=LAMBDA_CONT)
 # The `class` (and `smoke`) recipe, for ~10 minutes on 2 CPU cores (all figures measured on the
 # offline 8,000-digit sample, code purity of 1,000 samples, FD against 1,000 test digits; the
 # sweep lines are in benchmarks/results/infogan_sweep_float32.txt and, for the moved-copy
@@ -118,8 +120,18 @@ SEED_RECIPE = dict(code_scale=1.0, g_lr=2e-4, lambda_cat=LAMBDA_CAT, lambda_ms=0
 #  the code values (entropy terms on real batches; seeds 1, 2: 81.7 / 68.2 %, with the trunk
 #  also trained on them 77.4 / 67.6 %, three times stronger 60.6 / 62.7 %), the same with
 #  cosine-decaying learning rates (67.9 / 66.2 %), a half-width trunk (seeds 1, 4: 59.8 / 73.5 %).
+#  * the continuous codes enter G multiplied by 4 (`cont_scale`) and their squared error weighs
+#    2 (`lambda_cont`, the tutorial-style 0.5 before): unscaled and at 0.5, c2 and c3 moved the
+#    digits a little but controlled nothing measurable (|r| of either code with slant or stroke
+#    mass within a digit code 0.031 [0.030-0.049], seeds 1-3, float32; the table
+#    quality_class_seeds_infogan_before_cont.txt).  With both (bfloat16, seeds 1-3,
+#    quality_class_seeds_infogan.txt): best |r| 0.40 [0.35-0.74] (seed 1: c3 with stroke
+#    mass 0.74; seeds 2, 3: one code moves slant and stroke mass together, |r| 0.3-0.4 each),
+#    and purity 98.6 % [77.4-99.1] and FD 18.1 [17.4-33.0] improved too (before: 85.1 %
+#    [84.6-92.8], FD 38.8 [38.3-45.0]).
 CLASS_RECIPE = dict(code_scale=8.0, g_lr=1e-3, lambda_cat=3.0, lambda_ms=0.1, ms_cap=None,
-                    lambda_aug=3.0, g_filters=(256, 64, 32), d_filters=(16, 32, 64))
+                    lambda_aug=3.0, g_filters=(256, 64, 32), d_filters=(16, 32, 64),
+                    cont_scale=4.0, lambda_cont=2.0)
 SCHEDULES = {
     "smoke": dict(steps=20, log_every=10, sample_every=1, purity_every=1, batch_size=32,
                   **CLASS_RECIPE),
@@ -136,19 +148,20 @@ def recipe(schedule):
 
 # ----------------------------------------------------------------------------- builders
 def build_generator(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, n_cat=N_CAT, n_cont=N_CONT,
-                    filters=(512, 128, 64), code_scale=1.0, seed=None):
+                    filters=(512, 128, 64), code_scale=1.0, cont_scale=1.0, seed=None):
     """G: [z | one-hot c1 | c2, c3] → image in [-1, 1] (the tutorial's `define_generator`).
 
     `filters`: channels of the 7×7 volume, of the 4×4 convolution and of the upsampling layer.
-    `code_scale`: G multiplies the one-hot code by this first (1: the tutorial's G).
+    `code_scale`: G multiplies the one-hot code by this first (1: the tutorial's G);
+    `cont_scale` likewise the continuous codes.
     """
     h, w, c = check_image_shape(image_shape, divisible_by=4)
     f0, f1, f2 = filters
     init = lambda k: gan_init(seed=None if seed is None else seed + k)  # noqa: E731
-    scale = [1.0] * latent_dim + [float(code_scale)] * n_cat + [1.0] * n_cont
+    scale = [1.0] * latent_dim + [float(code_scale)] * n_cat + [float(cont_scale)] * n_cont
     return keras.Sequential([
         keras.Input((latent_dim + n_cat + n_cont,)),
-        *([layers.Rescaling(scale, name="code_scale")] if code_scale != 1.0 else []),
+        *([layers.Rescaling(scale, name="code_scale")] if set(scale) != {1.0} else []),
         layers.Dense(f0 * (h // 4) * (w // 4), kernel_initializer=init(0)), layers.ReLU(),
         layers.BatchNormalization(),
         layers.Reshape((h // 4, w // 4, f0)),
@@ -511,16 +524,16 @@ class InfoGAN(GAN):
 
 def make_infogan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, n_cat=N_CAT, n_cont=N_CONT,
                  lambda_cat=LAMBDA_CAT, lambda_cont=LAMBDA_CONT, mi_trunk=False, lr=2e-4,
-                 g_lr=None, code_scale=1.0, lambda_ms=0.0, ms_cap=None, n_zrec=0, lambda_z=0.0,
-                 lambda_aug=0.0, g_filters=(512, 128, 64), d_filters=(64, 128, 256), seed=None):
+                 g_lr=None, code_scale=1.0, cont_scale=1.0, lambda_ms=0.0, ms_cap=None, n_zrec=0,
+                 lambda_z=0.0, lambda_aug=0.0, g_filters=(512, 128, 64), d_filters=(64, 128, 256), seed=None):
     """The tutorial's InfoGAN (plus continuous codes unless ``n_cont=0``), compiled for `fit()`
     on batches of HALF_BATCH real images.  `lr` is D's learning rate, `g_lr` G's and Q's
-    (default: `lr`); `code_scale` see `build_generator`, `lambda_ms` (weight of the
+    (default: `lr`); `code_scale`, `cont_scale` see `build_generator`, `lambda_ms` (weight of the
     mode-seeking term, 0: off), `ms_cap` (its ratio cap, `losses.mode_seeking`) and
     `lambda_aug` (weight of `InfoGAN.moved_code_loss`, 0: off) see `CLASS_RECIPE`,
     `mi_trunk` the module docstring, `n_zrec`/`lambda_z` `InfoGAN`."""
     generator = build_generator(image_shape, latent_dim, n_cat, n_cont, g_filters, code_scale,
-                                seed=seed)
+                                cont_scale, seed=seed)
     trunk, d_head, q_head = build_discriminator_and_q(image_shape, n_cat, n_cont, d_filters,
                                                       n_zrec=n_zrec, seed=seed)
     gan = InfoGAN(generator, trunk, d_head, q_head, latent_dim=latent_dim, n_cat=n_cat,

@@ -197,6 +197,28 @@ def test_code_scale_multiplies_only_the_one_hot_code(tmp_path):
     np.testing.assert_allclose(again.predict(x, verbose=0), g.predict(x, verbose=0), atol=1e-6)
 
 
+def test_cont_scale_multiplies_only_the_continuous_codes_and_lambda_cont_reaches_the_model():
+    keras.mixed_precision.set_global_policy("float32")
+    g = infogan.build_generator(code_scale=8.0, cont_scale=3.0, seed=0)
+    x = infogan.latent_inputs(np.ones((2, 62)), [3, 7], [[0.5, -0.5]] * 2)
+    expected = x.copy()
+    expected[:, 62:72] *= 8.0
+    expected[:, 72:] *= 3.0
+    np.testing.assert_allclose(np.asarray(g.layers[0](x)), expected)
+    assert not any(isinstance(layer, keras.layers.Rescaling)
+                   for layer in infogan.build_generator(seed=0).layers)  # the tutorial's G
+    only_cont = infogan.build_generator(cont_scale=2.0, seed=0)
+    assert isinstance(only_cont.layers[0], keras.layers.Rescaling)
+    gan = infogan.make_infogan(seed=0, **{**infogan.recipe(infogan.SCHEDULES["class"]),
+                                          "lambda_cont": 2.5, "cont_scale": 3.0})
+    assert gan.lambda_cont == 2.5
+    q_out = np.full((2, 12), 0.1, np.float32)     # uniform class guess, means 0.1
+    total, cat_loss, cont_loss = gan.info_loss(q_out, np.array([0, 1]), np.ones((2, 2), np.float32))
+    np.testing.assert_allclose(float(cont_loss), 0.81, rtol=1e-5)
+    np.testing.assert_allclose(float(total), gan.lambda_cat * float(cat_loss) + 2.5 * 0.81,
+                               rtol=1e-5)
+
+
 def test_class_recipe_sets_learning_rates():
     keras.mixed_precision.set_global_policy("float32")
     gan = infogan.make_infogan(seed=0, **infogan.CLASS_RECIPE)
