@@ -49,7 +49,10 @@ def build(src, execute, timeout):
     os.makedirs(os.path.dirname(out), exist_ok=True)
     if execute:
         t = time.time()
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
+        def progress(cell, cell_index, **_):   # one line per code cell, to follow a long run
+            print(f"  cell {cell_index} done after {time.time() - t:.0f} s", file=sys.stderr,
+                  flush=True)
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", on_cell_executed=progress,
                        resources={"metadata": {"path": os.path.dirname(out)}}).execute()
         print(f"{os.path.basename(out)}: executed in {time.time() - t:.0f} s "
               f"(GANLIB_MODE={os.environ.get('GANLIB_MODE')})")

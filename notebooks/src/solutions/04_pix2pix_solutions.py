@@ -33,19 +33,26 @@ from ganlib import check, pix2pix
 #
 # **λ = 1000**: the adversarial term is now a tenth of a percent of the loss, so G does almost
 # pure L1 regression. `g_l1` falls fastest of all runs; pixel measures will be close to an
-# L1-only model's (Exercise 2); the pictures get blurrier and greyer where the right output is
+# L1-only model's (section 8); the pictures get blurrier and greyer where the right output is
 # uncertain — the median of the plausible answers.
 
 # %% [markdown]
-# ## Exercise 2 — L1 only versus L1 + GAN
+# ## Exercise 2 — the tutorial's adversarial weight
 #
-# L1 only minimises exactly the held-out L1 error's training counterpart, so expect it to match
-# or beat the full pix2pix on **L1 and PSNR** (both reward the per-pixel average answer), and to
-# lose, if at all, on **SSIM** (local contrast and structure, which a blurred answer lacks) —
-# and clearly on the pictures: L1 alone paints flat, washed-out averages where the texture is
-# uncertain (roof colours, trees in map → satellite), the adversarial term paints plausible
-# detail. That is section 8's warning in action: pixel measures check that the translation is
-# *right* and favour blur; whether it is *sharp* needs the pictures (or a learned measure).
+# The adversarial term is what adds edges, so a weight four times the chapter's should add more
+# of them: expect edge sharpness **above 1** — more edge contrast than the real maps have, as
+# roads get dark rims and flat areas pick up texture — against about 1.1 for the chapter's
+# recipe and about 0.85 for L1 alone. SSIM compares local structure with the *true* map, so
+# invented texture costs it: expect SSIM **below L1 alone's**, even though the picture looks
+# crisper. That is what we measured over seeds 1–3 at the `class` budget
+# (`benchmarks/results/quality_class_seeds_pix2pix*.txt`): with `adv_weight=1`, SSIM 0.736
+# [0.733–0.743] and edge sharpness 1.18 (float32) against L1 alone's 0.757 and 0.84; with the
+# chapter's 0.25, SSIM 0.7615 [0.7541–0.7685] and edge sharpness 1.09 (bfloat16) against L1
+# alone's 0.7574 there. (One seed at 0.5 scored SSIM 0.772 with edge sharpness 1.22, so the
+# best weight for SSIM lies somewhere between; seeds move SSIM by about 0.01.) Section 8's
+# warning in action: a pixel measure rewards the right structure in the right place, and
+# penalises plausible detail in the wrong one; whether the output is *sharp* needs the
+# pictures or an edge measure.
 
 # %% [markdown]
 # ## Exercise 3 — the tutorial's receptive field
