@@ -18,8 +18,8 @@ Objective (the paper's notation, log-likelihoods):
 D maximises L_S + L_C, G maximises L_C − L_S.  As cross-entropies to *minimise*:
 D: BCE(real→1, fake→0) + CE(class on real and fake);  G: BCE(fake→1) + CE(class on fake).
 
-`full` is the tutorial's recipe (100 epochs of 937 steps).  `class` (about 10 min on a 2-core
-CPU with bfloat16 units) uses a slimmer generator, a D class head trained on real images only,
+`full` is the tutorial's recipe (100 epochs of 937 steps).  `class` (about 12 min on a 2-core
+CPU with AVX512-BF16 units) uses a slimmer generator, a D class head trained on real images only,
 a heavier class term on G and a mode-seeking term; see `LIGHT_RECIPE`.
 """
 import keras

@@ -525,7 +525,8 @@ class InfoGAN(GAN):
 def make_infogan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, n_cat=N_CAT, n_cont=N_CONT,
                  lambda_cat=LAMBDA_CAT, lambda_cont=LAMBDA_CONT, mi_trunk=False, lr=2e-4,
                  g_lr=None, code_scale=1.0, cont_scale=1.0, lambda_ms=0.0, ms_cap=None, n_zrec=0,
-                 lambda_z=0.0, lambda_aug=0.0, g_filters=(512, 128, 64), d_filters=(64, 128, 256), seed=None):
+                 lambda_z=0.0, lambda_aug=0.0, g_filters=(512, 128, 64), d_filters=(64, 128, 256),
+                 seed=None):
     """The tutorial's InfoGAN (plus continuous codes unless ``n_cont=0``), compiled for `fit()`
     on batches of HALF_BATCH real images.  `lr` is D's learning rate, `g_lr` G's and Q's
     (default: `lr`); `code_scale`, `cont_scale` see `build_generator`, `lambda_ms` (weight of the
