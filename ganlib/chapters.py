@@ -157,8 +157,7 @@ def build(chapter, schedule, seed):
         make = m.make_acgan if chapter.family == "acgan" else m.make_infogan
         return make(seed=seed, **m.recipe(schedule))
     if chapter.family == "pix2pix":
-        return m.make_pix2pix(schedule["image_size"], width=schedule.get("width", 1.0), seed=seed,
-                              adv_weight=schedule.get("adv_weight", 1.0))
+        return m.make_pix2pix(seed=seed, **m.recipe(schedule))
     if chapter.family == "wgan":
         return m.make(o["variant"], schedule, seed=seed)
     return m.make_gan(o["loss"], seed=seed)

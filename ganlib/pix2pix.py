@@ -281,6 +281,12 @@ def check_sources(sources, shape, name="sources"):
     return x
 
 
+def recipe(schedule):
+    """The model keyword arguments of a schedule (image size, width, adversarial weight), for
+    ``make_pix2pix(seed=..., **recipe(schedule))``."""
+    return config.model_kwargs(schedule, ("image_size", "width", "adv_weight"))
+
+
 def make_pix2pix(image_size=256, channels=3, lr=2e-4, l1_weight=L1_WEIGHT, width=1.0, seed=None,
                  adv_weight=1.0):
     """The tutorial's pix2pix, compiled and ready for `fit()` on a `pair_dataset`.
@@ -388,8 +394,7 @@ def train(schedule=None, direction="sat2map", seed=0, data=None, callbacks=(), v
         raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
     data = data or load_data(schedule, seed=seed, verbose=bool(verbose))
     sources, targets = split_direction(data.train, direction)
-    gan = make_pix2pix(schedule["image_size"], width=schedule.get("width", 1.0), seed=seed,
-                       adv_weight=schedule.get("adv_weight", 1.0))
+    gan = make_pix2pix(seed=seed, **recipe(schedule))
     ds = pair_dataset(sources, targets, batch_size=schedule["batch_size"], seed=seed)
     preview = check_sources(split_direction(data.val, direction)[0][:8],
                             tuple(gan.generator.input_shape[1:]), "held-out sources")

@@ -435,3 +435,12 @@ def test_truncated_pairs_cache_is_rebuilt_not_a_zip_error(tmp_path):
     b = maps_data.load_pairs(d, size=16)
     np.testing.assert_array_equal(a[0], b[0])
     np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_recipe_carries_a_schedules_size_width_and_adversarial_weight():
+    schedule = dict(pix2pix.SCHEDULES["smoke"], adv_weight=0.5, width=0.25)
+    assert pix2pix.recipe(schedule) == dict(image_size=schedule["image_size"], width=0.25,
+                                            adv_weight=0.5)
+    gan = pix2pix.make_pix2pix(seed=0, **pix2pix.recipe(schedule))
+    assert gan.adv_weight == 0.5
+    assert gan.generator.input_shape[1:] == (schedule["image_size"],) * 2 + (3,)

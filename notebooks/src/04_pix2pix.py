@@ -194,7 +194,7 @@ print("receptive field of one patch verdict:", pix2pix.receptive_field(), "pixel
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-gan = pix2pix.make_pix2pix(SIZE, width=SCHEDULE["width"], seed=SEED, adv_weight=SCHEDULE["adv_weight"])
+gan = pix2pix.make_pix2pix(seed=SEED, **pix2pix.recipe(SCHEDULE))   # size, width, adversarial weight
 gan.generator.summary(line_length=100)
 gan.discriminator.summary(line_length=100)
 
@@ -301,8 +301,7 @@ plt.show()
 # %%
 # NBVAL_IGNORE_OUTPUT
 models["map2sat"], histories["map2sat"] = train_direction(
-    "map2sat", pix2pix.make_pix2pix(SIZE, width=SCHEDULE["width"], seed=SEED,
-                                    adv_weight=SCHEDULE["adv_weight"]))
+    "map2sat", pix2pix.make_pix2pix(seed=SEED, **pix2pix.recipe(SCHEDULE)))
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -427,7 +426,7 @@ for measure, pick in better.items():
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-l1_model = pix2pix.make_pix2pix(SIZE, width=SCHEDULE["width"], seed=SEED, adv_weight=0.0)
+l1_model = pix2pix.make_pix2pix(seed=SEED, **{**pix2pix.recipe(SCHEDULE), "adv_weight": 0.0})
 l1_model, l1_history = train_direction("sat2map", l1_model, "sat2map_l1only")
 
 # %%
@@ -524,7 +523,7 @@ print(f"{'met    ' if med_gan > med_l1 and med_gan > 0.70 else 'NOT met'}  the b
 # do, and what will the translations look like (sharp? right layout? right colours)?
 #
 # ```python
-# model = pix2pix.make_pix2pix(SIZE, width=SCHEDULE["width"], seed=SEED, l1_weight=0.0)
+# model = pix2pix.make_pix2pix(seed=SEED, **pix2pix.recipe(SCHEDULE), l1_weight=0.0)
 # sources, targets = pix2pix.split_direction(DATA.train, "sat2map")
 # model.fit(pix2pix.pair_dataset(sources, targets, batch_size=SCHEDULE["batch_size"], seed=SEED),
 #           epochs=SCHEDULE["steps"] // SCHEDULE["log_every"], steps_per_epoch=SCHEDULE["log_every"],
@@ -534,7 +533,7 @@ print(f"{'met    ' if med_gan > med_l1 and med_gan > 0.70 else 'NOT met'}  the b
 # **Exercise 2 — the tutorial's adversarial weight (predict, then run).** Section 8 compared
 # this chapter's recipe (`adv_weight` 0.25) with L1 alone (0). Train the sat2map model with the
 # tutorial's `adv_weight=1.0` in a run folder of its own (as in Exercise 1, with
-# `make_pix2pix(..., adv_weight=1.0)`). Before running, predict where its edge sharpness will
+# `make_pix2pix(seed=SEED, **{**pix2pix.recipe(SCHEDULE), "adv_weight": 1.0})`). Before running, predict where its edge sharpness will
 # land against the two models of section 8 (below 1, near 1, above 1?), and whether its SSIM will
 # beat L1 alone's. Section 8's remark on what pixel measures reward is the key; the enlarged
 # pictures are the other half of the answer.
