@@ -49,11 +49,14 @@ CHAPTERS = {c.name: c for c in (
     Chapter("05_wgan_gp", "wgan", "WGAN-GP on MNIST", {"variant": "wgan-gp"}, "mnist",
             "GP_SCHEDULES"),
     Chapter("06_lsgan", "lsgan", "LSGAN on MNIST", {"loss": "lsgan"}, "mnist"),
+    Chapter("06_dcgan", "lsgan", "the LSGAN chapter's networks with the DCGAN loss, on MNIST",
+            {"loss": "dcgan"}, "mnist"),
 )}
 ALIASES = {"dcgan": "01_dcgan", "acgan": "02_acgan", "infogan": "03_infogan",
            "pix2pix": "04_pix2pix", "wgan": "05_wgan", "wgan-gp": "05_wgan_gp",
            "lsgan": "06_lsgan"}
-ALIASES.update({name[:2]: name for name in CHAPTERS if name.count("_") == 1})
+for _name in CHAPTERS:                  # "01" ... "06": the chapter's first (main) run
+    ALIASES.setdefault(_name[:2], _name)
 
 
 def get(name):
@@ -146,6 +149,26 @@ def load(run_dir):
         raise ChapterError(f"{run_dir}/{runs.GENERATOR} does not fit chapter {chapter.name}'s "
                            f"{mode} model ({e})") from None
     return chapter, gan, mode
+
+
+def load_reference(name):
+    """(model, about) for a notebook's "what more training gives": the chapter's model, built
+    for the mode the reference run `name` shipped in ``data/pretrained`` was trained in, with
+    that run's generator (`runs.load_shipped`: safe mode) and its ``about.json``.  The model's
+    own sampling methods (`generate`, `generate_codes`, ...) then draw from the reference run,
+    so a notebook measures it with the very code it measured its own run with."""
+    generator, about = runs.load_shipped(name)
+    ident = about.get("identity") or {}
+    chapter = get(about.get("chapter") or name)
+    mode = ident.get("mode") or "class"
+    gan = build(chapter, chapter.schedule(config.schedule_mode(mode)),
+                (ident.get("settings") or {}).get("seed") or 0)
+    try:
+        gan.generator.set_weights(generator.get_weights())
+    except ValueError as e:
+        raise ChapterError(f"the reference run {name!r} does not fit chapter {chapter.name}'s "
+                           f"{mode} model ({e})") from None
+    return gan, about
 
 
 def build(chapter, schedule, seed):

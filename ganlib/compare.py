@@ -176,3 +176,45 @@ def plot(result, ax=None):
     ax.grid(alpha=0.3, which="both")
     ax.legend()
     return ax
+
+
+def side_by_side(columns):
+    """Several runs' measures as text, one row per measure and one column per run, e.g.
+    ``{"this run": {"FD": 29.8, ...}, "reference run": {"FD": 21.0, ...}}``.  A float prints
+    with 3 decimals, anything else as it is; a measure a run lacks is left blank."""
+    names = list(columns)
+    measures = list(dict.fromkeys(m for col in columns.values() for m in col))
+    if not names or not measures:
+        raise ValueError("side_by_side: give at least one run with at least one measure")
+    first = max(len(m) for m in measures) + 2
+    width = max(12, *(len(n) + 2 for n in names))
+    cell = lambda v: f"{v:>{width}.3f}" if isinstance(v, float) else f"{str(v):>{width}}"  # noqa: E731
+    lines = [" " * first + "".join(f"{n:>{width}}" for n in names)]
+    lines += [f"{m:<{first}}" + "".join(cell(columns[n].get(m, "")) for n in names)
+              for m in measures]
+    return "\n".join(lines)
+
+
+def with_references(models, references, real_train, real_test, grid_noise, dataset="mnist",
+                    scale="sigmoid", n=1000):
+    """"What more training gives" for the unconditional chapters (5, 6): `models` is
+    ``{label: this notebook's model}``, `references` ``{label: shipped reference run name}``.
+    Each reference run is loaded into a fresh model (`chapters.load_reference`; nothing is
+    trained) and says how it was made; all are scored on one scale (`metrics.score_generators`:
+    the same `n` noise vectors and test images), labelled with their generator steps; then
+    `grid_noise` is drawn through each reference generator, side by side.
+    Returns ``(scores, figure)``."""
+    import matplotlib.pyplot as plt
+    from . import chapters, viz
+    loaded = {label: chapters.load_reference(name) for label, name in references.items()}
+    for label, name in references.items():
+        print(f"reference run {name}: {loaded[label][1]['made']}")
+    scoring = {f"{label} ({model.generator_steps})": model for label, model in models.items()}
+    scoring.update({f"{label} ({about['steps']})": model
+                    for label, (model, about) in loaded.items()})
+    scores = metrics.score_generators(scoring, real_train, real_test, dataset, scale=scale, n=n)
+    fig, axes = plt.subplots(1, len(loaded), figsize=(6 * len(loaded), 6), squeeze=False)
+    for ax, (label, (model, about)) in zip(axes[0], loaded.items()):
+        viz.show_grid(model.generate(inputs=grid_noise), ncols=10, scale=scale, ax=ax,
+                      title=f"{label}, reference run, {about['steps']} steps")
+    return scores, fig

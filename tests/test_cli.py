@@ -85,3 +85,17 @@ def test_mirrored_strategy_from_the_command_line(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     assert "done:" in out.stdout and (tmp_path / "run" / runs.GENERATOR).is_file()
     assert "strategy: MirroredStrategy with 2 replicas (device:CPU:0, device:CPU:1)" in out.stdout
+
+
+def test_chapter_numbers_name_the_main_run_and_06_dcgan_is_the_dcgan_loss():
+    """"06" is the LSGAN chapter's own run; 06_dcgan (the notebook's comparison run, shipped for
+    GANLIB_MODE=pretrained) builds the same networks with a sigmoid D and cross-entropy."""
+    assert {n: chapters.get(n).name for n in ("01", "05", "06")} == {
+        "01": "01_dcgan", "05": "05_wgan", "06": "06_lsgan"}
+    dc, ls = (chapters.get(n) for n in ("06_dcgan", "06_lsgan"))
+    gan_dc = chapters.build(dc, dc.schedule("smoke"), seed=0)
+    gan_ls = chapters.build(ls, ls.schedule("smoke"), seed=0)
+    assert (gan_dc.name, gan_ls.name) == ("dcgan", "lsgan")
+    assert gan_dc.discriminator.layers[-1].get_config().get("activation") == "sigmoid"
+    assert gan_ls.discriminator.layers[-1].get_config().get("activation") in (None, "linear")
+    assert gan_dc.generator.count_params() == gan_ls.generator.count_params()

@@ -80,3 +80,16 @@ def test_quality_table_merges_files_and_files_an_experiment_under_the_recipe(tmp
     rows = json.loads(out.read_text())
     assert compare.seed_summary(rows)["wgan-gp"]["FD"] == (80.0, 70.0, 90.0, 3)
     assert rows[0]["experiment"] == "wgan-gp steps=500 lr=0.0002"
+
+
+def test_side_by_side_puts_each_measure_on_a_row_and_each_run_in_a_column():
+    text = compare.side_by_side({"this run": {"FD": 29.81234, "class accuracy": "95.0 %"},
+                                 "reference run": {"FD": 21.0, "steps": 12000}})
+    head, fd, acc, steps = text.splitlines()
+    assert head.split() == ["this", "run", "reference", "run"]
+    assert fd.split() == ["FD", "29.812", "21.000"]
+    assert acc.split() == ["class", "accuracy", "95.0", "%"]        # blank where a run lacks it
+    assert steps.split() == ["steps", "12000"] and steps.rstrip().endswith("12000")
+    assert len({len(line.rstrip()) for line in (head, fd)}) == 1     # columns line up
+    with pytest.raises(ValueError, match="at least one run"):
+        compare.side_by_side({})

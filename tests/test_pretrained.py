@@ -133,6 +133,54 @@ def test_load_shipped_gives_the_reference_generator_and_how_it_was_made(pretrain
     shutil.rmtree(root / "two")
 
 
+def test_load_reference_gives_the_chapters_model_with_the_shipped_generator(pretrained_mode):
+    """A notebook measures the reference run with its own model's methods (`generate`)."""
+    import keras
+    run, root = pretrained_mode
+    gan, about = chapters.load_reference("01_dcgan")
+    assert isinstance(gan, type(dcgan.make_dcgan(seed=0))) and about["steps"] == 20
+    saved = keras.saving.load_model(str(run / runs.GENERATOR))
+    z = np.random.default_rng(0).uniform(-1, 1, (4, dcgan.LATENT_DIM)).astype("float32")
+    np.testing.assert_allclose(np.asarray(gan.generate(inputs=z)), np.asarray(saved(z)),
+                               atol=5e-3)
+    # a shipped folder whose generator is not the chapter's networks is refused, by name
+    (root / "odd").mkdir()
+    try:
+        from ganlib import lsgan
+        lsgan.make_gan("lsgan", seed=0).generator.save(str(root / "odd" / runs.GENERATOR))
+        (root / "odd" / runs.ABOUT).write_text(json.dumps({"chapter": "01_dcgan"}))
+        with pytest.raises(chapters.ChapterError, match="reference run 'odd' does not fit "
+                                                        "chapter 01_dcgan"):
+            chapters.load_reference("odd")
+    finally:
+        import shutil
+        shutil.rmtree(root / "odd")
+
+
+def test_with_references_scores_this_run_and_the_reference_on_one_scale(pretrained_mode,
+                                                                          capsys):
+    import matplotlib
+    matplotlib.use("Agg")
+    from ganlib import compare
+    images = np.random.default_rng(0).integers(0, 256, (60, 28, 28), dtype=np.uint8)
+    mine = dcgan.make_dcgan(seed=1)
+    noise = np.random.default_rng(0).uniform(-1, 1, (20, dcgan.LATENT_DIM)).astype("float32")
+    scores, fig = compare.with_references({"mine": mine}, {"ref": "01_dcgan"}, images[:30],
+                                          images[30:], noise, "fashion_mnist", "tanh", n=30)
+    out = capsys.readouterr().out
+    assert "reference run 01_dcgan: python -m ganlib train 01_dcgan --mode smoke" in out
+    assert list(scores) == ["real (train vs test)", "mine (0)", "ref (20)"]
+    # the reference row is the shipped generator's own score on the same noise and images
+    gan, _ = chapters.load_reference("01_dcgan")
+    z = np.random.default_rng(1).uniform(-1, 1, (30, dcgan.LATENT_DIM)).astype("float32")
+    want = metrics.frechet_distance(gan.generate(inputs=z), images[30:], "fashion_mnist",
+                                    scale_a="tanh")
+    assert scores["ref (20)"][0] == pytest.approx(want, rel=1e-4)
+    assert scores["mine (0)"][0] == pytest.approx(metrics.frechet_distance(
+        mine.generate(inputs=z), images[30:], "fashion_mnist", scale_a="tanh"), rel=1e-4)
+    assert len(fig.axes) == 1 and "reference run, 20 steps" in fig.axes[0].get_title()
+
+
 def test_a_run_that_is_not_shipped_says_how_to_train_it(pretrained_mode):
     gan = dcgan.make_dcgan(seed=3)
     with pytest.raises(runs.RunFolderError) as e:
