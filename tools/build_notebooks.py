@@ -10,6 +10,13 @@
 Sources in notebooks/src/solutions/ (the exercises' worked solutions) become
 notebooks/solutions/*.ipynb the same way; a name prefix selects them too (`01` matches both).
 
+`--sync --from-runs` runs *every* cell in order, the training cells loading the notebook's
+finished run folders (`notebooks/runs/<mode>/NAME`, which must all be there and complete: the
+tool refuses otherwise, so it never trains); cells that are new or changed (or match --also)
+take their fresh outputs, every other cell keeps its committed ones, and the tool lists the
+unchanged cells whose fresh text output differs from the committed one (a check that the run
+folders are the committed run's). For a new cell that measures the committed run.
+
 `--sync` is for library changes that leave the training alone: a code cell whose source is
 unchanged keeps its committed outputs; every `show(...)` cell (its output is library source,
 not a training result) is executed afresh after the first cell's imports; a changed code cell of
@@ -72,7 +79,38 @@ def is_show_cell(cell):
             and all(REFRESHABLE.match(ln) for ln in lines))
 
 
-def sync(src, timeout, also=()):
+RUN_NAME = re.compile(r"runs\.run_dir\((f?)\"([^\"]+)\"")
+TIMING = re.compile(r"\d+(\.\d+)?\s*(ms|s|min)\b|ms/step|s/step|after \d+ s")
+
+
+def check_run_folders(nb):
+    """The run folders the notebook's code names, each finished: else exit with a message."""
+    import json
+    from ganlib import config, runs
+    missing = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        code = "\n".join(ln for ln in cell.source.splitlines() if not ln.lstrip().startswith("#"))
+        for fstring, name in RUN_NAME.findall(code):
+            if fstring:
+                sys.exit(f"--from-runs: a cell names its run folder with an f-string ({name!r}); "
+                         "re-execute this notebook instead")
+            marker = os.path.join(NB_DIR, "runs", config.schedule_mode(), name, runs.MARKER)
+            if not (os.path.isfile(marker) and json.load(open(marker)).get("complete")):
+                missing.append(os.path.dirname(marker))
+    if missing:
+        sys.exit("--from-runs needs the notebook's finished run folders (it never trains); "
+                 "missing or unfinished: " + ", ".join(missing))
+
+
+def text_of(cell):
+    return "\n".join(ln for o in cell.get("outputs", []) for ln in
+                     (o.get("text", "") or o.get("data", {}).get("text/plain", "")).splitlines()
+                     if not TIMING.search(ln))
+
+
+def sync(src, timeout, also=(), from_runs=False):
     import difflib
     nb = jupytext.read(src)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
@@ -84,6 +122,7 @@ def sync(src, timeout, also=()):
     key = lambda c: (c.cell_type, c.source)  # noqa: E731
     matcher = difflib.SequenceMatcher(a=[key(c) for c in old.cells], b=[key(c) for c in nb.cells],
                                       autojunk=False)
+    fresh = set()   # cells whose outputs come from this execution
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         for k, j in enumerate(range(j1, j2)):
             new = nb.cells[j]
@@ -99,11 +138,30 @@ def sync(src, timeout, also=()):
                 if tag != "equal" and not is_show_cell(new) and not any(t in new.source for t in also):
                     print(f"  cell {j}: changed, committed outputs kept: "
                           f"{new.source.splitlines()[-1][:80]!r}")
-            elif not is_show_cell(new):
+            if tag != "equal" or any(t in new.source for t in also) or is_show_cell(new):
+                fresh.add(j)
+            if i is None and not is_show_cell(new) and not from_runs:
                 print(f"  cell {j}: new, no outputs: {new.source.splitlines()[0][:80]!r}")
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": os.path.dirname(out)}})
     code = [(j, c) for j, c in enumerate(nb.cells) if c.cell_type == "code"]
+    if from_runs:
+        check_run_folders(nb)
+        with client.setup_kernel():
+            for j, cell in code:
+                kept = cell.outputs, cell.execution_count, dict(cell.metadata)
+                client.execute_cell(cell, j)
+                print(f"  cell {j} done", file=sys.stderr, flush=True)
+                if j in fresh:
+                    print(f"  cell {j}: fresh outputs: {cell.source.splitlines()[-1][:80]!r}")
+                    continue
+                if text_of(cell) != text_of({"outputs": kept[0]}):
+                    print(f"  cell {j}: unchanged, but its fresh text output differs from the "
+                          f"committed one (kept): {cell.source.splitlines()[-1][:60]!r}")
+                cell.outputs, cell.execution_count, cell.metadata = kept
+        nbformat.validator.normalize(nb)
+        nbformat.write(nb, out)
+        return out
     with client.setup_kernel():
         first = code[0][1]
         kept = first.outputs, dict(first.metadata)
@@ -128,6 +186,9 @@ def main():
     ap.add_argument("--also", action="append", default=[], metavar="TEXT",
                     help="with --sync, also re-run the code cells containing TEXT (cells whose "
                          "output does not depend on training, e.g. one that prints a benchmark file)")
+    ap.add_argument("--from-runs", action="store_true",
+                    help="with --sync, run every cell, the training cells loading the finished "
+                         "run folders; new and changed cells take fresh outputs")
     ap.add_argument("--timeout", type=int, default=1800)
     args = ap.parse_args()
     os.environ.setdefault("GANLIB_MODE", "class")
@@ -138,7 +199,7 @@ def main():
     if not srcs:
         sys.exit("no notebook sources matched")
     for s in srcs:
-        print(sync(s, args.timeout, args.also) if args.sync else build(s, args.execute, args.timeout))
+        print(sync(s, args.timeout, args.also, args.from_runs) if args.sync else build(s, args.execute, args.timeout))
 
 
 if __name__ == "__main__":
