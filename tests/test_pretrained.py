@@ -248,3 +248,13 @@ def test_every_shipped_run_is_small_safe_and_says_how_it_was_made():
         about = json.load(open(os.path.join(folder, runs.ABOUT)))
         assert about["made"] and about["metrics"] and about["steps"] > 0, name
         assert os.path.isfile(os.path.join(folder, runs.HISTORY)), name
+        # it fits the class-mode model its notebook builds (what MODE = "pretrained" loads)
+        assert about["identity"]["mode"] == "class", name
+        gan, _ = chapters.load_reference(name)
+        if hasattr(gan, "num_classes"):
+            images = gan.generate(labels=np.arange(4))                 # ACGAN
+        elif hasattr(gan, "generate_codes"):
+            images = gan.generate_codes(4)[0]                          # InfoGAN
+        else:
+            images = gan.generate(4)
+        assert np.isfinite(np.asarray(images)).all() and np.std(images) > 0.05, name
