@@ -209,30 +209,57 @@ def test_export_and_steps_errors(tmp_path, capsys):
     assert not (tmp_path / "r").exists()
 
 
-def test_notebook_01_goes_straight_to_the_demos(pretrained_mode, tmp_path, monkeypatch):
-    """The switch as a teacher uses it: chapter 1 with ``MODE = "pretrained"`` in its first
-    cell (GANLIB_MODE says smoke) trains nothing, shows the shipped run, writes no run folder."""
+def run_pretrained(name, tmp_path):
+    """Execute notebooks/NAME.ipynb with ``MODE = "pretrained"`` in its first cell, in
+    `tmp_path`; returns the text it printed."""
     import shutil
     import nbformat
     from nbclient import NotebookClient
-    monkeypatch.setenv("GANLIB_MODE", "smoke")
     here = os.path.dirname(os.path.abspath(__file__))
-    nb_path = tmp_path / "01_dcgan.ipynb"
-    shutil.copy(os.path.join(here, "..", "notebooks", "01_dcgan.ipynb"), nb_path)
+    nb_path = tmp_path / f"{name}.ipynb"
+    shutil.copy(os.path.join(here, "..", "notebooks", f"{name}.ipynb"), nb_path)
     nb = nbformat.read(str(nb_path), as_version=4)
     first = next(c for c in nb.cells if c.cell_type == "code")
     assert "\nMODE = None " in first.source, "the notebook's first cell lost its switch"
     first.source = first.source.replace("\nMODE = None ", '\nMODE = "pretrained" ')
-    shipped_before = tree(pretrained_mode[1])
     NotebookClient(nb, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
-    text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+    return "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
                      for o in c.get("outputs", []))
+
+
+def test_notebook_01_goes_straight_to_the_demos(pretrained_mode, tmp_path, monkeypatch):
+    """The switch as a teacher uses it: chapter 1 with ``MODE = "pretrained"`` in its first
+    cell (GANLIB_MODE says smoke) trains nothing, shows the shipped run, writes no run folder."""
+    monkeypatch.setenv("GANLIB_MODE", "smoke")
+    shipped_before = tree(pretrained_mode[1])
+    text = run_pretrained("01_dcgan", tmp_path)
     assert "run mode: pretrained" in text
     assert "loaded the generator shipped in" in text and "20 generator steps" in text
     assert "Epoch 1/" not in text                         # fit() ran no interval
     assert not (tmp_path / "runs").exists()
     assert tree(pretrained_mode[1]) == shipped_before
+
+
+SHIPPED_NOTEBOOKS = {"02_acgan": ["02_acgan"]}   # notebook: the runs it trains, all shipped
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED_NOTEBOOKS))
+def test_a_notebook_whose_runs_all_ship_runs_whole_without_training(name, tmp_path,
+                                                                    monkeypatch):
+    """The real data/pretrained: every training cell of the notebook loads its shipped run."""
+    monkeypatch.setenv("GANLIB_MODE", "smoke")
+    monkeypatch.delenv("GANLIB_PRETRAINED_DIR", raising=False)
+    root = runs.pretrained_root()
+    before = tree(root)
+    text = run_pretrained(name, tmp_path)
+    for run in SHIPPED_NOTEBOOKS[name]:
+        about = json.load(open(os.path.join(root, run, runs.ABOUT)))
+        assert (f"loaded the generator shipped in {os.path.join(root, run)} "
+                f"({about['steps']} generator steps") in text, run
+    assert text.count("loaded the generator shipped in") == len(SHIPPED_NOTEBOOKS[name])
+    assert "Epoch 1/" not in text and not (tmp_path / "runs").exists()
+    assert tree(root) == before
 
 
 def test_every_shipped_run_is_small_safe_and_says_how_it_was_made():
