@@ -241,7 +241,8 @@ def test_notebook_01_goes_straight_to_the_demos(pretrained_mode, tmp_path, monke
     assert tree(pretrained_mode[1]) == shipped_before
 
 
-SHIPPED_NOTEBOOKS = {"02_acgan": ["02_acgan"]}   # notebook: the runs it trains, all shipped
+# notebook: the runs it trains, all shipped in data/pretrained
+SHIPPED_NOTEBOOKS = {"02_acgan": ["02_acgan"], "03_infogan": ["03_infogan"]}
 
 
 @pytest.mark.parametrize("name", sorted(SHIPPED_NOTEBOOKS))
