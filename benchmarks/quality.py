@@ -31,7 +31,8 @@ Metrics are computed with the reference classifiers of `ganlib.metrics` on
 * wgan-gp,     chapter 5's two runs (WGAN-GP with its own `GP_SCHEDULES`, the clipped WGAN)
   wgan         as the notebook trains them: FD, classifier score, and how well the critic's
                Wasserstein estimate tracks FD over training (Pearson r, Spearman rho);
-* lsgan        chapter 6's LSGAN run as the notebook trains it: FD and classifier score.
+* lsgan,       chapter 6's two runs as the notebook trains them (LSGAN, and the same networks
+  dcgan-loss   with the DCGAN loss): FD and classifier score.
 
 DCGAN is trained on the 60,000 Fashion-MNIST training images only (the notebook pools
 train and test, as the tutorial does), so its test images really are held out.
@@ -229,6 +230,9 @@ chapter("wgan", "mnist", history=fd_of_generator, pass_train_images=True, scale=
         train_kwargs=dict(variant="wgan"))(critic_tracks_fd)
 chapter("lsgan", "mnist", history=fd_of_generator, pass_train_images=True, scale="sigmoid")(
     atienza_scores)
+# chapter 6's comparison run: the same networks and schedule with the DCGAN loss
+chapter("dcgan-loss", "mnist", history=fd_of_generator, pass_train_images=True, scale="sigmoid",
+        module="lsgan", train_kwargs=dict(loss="dcgan"))(atienza_scores)
 
 
 # --------------------------------------------------------------------------- running
