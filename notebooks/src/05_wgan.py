@@ -487,7 +487,8 @@ plt.show()
 # NBVAL_IGNORE_OUTPUT
 for name, track in tracks.items():
     if track is None:
-        print(f"{name}: too few FD measurements to correlate (a smoke run); train in class mode")
+        print(f"{name}: too few FD measurements to correlate (a smoke run, or a shipped one, "
+              "whose training measured no FD); train in class mode")
     else:
         print(f"{name}: r(w_dist, FD) = {track['r']:+.2f}, Spearman rho = {track['rho']:+.2f} "
               f"over {track['n']} measurements")
