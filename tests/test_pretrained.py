@@ -242,7 +242,8 @@ def test_notebook_01_goes_straight_to_the_demos(pretrained_mode, tmp_path, monke
 
 
 # notebook: the runs it trains, all shipped in data/pretrained
-SHIPPED_NOTEBOOKS = {"02_acgan": ["02_acgan"], "03_infogan": ["03_infogan"]}
+SHIPPED_NOTEBOOKS = {"02_acgan": ["02_acgan"], "03_infogan": ["03_infogan"],
+                     "05_wgan": ["05_wgan", "05_wgan_gp"], "06_lsgan": ["06_lsgan", "06_dcgan"]}
 
 
 @pytest.mark.parametrize("name", sorted(SHIPPED_NOTEBOOKS))
