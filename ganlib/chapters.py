@@ -135,20 +135,26 @@ def run_info(run_dir):
     return get(info["chapter"]), ident["mode"], ident["settings"].get("seed") or 0, ident
 
 
+def with_generator(chapter, mode, seed, generator, what):
+    """The chapter's model for run mode `mode`, its generator's weights taken from `generator`
+    (a saved model); `what` names it in the error raised when it does not fit."""
+    gan = build(chapter, chapter.schedule(mode), seed)
+    try:
+        gan.generator.set_weights(generator.get_weights())
+    except ValueError as e:
+        raise ChapterError(f"{what} does not fit chapter {chapter.name}'s {mode} model "
+                           f"({e})") from None
+    return gan
+
+
 def load(run_dir):
     """(chapter, gan, mode): the chapter's model with the run folder's final generator."""
     import keras
     chapter, mode, seed, ident = run_info(run_dir)
     keras.mixed_precision.set_global_policy("float32")
-    schedule = chapter.schedule(mode)
-    gan = build(chapter, schedule, seed)
     saved = keras.saving.load_model(os.path.join(str(run_dir), runs.GENERATOR))
-    try:
-        gan.generator.set_weights(saved.get_weights())
-    except ValueError as e:
-        raise ChapterError(f"{run_dir}/{runs.GENERATOR} does not fit chapter {chapter.name}'s "
-                           f"{mode} model ({e})") from None
-    return chapter, gan, mode
+    return chapter, with_generator(chapter, mode, seed, saved,
+                                   f"{run_dir}/{runs.GENERATOR}"), mode
 
 
 def load_reference(name):
@@ -159,15 +165,9 @@ def load_reference(name):
     so a notebook measures it with the very code it measured its own run with."""
     generator, about = runs.load_shipped(name)
     ident = about.get("identity") or {}
-    chapter = get(about.get("chapter") or name)
-    mode = ident.get("mode") or "class"
-    gan = build(chapter, chapter.schedule(config.schedule_mode(mode)),
-                (ident.get("settings") or {}).get("seed") or 0)
-    try:
-        gan.generator.set_weights(generator.get_weights())
-    except ValueError as e:
-        raise ChapterError(f"the reference run {name!r} does not fit chapter {chapter.name}'s "
-                           f"{mode} model ({e})") from None
+    gan = with_generator(get(about.get("chapter") or name), ident.get("mode") or "class",
+                         (ident.get("settings") or {}).get("seed") or 0, generator,
+                         f"the reference run {name!r}")
     return gan, about
 
 

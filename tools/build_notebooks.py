@@ -97,8 +97,11 @@ def check_run_folders(nb):
                 sys.exit(f"--from-runs: a cell names its run folder with an f-string ({name!r}); "
                          "re-execute this notebook instead")
             marker = os.path.join(NB_DIR, "runs", config.schedule_mode(), name, runs.MARKER)
-            if not (os.path.isfile(marker) and json.load(open(marker)).get("complete")):
-                missing.append(os.path.dirname(marker))
+            if os.path.isfile(marker):
+                with open(marker) as f:
+                    if json.load(f).get("complete"):
+                        continue
+            missing.append(os.path.dirname(marker))
     if missing:
         sys.exit("--from-runs needs the notebook's finished run folders (it never trains); "
                  "missing or unfinished: " + ", ".join(missing))
@@ -122,7 +125,8 @@ def sync(src, timeout, also=(), from_runs=False):
     key = lambda c: (c.cell_type, c.source)  # noqa: E731
     matcher = difflib.SequenceMatcher(a=[key(c) for c in old.cells], b=[key(c) for c in nb.cells],
                                       autojunk=False)
-    fresh = set()   # cells whose outputs come from this execution
+    rerun = set()   # cells executed afresh in a plain --sync: show() cells and --also matches
+    fresh = set()   # cells that take fresh outputs with --from-runs: those, new and changed ones
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         for k, j in enumerate(range(j1, j2)):
             new = nb.cells[j]
@@ -132,22 +136,28 @@ def sync(src, timeout, also=(), from_runs=False):
                 new.metadata = old.cells[i].metadata
             if new.cell_type != "code":
                 continue
-            if i is not None and old.cells[i].cell_type == "code":
+            old_code = i is not None and old.cells[i].cell_type == "code"
+            if old_code:
                 new.outputs = old.cells[i].outputs
                 new.execution_count = old.cells[i].execution_count
-                if tag != "equal" and not is_show_cell(new) and not any(t in new.source for t in also):
-                    print(f"  cell {j}: changed, committed outputs kept: "
-                          f"{new.source.splitlines()[-1][:80]!r}")
-            if tag != "equal" or any(t in new.source for t in also) or is_show_cell(new):
+            if is_show_cell(new) or any(t in new.source for t in also):
+                rerun.add(j)
+            if tag != "equal" or j in rerun:
                 fresh.add(j)
-            if i is None and not is_show_cell(new) and not from_runs:
+            if from_runs or j in rerun or tag == "equal":
+                continue
+            if old_code:
+                print(f"  cell {j}: changed, committed outputs kept: "
+                      f"{new.source.splitlines()[-1][:80]!r}")
+            else:
                 print(f"  cell {j}: new, no outputs: {new.source.splitlines()[0][:80]!r}")
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": os.path.dirname(out)}})
     code = [(j, c) for j, c in enumerate(nb.cells) if c.cell_type == "code"]
     if from_runs:
         check_run_folders(nb)
-        with client.setup_kernel():
+    with client.setup_kernel():
+        if from_runs:
             for j, cell in code:
                 kept = cell.outputs, cell.execution_count, dict(cell.metadata)
                 client.execute_cell(cell, j)
@@ -159,20 +169,17 @@ def sync(src, timeout, also=(), from_runs=False):
                     print(f"  cell {j}: unchanged, but its fresh text output differs from the "
                           f"committed one (kept): {cell.source.splitlines()[-1][:60]!r}")
                 cell.outputs, cell.execution_count, cell.metadata = kept
-        nbformat.validator.normalize(nb)
-        nbformat.write(nb, out)
-        return out
-    with client.setup_kernel():
-        first = code[0][1]
-        kept = first.outputs, dict(first.metadata)
-        client.execute_cell(first, code[0][0])
-        first.outputs, first.metadata = kept  # the set-up cell ran for its imports only
-        for j, cell in code[1:]:
-            if is_show_cell(cell) or any(text in cell.source for text in also):
-                count = cell.execution_count
-                client.execute_cell(cell, j)
-                if count is not None:  # the count of the committed run it belongs to
-                    cell.execution_count = count
+        else:
+            first = code[0][1]
+            kept = first.outputs, dict(first.metadata)
+            client.execute_cell(first, code[0][0])
+            first.outputs, first.metadata = kept  # the set-up cell ran for its imports only
+            for j, cell in code[1:]:
+                if j in rerun:
+                    count = cell.execution_count
+                    client.execute_cell(cell, j)
+                    if count is not None:  # the count of the committed run it belongs to
+                        cell.execution_count = count
     nbformat.validator.normalize(nb)
     nbformat.write(nb, out)
     return out
@@ -199,7 +206,8 @@ def main():
     if not srcs:
         sys.exit("no notebook sources matched")
     for s in srcs:
-        print(sync(s, args.timeout, args.also, args.from_runs) if args.sync else build(s, args.execute, args.timeout))
+        print(sync(s, args.timeout, args.also, args.from_runs) if args.sync
+              else build(s, args.execute, args.timeout))
 
 
 if __name__ == "__main__":
