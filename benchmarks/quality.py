@@ -245,6 +245,26 @@ def import_family(name):
         raise
 
 
+def split_overrides(module, spec, name, mode, schedule, overrides):
+    """`--set` entries as (schedule entries, model keyword arguments).
+
+    A key of the run mode's schedule overrides it; any other key must be an argument of the
+    family's model builder (``make_<family>``) that its ``train()`` passes on (``**model_kw``),
+    e.g. InfoGAN's ``latent_dim``; anything else stops the run before it trains.
+    """
+    model_set = {k: v for k, v in overrides.items() if k not in schedule}
+    if model_set:
+        make = getattr(module, f"make_{spec['module']}", None)
+        make_params = inspect.signature(make).parameters if make else {}
+        passes_on = any(p.kind is p.VAR_KEYWORD
+                        for p in inspect.signature(module.train).parameters.values())
+        unknown = sorted(k for k in model_set if not (passes_on and k in make_params))
+        if unknown:
+            raise SystemExit(f"--set {unknown}: not in {name}'s {mode} schedule {sorted(schedule)}"
+                             + (f" nor an argument of make_{spec['module']}" if make else ""))
+    return {k: v for k, v in overrides.items() if k in schedule}, model_set
+
+
 def run_chapter(name, mode, seed, n, history_points, verbose=0, overrides=None):
     spec = CHAPTERS[name]
     module = import_family(spec["module"])
@@ -255,15 +275,13 @@ def run_chapter(name, mode, seed, n, history_points, verbose=0, overrides=None):
     ctx = Context(dataset, n, seed) if dataset in metrics.DATASETS else \
         type("Ctx", (), dict(n=n, dataset=dataset, seed=seed))()
     schedule = dict(getattr(module, spec["schedules"])[mode])
-    unknown = sorted(set(overrides or {}) - set(schedule))
-    if unknown:
-        raise SystemExit(f"--set {unknown}: not in {name}'s {mode} schedule {sorted(schedule)}")
-    schedule.update(overrides or {})
+    schedule_set, model_set = split_overrides(module, spec, name, mode, schedule, overrides or {})
+    schedule.update(schedule_set)
     ctx.schedule = schedule
     _default_scale[spec["module"]] = spec["scale"]
     intervals = max(1, schedule["steps"] // schedule["log_every"])
     params = inspect.signature(module.train).parameters
-    kwargs = dict(seed=seed, **spec["train_kwargs"])
+    kwargs = dict(seed=seed, **spec["train_kwargs"], **model_set)
     hist = timer = None
     if spec["history"] and "callbacks" in params:
         timer = Stopwatch(spec["history"](ctx, module))
@@ -386,7 +404,8 @@ def main(argv=None):
                    help="with --table: file rows of chapter OLD under NEW (e.g. a --set "
                    "experiment whose settings became the recipe), keeping OLD as 'experiment'")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a schedule entry (a recipe experiment), e.g. --set lambda_ms=1")
+                   help="override a schedule entry (a recipe experiment), e.g. --set lambda_ms=1, or set "
+                        "an argument of the family's make_ function, e.g. --set latent_dim=16")
     args = p.parse_args(argv)
     if args.table:
         rows = []

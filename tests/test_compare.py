@@ -82,6 +82,46 @@ def test_quality_table_merges_files_and_files_an_experiment_under_the_recipe(tmp
     assert rows[0]["experiment"] == "wgan-gp steps=500 lr=0.0002"
 
 
+def load_quality_script():
+    import importlib.util
+    import os
+    spec = importlib.util.spec_from_file_location(
+        "quality", os.path.join(os.path.dirname(__file__), "..", "benchmarks", "quality.py"))
+    quality = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(quality)
+    return quality
+
+
+def test_quality_set_reaches_the_schedule_or_the_model_builder_and_rejects_the_rest():
+    """`--set KEY=VALUE`: a schedule key overrides the schedule; an argument of the family's
+    make_ function that its train() passes on (InfoGAN's latent_dim) reaches the model, and
+    a smoke run trains a model of that size; any other key stops before training."""
+    from ganlib import infogan
+    quality = load_quality_script()
+    spec = quality.CHAPTERS["infogan"]
+    schedule = dict(infogan.SCHEDULES["smoke"])
+    assert quality.split_overrides(infogan, spec, "infogan", "smoke", schedule,
+                                   {"lambda_cont": 4.0, "latent_dim": 16}) == \
+        ({"lambda_cont": 4.0}, {"latent_dim": 16})
+    with pytest.raises(SystemExit, match=r"\['latent_dims'\].*nor an argument of make_infogan"):
+        quality.split_overrides(infogan, spec, "infogan", "smoke", schedule, {"latent_dims": 16})
+    seen = {}
+    real_train = infogan.train
+
+    def spy(schedule=None, **kw):
+        gan, history = real_train(dict(schedule, steps=2, log_every=1), **kw)
+        seen["latent_dim"], seen["lambda_cont"] = gan.latent_dim, gan.lambda_cont
+        return gan, history
+    spy.__signature__ = __import__("inspect").signature(real_train)
+    infogan.train = spy
+    try:
+        quality.run_chapter("infogan", "smoke", seed=0, n=40, history_points=1,
+                            overrides={"latent_dim": 16, "lambda_cont": 4.0})
+    finally:
+        infogan.train = real_train
+    assert seen == {"latent_dim": 16, "lambda_cont": 4.0}
+
+
 def test_side_by_side_puts_each_measure_on_a_row_and_each_run_in_a_column():
     text = compare.side_by_side({"this run": {"FD": 29.81234, "class accuracy": "95.0 %"},
                                  "reference run": {"FD": 21.0, "steps": 12000}})
