@@ -49,8 +49,12 @@ class Stopwatch:
             self.seconds += time.perf_counter() - t0
 
 
-def results_path(mode="class", results_dir=None):
-    return os.path.join(results_dir or RESULTS_DIR, f"loss_comparison_{mode}.json")
+def results_path(mode="class", results_dir=None, seed=0):
+    """Where a comparison is saved: ``loss_comparison_MODE.json`` for seed 0, the run the
+    notebooks plot; ``loss_comparison_MODE_sN.json`` for the other seeds of a seed table, so
+    that measuring them never overwrites the notebooks' run."""
+    suffix = f"_s{seed}" if seed else ""
+    return os.path.join(results_dir or RESULTS_DIR, f"loss_comparison_{mode}{suffix}.json")
 
 
 def numeric_metrics(row):
@@ -129,7 +133,7 @@ def run(mode="class", seed=0, n=2000, history_points=10, names=None, verbose=0):
 
 
 def save(result, path=None):
-    path = path or results_path(result["mode"])
+    path = path or results_path(result["mode"], seed=result.get("seed", 0))
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
         json.dump(result, f, indent=1)

@@ -37,6 +37,25 @@ def test_save_load_table_plot_round_trip(smoke_result, tmp_path):
     assert len(ax.get_lines()) == 3  # two runs + the real-data floor
 
 
+def test_other_seeds_save_beside_the_notebooks_comparison_not_over_it(smoke_result, tmp_path):
+    """Seed 0 is the run notebooks 05 and 06 plot; a seed table's other seeds get files of
+    their own, so measuring them leaves that run as it is."""
+    d = str(tmp_path)
+    assert compare.results_path("class", d) == compare.results_path("class", d, seed=0) \
+        == str(tmp_path / "loss_comparison_class.json")
+    assert compare.results_path("class", d, seed=2) == str(tmp_path / "loss_comparison_class_s2.json")
+    mine = tmp_path / "loss_comparison_smoke.json"
+    mine.write_text("{}")
+    other = dict(smoke_result, seed=3)
+    compare.RESULTS_DIR, saved_dir = d, compare.RESULTS_DIR
+    try:
+        path = compare.save(other)
+    finally:
+        compare.RESULTS_DIR = saved_dir
+    assert path == str(tmp_path / "loss_comparison_smoke_s3.json")
+    assert mine.read_text() == "{}" and compare.load(path=path)["seed"] == 3
+
+
 def test_missing_or_empty_results_say_how_to_make_them(tmp_path):
     with pytest.raises(FileNotFoundError, match="quality.py --chapters losses"):
         compare.load(path=str(tmp_path / "none.json"))
