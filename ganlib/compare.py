@@ -87,6 +87,30 @@ def load_seeds(name, mode="class", results_dir=None):
         return seed_summary(json.load(f))
 
 
+def seed_lines(seeds, names=None, measures=("FD", "classifier score"), ranked_by=None):
+    """One line per run of a `load_seeds` summary: each measure's median [min-max] over the
+    seeds.  `names` picks and orders the rows (default: all but reference rows such as
+    ``untrained G``); `ranked_by` a measure to sort them by, lowest median first."""
+    names = list(names or [c for c in seeds if not c.endswith(("untrained G", "real train vs test"))])
+    missing = [n for n in names if n not in seeds]
+    if missing:
+        raise KeyError(f"no rows {missing} in this seed table; it has {sorted(seeds)}")
+    if ranked_by:
+        names.sort(key=lambda n: seeds[n][ranked_by][0])
+    width = max(len(n) for n in names)
+    lines = []
+    for name in names:
+        parts = []
+        for m in measures:
+            if m in seeds[name]:
+                med, lo, hi, _ = seeds[name][m]
+                digits = 1 if med >= 20 else 2
+                parts.append(f"{m} {med:.{digits}f} [{lo:.{digits}f}-{hi:.{digits}f}]")
+        n = max(v[3] for v in seeds[name].values())
+        lines.append(f"{name:<{width}}  " + "   ".join(parts) + f"   ({n} seeds)")
+    return "\n".join(lines)
+
+
 def run(mode="class", seed=0, n=2000, history_points=10, names=None, verbose=0):
     """Train every run of `RUNS` (or `names`) and return the comparison as a dict.
 

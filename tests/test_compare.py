@@ -141,6 +141,24 @@ def test_quality_set_reaches_the_schedule_or_the_model_builder_and_rejects_the_r
     assert seen == {"latent_dim": 16, "lambda_cont": 4.0}
 
 
+def test_seed_lines_print_median_and_spread_per_run_ranked_and_name_missing_rows():
+    rows = [dict(chapter=name, seed=s, metrics={"FD": fd, "classifier score": cs})
+            for name, runs in (("losses: LSGAN", ((1, 150.0, 5.5), (2, 170.0, 5.0), (3, 160.0, 6.0))),
+                               ("losses: WGAN-GP", ((1, 110.0, 7.0), (2, 90.0, 6.5), (3, 100.0, 7.5))))
+            for s, fd, cs in runs]
+    rows.append(dict(chapter="  losses: real train vs test", seed=1, metrics={"FD": 3.0}))
+    seeds = compare.seed_summary(rows)
+    text = compare.seed_lines(seeds, ranked_by="FD")
+    first, second = text.splitlines()                     # the reference row is left out
+    assert first.split()[:7] == ["losses:", "WGAN-GP", "FD", "100.0", "[90.0-110.0]",
+                                 "classifier", "score"]
+    assert first.split()[7:] == ["7.00", "[6.50-7.50]", "(3", "seeds)"]
+    assert second.startswith("losses: LSGAN ") and "FD 160.0 [150.0-170.0]" in second
+    assert compare.seed_lines(seeds, ["losses: LSGAN"], measures=("FD",)).endswith("(3 seeds)")
+    with pytest.raises(KeyError, match="no rows \\['losses: DCGAN'\\]"):
+        compare.seed_lines(seeds, ["losses: DCGAN"])
+
+
 def test_side_by_side_puts_each_measure_on_a_row_and_each_run_in_a_column():
     text = compare.side_by_side({"this run": {"FD": 29.81234, "class accuracy": "95.0 %"},
                                  "reference run": {"FD": 21.0, "steps": 12000}})
