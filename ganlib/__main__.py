@@ -2,6 +2,7 @@
 
     python -m ganlib train 01_dcgan --mode full --run-dir runs/full/01_dcgan [--seed 0]
                                     [--precision auto] [--strategy none|mirrored|multiworker]
+                                    [--steps N] [--set KEY=VALUE ...]
     python -m ganlib sample runs/full/01_dcgan --n 64 --out grid.png
     python -m ganlib evaluate runs/full/01_dcgan [--n 1000] [--json scores.json]
     python -m ganlib export runs/full/01_dcgan [--name 01_dcgan]   # -> data/pretrained/01_dcgan
@@ -35,6 +36,9 @@ def parser():
                    help="tf.distribute: mirrored = every GPU of this machine")
     t.add_argument("--steps", type=int, help="generator steps instead of the mode's (a "
                    "multiple of its log_every), e.g. a longer reference run of the class recipe")
+    t.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="change one entry of the mode's schedule (repeatable), e.g. --set "
+                   "width=0.25; recorded in the run folder")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
     s = sub.add_parser("sample", help="a grid of images from a finished run")
     s.add_argument("run_dir")
@@ -84,10 +88,13 @@ def main(argv=None):
             for c in CHAPTERS.values():
                 print(f"{c.name:<20} {c.title}")
         elif args.command == "train":
-            chapters.get(args.chapter)      # an unknown chapter fails before TensorFlow works
+            chapter = chapters.get(args.chapter)   # an unknown chapter or --set entry fails
+            overrides = chapters.parse_set(args.set)  # before TensorFlow works
+            chapter.schedule(args.mode, overrides)
             gan, history = chapters.train(args.chapter, args.mode, args.run_dir, seed=args.seed,
                                           precision=args.precision, strategy=args.strategy,
-                                          verbose=0 if args.quiet else 1, steps=args.steps)
+                                          verbose=0 if args.quiet else 1, steps=args.steps,
+                                          overrides=overrides)
             last = {k: round(v[-1], 4) for k, v in history.history.items() if v}
             print(f"done: {args.run_dir} (generator.keras, history.json, strip.png, "
                   f"training.gif, tensorboard/); last interval: {last}")

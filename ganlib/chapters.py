@@ -26,15 +26,21 @@ class Chapter:
     options: dict = field(default_factory=dict)
     dataset: str = None          # the reference classifier's dataset (None: pix2pix)
     schedules: str = "SCHEDULES"
+    recipe: dict = field(default_factory=dict)   # schedule entries this chapter changes
+
 
     @property
     def module(self):
         return importlib.import_module(f"ganlib.{self.family}")
 
-    def schedule(self, mode):
-        if mode not in config.MODES:
+    def schedule(self, mode, overrides=None):
+        """The mode's schedule (``pretrained``: the shipped reference runs' networks), with
+        this chapter's recipe entries and `overrides` (``--set``; see `apply_set`)."""
+        if mode not in config.RUN_MODES:
             raise ChapterError(f"mode {mode!r} is not a run mode; choose one of {config.MODES}")
-        return config.select(getattr(self.module, self.schedules), mode, verbose=False)
+        schedule = config.select(getattr(self.module, self.schedules), mode, verbose=False)
+        schedule.update(self.recipe)
+        return apply_set(self, schedule, overrides or {}, mode)
 
 
 CHAPTERS = {c.name: c for c in (
@@ -45,6 +51,9 @@ CHAPTERS = {c.name: c for c in (
     Chapter("03_infogan", "infogan", "InfoGAN on MNIST", dataset="mnist"),
     Chapter("04_pix2pix", "pix2pix", "pix2pix, satellite → map", {"direction": "sat2map"}),
     Chapter("04_pix2pix_map2sat", "pix2pix", "pix2pix, map → satellite", {"direction": "map2sat"}),
+    Chapter("04_pix2pix_l1only", "pix2pix", "the pix2pix chapter's U-Net on L1 alone (no "
+            "adversarial term), satellite → map", {"direction": "sat2map"},
+            recipe={"adv_weight": 0.0}),
     Chapter("05_wgan", "wgan", "WGAN (weight clipping) on MNIST", {"variant": "wgan"}, "mnist"),
     Chapter("05_wgan_gp", "wgan", "WGAN-GP on MNIST", {"variant": "wgan-gp"}, "mnist",
             "GP_SCHEDULES"),
@@ -69,9 +78,38 @@ def get(name):
     return CHAPTERS[key]
 
 
+def parse_set(items):
+    """``["width=0.25", "steps=2000"]`` (the CLI's ``--set``) as ``{"width": 0.25, ...}``:
+    numbers, booleans and ``None`` are read as such, anything else stays a string."""
+    out = {}
+    for item in items or ():
+        key, eq, text = str(item).partition("=")
+        if not eq or not key.strip():
+            raise ChapterError(f"--set {item!r}: write KEY=VALUE, e.g. --set width=0.25")
+        try:
+            value = json.loads({"True": "true", "False": "false", "None": "null"}.get(
+                text.strip(), text.strip()))
+        except ValueError:
+            value = text.strip()
+        out[key.strip()] = value
+    return out
+
+
+def apply_set(chapter, schedule, overrides, mode="class"):
+    """`schedule` with `overrides` applied; a key the schedule does not have is refused."""
+    unknown = sorted(k for k in overrides if k not in schedule)
+    if unknown:
+        raise ChapterError(f"--set {', '.join(unknown)}: not an entry of {chapter.name}'s {mode} "
+                           f"schedule; choose among {', '.join(sorted(schedule))}")
+    schedule.update(overrides)
+    return schedule
+
+
 # ----------------------------------------------------------------------------- training
-def claim_run_folder(chapter, run_dir):
-    """Create or check `run_dir` for `chapter`: a run folder of another chapter is refused."""
+def claim_run_folder(chapter, run_dir, overrides=None):
+    """Create or check `run_dir` for `chapter` (and its ``--set`` entries): a run folder of
+    another chapter, or of the same chapter with other ``--set`` entries, is refused."""
+    overrides = dict(overrides or {})
     info = runs.open_run_folder(run_dir)
     have = info.get("chapter")
     if have is None and info.get("identity"):
@@ -80,20 +118,34 @@ def claim_run_folder(chapter, run_dir):
     if have not in (None, chapter.name):
         raise ChapterError(f"{run_dir} is the run folder of chapter {have}, not {chapter.name}: "
                            f"train {have} there, or pass another --run-dir")
+    if have is not None and info.get("set", {}) != overrides:
+        raise ChapterError(f"{run_dir} was trained with --set {_set_text(info.get('set'))}, "
+                           f"this run asks for --set {_set_text(overrides)}: repeat the run's "
+                           "own --set to resume it, or pass another --run-dir")
     if have is None:
         info["chapter"] = chapter.name
+        if overrides:
+            info["set"] = overrides
         runs._write_json(os.path.join(os.path.abspath(run_dir), runs.MARKER), info)
     return info
 
 
+def _set_text(overrides):
+    return " ".join(f"{k}={v}" for k, v in (overrides or {}).items()) or "(nothing)"
+
+
 def train(chapter, mode, run_dir, seed=0, precision=None, strategy="none", verbose=1,
-          steps=None):
+          steps=None, overrides=None):
     """Train `chapter` in run mode `mode` into `run_dir` through its family's ``train()``;
     an interrupted run resumes.  `steps` lengthens (or shortens) the mode's schedule, e.g. for
-    a reference run of the class recipe.  Returns (gan, history)."""
+    a reference run of the class recipe; `overrides` changes other schedule entries (the CLI's
+    ``--set``, e.g. ``{"width": 0.25}``), recorded in the run folder.  Returns (gan, history)."""
     from . import distribute
     chapter = get(chapter)
-    schedule = chapter.schedule(mode)
+    if mode not in config.MODES:
+        raise ChapterError(f"--mode {mode}: train one of {config.MODES}")
+    overrides = dict(overrides or {})
+    schedule = chapter.schedule(mode, overrides)
     if steps is not None:
         schedule["steps"] = int(steps)
         try:
@@ -102,7 +154,7 @@ def train(chapter, mode, run_dir, seed=0, precision=None, strategy="none", verbo
             raise ChapterError(f"--steps {steps}: {e}") from None
     os.environ["GANLIB_MODE"] = mode          # what the run folder records as its mode
     config.set_precision(precision, verbose=bool(verbose))
-    claim_run_folder(chapter, run_dir)
+    claim_run_folder(chapter, run_dir, overrides)
     config.set_seed(seed)
     strat = distribute.strategy(strategy)
     if strategy != "none" and verbose is not None:
@@ -135,10 +187,18 @@ def run_info(run_dir):
     return get(info["chapter"]), ident["mode"], ident["settings"].get("seed") or 0, ident
 
 
-def with_generator(chapter, mode, seed, generator, what):
-    """The chapter's model for run mode `mode`, its generator's weights taken from `generator`
-    (a saved model); `what` names it in the error raised when it does not fit."""
-    gan = build(chapter, chapter.schedule(mode), seed)
+def run_schedule(run_dir):
+    """The schedule a finished run folder was trained with: its mode's, with its ``--set``."""
+    chapter, mode, _, _ = run_info(run_dir)
+    with open(os.path.join(str(run_dir), runs.MARKER)) as f:
+        return chapter.schedule(mode, json.load(f).get("set"))
+
+
+def with_generator(chapter, mode, seed, generator, what, schedule=None):
+    """The chapter's model for run mode `mode` (or for `schedule`), its generator's weights
+    taken from `generator` (a saved model); `what` names it in the error raised when it does
+    not fit."""
+    gan = build(chapter, schedule or chapter.schedule(mode), seed)
     try:
         gan.generator.set_weights(generator.get_weights())
     except ValueError as e:
@@ -153,19 +213,20 @@ def load(run_dir):
     chapter, mode, seed, ident = run_info(run_dir)
     keras.mixed_precision.set_global_policy("float32")
     saved = keras.saving.load_model(os.path.join(str(run_dir), runs.GENERATOR))
-    return chapter, with_generator(chapter, mode, seed, saved,
-                                   f"{run_dir}/{runs.GENERATOR}"), mode
+    return chapter, with_generator(chapter, mode, seed, saved, f"{run_dir}/{runs.GENERATOR}",
+                                   run_schedule(run_dir)), mode
 
 
 def load_reference(name):
     """(model, about) for a notebook's "what more training gives": the chapter's model, built
-    for the mode the reference run `name` shipped in ``data/pretrained`` was trained in, with
-    that run's generator (`runs.load_shipped`: safe mode) and its ``about.json``.  The model's
+    as ``GANLIB_MODE=pretrained`` builds it (the class networks, or the family's own
+    ``pretrained`` schedule), with the generator of the reference run `name` shipped in
+    ``data/pretrained`` (`runs.load_shipped`: safe mode) and its ``about.json``.  The model's
     own sampling methods (`generate`, `generate_codes`, ...) then draw from the reference run,
     so a notebook measures it with the very code it measured its own run with."""
     generator, about = runs.load_shipped(name)
     ident = about.get("identity") or {}
-    gan = with_generator(get(about.get("chapter") or name), ident.get("mode") or "class",
+    gan = with_generator(get(about.get("chapter") or name), config.PRETRAINED,
                          (ident.get("settings") or {}).get("seed") or 0, generator,
                          f"the reference run {name!r}")
     return gan, about
@@ -205,7 +266,7 @@ def sample(run_dir, n=64, seed=0):
     from . import viz
     chapter, gan, mode = load(run_dir)
     if chapter.family == "pix2pix":
-        src, tgt = held_out_pairs(chapter, chapter.schedule(mode), max(1, n // 3), seed)
+        src, tgt = held_out_pairs(chapter, run_schedule(run_dir), max(1, n // 3), seed)
         gen = gan.translate(src)
         from .pix2pix import triplets
         return viz.tile(triplets(src, gen, tgt), 3, "tanh"), 3
@@ -229,7 +290,7 @@ def evaluate(run_dir, n=1000, seed=0):
     chapter, gan, mode = load(run_dir)
     out = {"chapter": chapter.name, "mode": mode, "n": int(n)}
     if chapter.family == "pix2pix":
-        src, tgt = held_out_pairs(chapter, chapter.schedule(mode), n, seed)
+        src, tgt = held_out_pairs(chapter, run_schedule(run_dir), n, seed)
         pred = gan.translate(src)
         src, tgt = (x.astype(np.float32) / 127.5 - 1.0 for x in (src, tgt))   # to [-1, 1]
         out.update(metrics.image_metrics(pred, tgt))
@@ -265,7 +326,9 @@ def export(run_dir, name=None, made="", n=1000):
     if not name or os.sep in name or name in (".", ".."):
         raise ChapterError(f"--name {name!r} must be a plain folder name such as 01_dcgan")
     scores = evaluate(run_dir, n=n)
-    made = made or (f"python -m ganlib train {chapter.name} --mode {mode} --seed {seed} "
+    with open(os.path.join(str(run_dir), runs.MARKER)) as f:
+        sets = "".join(f" --set {k}={v}" for k, v in (json.load(f).get("set") or {}).items())
+    made = made or (f"python -m ganlib train {chapter.name} --mode {mode}{sets} --seed {seed} "
                     f"({ident.get('intervals', 0) * ident.get('steps_per_interval', 0)} steps, "
                     f"{ident.get('precision')})")
     try:

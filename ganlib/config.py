@@ -42,7 +42,8 @@ def use_mode(mode=None):
 
 
 def schedule_mode(mode=None):
-    """The schedule a run mode builds its models with: ``pretrained`` uses ``class``'s."""
+    """The schedule a run mode builds its models with: ``pretrained`` uses ``class``'s (unless
+    a family's schedules name a ``pretrained`` entry of their own; see `select`)."""
     mode = mode or run_mode()
     return "class" if mode == PRETRAINED else mode
 
@@ -53,13 +54,18 @@ def select(per_mode, mode=None, verbose=True):
     missing = [m for m in MODES if m not in per_mode]
     if missing:
         raise ValueError(f"schedule is missing run mode(s) {missing}")
-    chosen = dict(per_mode[schedule_mode(mode)])
+    # A family whose shipped reference runs have other networks than its class recipe (pix2pix:
+    # the class U-Net is over data/'s 5 MB per file) names them in a "pretrained" entry.
+    chosen = dict(per_mode[mode] if mode == PRETRAINED and PRETRAINED in per_mode
+                  else per_mode[schedule_mode(mode)])
     if "steps" in chosen:
         intervals(chosen)
     if verbose:
         print(f"run mode: {mode}  (set GANLIB_MODE to one of {', '.join(RUN_MODES)})")
         if mode == PRETRAINED:
-            print("  no training: the class-mode networks, with the generators shipped in "
+            nets = "the shipped runs' networks" if PRETRAINED in per_mode else \
+                "the class-mode networks"
+            print(f"  no training: {nets}, with the generators shipped in "
                   "data/pretrained loaded by each training cell")
         for k, v in chosen.items():
             print(f"  {k:<16} {v}")

@@ -59,6 +59,13 @@ SCHEDULES = {
     "full": dict(image_size=256, batch_size=1, steps=100 * TRAIN_PAIRS, log_every=TRAIN_PAIRS,
                  sample_every=10, n_train=None, n_val=None, width=1.0, adv_weight=1.0),
 }
+# GANLIB_MODE=pretrained builds the networks of the reference runs shipped in data/pretrained:
+# the class recipe at a quarter of the tutorial's width (C16 … C128, 1.8 M parameters, 3.7 MB
+# in float16), because the class U-Net's 7.3 M parameters (14.6 MB) are over data/'s 5 MB per
+# file.  They are trained with `python -m ganlib train 04_pix2pix --mode class --set width=0.25
+# --steps N` (data/README.md).
+REFERENCE_WIDTH = 0.25
+SCHEDULES["pretrained"] = dict(SCHEDULES["class"], width=REFERENCE_WIDTH)
 
 
 # --------------------------------------------------------------------------- layers

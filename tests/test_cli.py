@@ -99,3 +99,61 @@ def test_chapter_numbers_name_the_main_run_and_06_dcgan_is_the_dcgan_loss():
     assert gan_dc.discriminator.layers[-1].get_config().get("activation") == "sigmoid"
     assert gan_ls.discriminator.layers[-1].get_config().get("activation") in (None, "linear")
     assert gan_dc.generator.count_params() == gan_ls.generator.count_params()
+
+
+def test_the_l1_only_chapter_is_pix2pixs_unet_without_the_adversarial_term(tmp_path):
+    """04_pix2pix_l1only (notebook 04's comparison run, shipped for GANLIB_MODE=pretrained)
+    trains the chapter's U-Net on L1 alone; the chapter's own run keeps its adversarial term."""
+    main_run, l1 = chapters.get("04"), chapters.get("04_pix2pix_l1only")
+    assert main_run.name == "04_pix2pix"
+    for mode in ("smoke", "class", "full"):
+        assert l1.schedule(mode)["adv_weight"] == 0.0
+        assert main_run.schedule(mode)["adv_weight"] > 0
+        assert {k: v for k, v in l1.schedule(mode).items() if k != "adv_weight"} == \
+            {k: v for k, v in main_run.schedule(mode).items() if k != "adv_weight"}
+    gan = chapters.build(l1, l1.schedule("smoke"), seed=0)
+    assert gan.adv_weight == 0.0
+    assert gan.generator.count_params() == \
+        chapters.build(main_run, main_run.schedule("smoke"), seed=0).generator.count_params()
+    run = tmp_path / "run"
+    assert train("04_pix2pix_l1only", run) == 0
+    chapter, loaded, mode = chapters.load(run)
+    assert (chapter.name, mode, loaded.adv_weight) == ("04_pix2pix_l1only", "smoke", 0.0)
+
+
+def test_set_changes_the_schedule_is_recorded_and_must_match_to_resume(tmp_path, capsys):
+    """``--set width=0.125`` trains a narrower U-Net; sample/evaluate/resume rebuild it from
+    the run folder; another --set on the same folder, or an unknown key, is refused."""
+    run = tmp_path / "narrow"
+    assert train("04_pix2pix", run, "--set", "width=0.125") == 0
+    assert json.loads((run / runs.MARKER).read_text())["set"] == {"width": 0.125}
+    _, gan, _ = chapters.load(run)
+    wide = chapters.build(chapters.get("04"), chapters.get("04").schedule("smoke"), seed=0)
+    assert gan.generator.count_params() < wide.generator.count_params() / 2
+    assert main(["sample", str(run), "--n", "6", "--out", str(tmp_path / "g.png")]) == 0
+    capsys.readouterr()
+    assert train("04_pix2pix", run, "--set", "width=0.125") == 0        # resumes: finished
+    assert "nothing left to train" in capsys.readouterr().out
+    assert train("04_pix2pix", run) == 2
+    assert "was trained with --set width=0.125" in capsys.readouterr().err
+    assert train("04_pix2pix", tmp_path / "b", "--set", "widht=0.5") == 2
+    err = capsys.readouterr().err
+    assert "--set widht: not an entry" in err and "width" in err
+    assert train("04_pix2pix", tmp_path / "c", "--set", "width") == 2
+    assert "write KEY=VALUE" in capsys.readouterr().err
+    assert not (tmp_path / "b").exists() and not (tmp_path / "c").exists()
+    assert chapters.parse_set(["a=1", "b=0.5", "c=true", "d=None", "e=x"]) == \
+        {"a": 1, "b": 0.5, "c": True, "d": None, "e": "x"}
+
+
+def test_pretrained_mode_builds_pix2pixs_reference_networks():
+    """pix2pix ships quarter-width reference runs (the class U-Net is over 5 MB in float16):
+    GANLIB_MODE=pretrained's schedule builds them; every other family builds its class nets."""
+    from ganlib import config, dcgan, pix2pix
+    assert config.select(pix2pix.SCHEDULES, "pretrained", verbose=False) == \
+        dict(pix2pix.SCHEDULES["class"], width=pix2pix.REFERENCE_WIDTH)
+    assert pix2pix.REFERENCE_WIDTH < pix2pix.SCHEDULES["class"]["width"]
+    assert config.select(dcgan.SCHEDULES, "pretrained", verbose=False) == dcgan.SCHEDULES["class"]
+    ref = chapters.get("04").schedule("pretrained")
+    gen = pix2pix.build_generator((ref["image_size"],) * 2 + (3,), width=ref["width"])
+    assert gen.count_params() * 2 <= 5 * 2**20        # float16 weights within data/'s 5 MB
