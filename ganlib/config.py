@@ -4,7 +4,8 @@ Run mode (environment variable ``GANLIB_MODE``):
   * ``smoke`` – a handful of steps, seconds per notebook (CI; pytest selects it);
   * ``class`` – the default: at most ~10 minutes on a 2-core CPU, recognisable samples;
   * ``full``  – the tutorial's own schedule (hours on a CPU; a GPU is advised);
-  * ``pretrained`` – no training: the ``class``-mode networks are built and each training
+  * ``pretrained`` – no training: the ``class``-mode networks are built (pix2pix: the narrower
+    ones its shipped runs have, its ``SCHEDULES["pretrained"]``) and each training
     cell loads the generator of a longer reference run shipped in ``data/pretrained/``
     (`runs.ShippedGenerator`), so a teacher can go straight to the demos and the evaluation.
 

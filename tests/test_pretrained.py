@@ -243,6 +243,8 @@ def test_notebook_01_goes_straight_to_the_demos(pretrained_mode, tmp_path, monke
 
 # notebook: the runs it trains, all shipped in data/pretrained
 SHIPPED_NOTEBOOKS = {"02_acgan": ["02_acgan"], "03_infogan": ["03_infogan"],
+                     "04_pix2pix": ["04_pix2pix_sat2map", "04_pix2pix_map2sat",
+                                    "04_pix2pix_sat2map_l1only"],
                      "05_wgan": ["05_wgan", "05_wgan_gp"], "06_lsgan": ["06_lsgan", "06_dcgan"]}
 
 
@@ -277,13 +279,17 @@ def test_every_shipped_run_is_small_safe_and_says_how_it_was_made():
         about = json.load(open(os.path.join(folder, runs.ABOUT)))
         assert about["made"] and about["metrics"] and about["steps"] > 0, name
         assert os.path.isfile(os.path.join(folder, runs.HISTORY)), name
-        # it fits the class-mode model its notebook builds (what MODE = "pretrained" loads)
+        # it fits the model its notebook builds with MODE = "pretrained" (class networks;
+        # pix2pix: its quarter-width reference networks)
         assert about["identity"]["mode"] == "class", name
         gan, _ = chapters.load_reference(name)
         if hasattr(gan, "num_classes"):
             images = gan.generate(labels=np.arange(4))                 # ACGAN
         elif hasattr(gan, "generate_codes"):
             images = gan.generate_codes(4)[0]                          # InfoGAN
+        elif hasattr(gan, "translate"):                                # pix2pix
+            sources = np.random.default_rng(0).integers(0, 256, (4,) + gan.generator.input_shape[1:])
+            images = gan.translate(sources.astype(np.uint8))
         else:
             images = gan.generate(4)
         assert np.isfinite(np.asarray(images)).all() and np.std(images) > 0.05, name
