@@ -49,7 +49,7 @@
 # To go straight to the demos and the evaluation, set `MODE = "pretrained"` in the next cell
 # (or `GANLIB_MODE=pretrained`): every training cell then loads the generator of a longer
 # reference run shipped in `data/pretrained/` instead of training (`data/README.md` lists
-# them; a chapter with none shipped yet stops there with a message saying so).
+# them; a run with no generator shipped there stops with a message saying so).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
