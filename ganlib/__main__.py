@@ -88,13 +88,11 @@ def main(argv=None):
             for c in CHAPTERS.values():
                 print(f"{c.name:<20} {c.title}")
         elif args.command == "train":
-            chapter = chapters.get(args.chapter)   # an unknown chapter or --set entry fails
-            overrides = chapters.parse_set(args.set)  # before TensorFlow works
-            chapter.schedule(args.mode, overrides)
+            chapters.get(args.chapter)      # an unknown chapter fails before TensorFlow works
             gan, history = chapters.train(args.chapter, args.mode, args.run_dir, seed=args.seed,
                                           precision=args.precision, strategy=args.strategy,
                                           verbose=0 if args.quiet else 1, steps=args.steps,
-                                          overrides=overrides)
+                                          overrides=chapters.parse_set(args.set))
             last = {k: round(v[-1], 4) for k, v in history.history.items() if v}
             print(f"done: {args.run_dir} (generator.keras, history.json, strip.png, "
                   f"training.gif, tensorboard/); last interval: {last}")

@@ -28,7 +28,6 @@ class Chapter:
     schedules: str = "SCHEDULES"
     recipe: dict = field(default_factory=dict)   # schedule entries this chapter changes
 
-
     @property
     def module(self):
         return importlib.import_module(f"ganlib.{self.family}")
@@ -37,7 +36,7 @@ class Chapter:
         """The mode's schedule (``pretrained``: the shipped reference runs' networks), with
         this chapter's recipe entries and `overrides` (``--set``; see `apply_set`)."""
         if mode not in config.RUN_MODES:
-            raise ChapterError(f"mode {mode!r} is not a run mode; choose one of {config.MODES}")
+            raise ChapterError(f"mode {mode!r} is not a run mode; choose one of {config.RUN_MODES}")
         schedule = config.select(getattr(self.module, self.schedules), mode, verbose=False)
         schedule.update(self.recipe)
         return apply_set(self, schedule, overrides or {}, mode)
@@ -144,7 +143,6 @@ def train(chapter, mode, run_dir, seed=0, precision=None, strategy="none", verbo
     chapter = get(chapter)
     if mode not in config.MODES:
         raise ChapterError(f"--mode {mode}: train one of {config.MODES}")
-    overrides = dict(overrides or {})
     schedule = chapter.schedule(mode, overrides)
     if steps is not None:
         schedule["steps"] = int(steps)
@@ -170,7 +168,8 @@ def train(chapter, mode, run_dir, seed=0, precision=None, strategy="none", verbo
 
 # ----------------------------------------------------------------------------- a finished run
 def run_info(run_dir):
-    """The chapter, mode and seed a run folder was trained with (from its ganlib-run.json)."""
+    """(chapter, mode, seed, identity, --set entries) of a finished run folder, from its
+    ganlib-run.json."""
     marker = os.path.join(str(run_dir), runs.MARKER)
     if not os.path.isfile(marker):
         raise ChapterError(f"{run_dir} is not a ganlib run folder (no {runs.MARKER}); pass the "
@@ -184,14 +183,8 @@ def run_info(run_dir):
         raise ChapterError(f"{run_dir} has no {runs.GENERATOR} yet: the run saves it when "
                            "training ends (run `train` again to finish or resume it)")
     ident = info["identity"]
-    return get(info["chapter"]), ident["mode"], ident["settings"].get("seed") or 0, ident
-
-
-def run_schedule(run_dir):
-    """The schedule a finished run folder was trained with: its mode's, with its ``--set``."""
-    chapter, mode, _, _ = run_info(run_dir)
-    with open(os.path.join(str(run_dir), runs.MARKER)) as f:
-        return chapter.schedule(mode, json.load(f).get("set"))
+    return (get(info["chapter"]), ident["mode"], ident["settings"].get("seed") or 0, ident,
+            info.get("set") or {})
 
 
 def with_generator(chapter, mode, seed, generator, what, schedule=None):
@@ -209,12 +202,18 @@ def with_generator(chapter, mode, seed, generator, what, schedule=None):
 
 def load(run_dir):
     """(chapter, gan, mode): the chapter's model with the run folder's final generator."""
+    return _load(run_dir)[:3]
+
+
+def _load(run_dir):
+    """`load`, and the schedule the run was trained with (its mode's, with its ``--set``)."""
     import keras
-    chapter, mode, seed, ident = run_info(run_dir)
+    chapter, mode, seed, _, overrides = run_info(run_dir)
+    schedule = chapter.schedule(mode, overrides)
     keras.mixed_precision.set_global_policy("float32")
     saved = keras.saving.load_model(os.path.join(str(run_dir), runs.GENERATOR))
-    return chapter, with_generator(chapter, mode, seed, saved, f"{run_dir}/{runs.GENERATOR}",
-                                   run_schedule(run_dir)), mode
+    gan = with_generator(chapter, mode, seed, saved, f"{run_dir}/{runs.GENERATOR}", schedule)
+    return chapter, gan, mode, schedule
 
 
 def load_reference(name):
@@ -264,9 +263,9 @@ def sample(run_dir, n=64, seed=0):
     """(uint8 grid, columns) of `n` images from a finished run: classes / codes by column for
     ACGAN / InfoGAN; source | translation | target rows for pix2pix."""
     from . import viz
-    chapter, gan, mode = load(run_dir)
+    chapter, gan, mode, schedule = _load(run_dir)
     if chapter.family == "pix2pix":
-        src, tgt = held_out_pairs(chapter, run_schedule(run_dir), max(1, n // 3), seed)
+        src, tgt = held_out_pairs(chapter, schedule, max(1, n // 3), seed)
         gen = gan.translate(src)
         from .pix2pix import triplets
         return viz.tile(triplets(src, gen, tgt), 3, "tanh"), 3
@@ -287,10 +286,10 @@ def sample(run_dir, n=64, seed=0):
 def evaluate(run_dir, n=1000, seed=0):
     """The chapter's measures on a finished run, as a dict (see `ganlib.metrics`)."""
     from . import data, metrics
-    chapter, gan, mode = load(run_dir)
+    chapter, gan, mode, schedule = _load(run_dir)
     out = {"chapter": chapter.name, "mode": mode, "n": int(n)}
     if chapter.family == "pix2pix":
-        src, tgt = held_out_pairs(chapter, run_schedule(run_dir), n, seed)
+        src, tgt = held_out_pairs(chapter, schedule, n, seed)
         pred = gan.translate(src)
         src, tgt = (x.astype(np.float32) / 127.5 - 1.0 for x in (src, tgt))   # to [-1, 1]
         out.update(metrics.image_metrics(pred, tgt))
@@ -321,13 +320,12 @@ def evaluate(run_dir, n=1000, seed=0):
 def export(run_dir, name=None, made="", n=1000):
     """Ship a finished run as ``data/pretrained/<name>`` (`runs.export_run`), with its measures
     (`evaluate`) in ``about.json``; `name` defaults to the chapter's.  Returns the folder."""
-    chapter, mode, seed, ident = run_info(run_dir)
+    chapter, mode, seed, ident, overrides = run_info(run_dir)
     name = name or chapter.name
     if not name or os.sep in name or name in (".", ".."):
         raise ChapterError(f"--name {name!r} must be a plain folder name such as 01_dcgan")
     scores = evaluate(run_dir, n=n)
-    with open(os.path.join(str(run_dir), runs.MARKER)) as f:
-        sets = "".join(f" --set {k}={v}" for k, v in (json.load(f).get("set") or {}).items())
+    sets = "".join(f" --set {k}={v}" for k, v in overrides.items())
     made = made or (f"python -m ganlib train {chapter.name} --mode {mode}{sets} --seed {seed} "
                     f"({ident.get('intervals', 0) * ident.get('steps_per_interval', 0)} steps, "
                     f"{ident.get('precision')})")
