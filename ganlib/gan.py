@@ -268,13 +268,16 @@ class GAN(keras.Model):
         return {**logs, **g_logs}
 
     # ------------------------------------------------------------------ convenience
-    def fit(self, x=None, *args, shuffle=False, callbacks=None, **kwargs):
+    def fit(self, x=None, *args, shuffle=False, callbacks=None, verbose="auto", **kwargs):
         """`keras.Model.fit`; shuffling belongs to the `tf.data` pipeline (see `data.make_dataset`).
 
         Checks the batches' image shape against the models before step 1.  With a
         `runs.RunBackup` among the callbacks, the returned History covers the whole run, the
-        intervals before an interruption included.
+        intervals before an interruption included.  `verbose`: 0 prints nothing; anything
+        else shows one progress line over the whole run (`runlog.RunProgress`: generator
+        steps, time spent and time left) instead of Keras' line per logging interval.
         """
+        from .runlog import RunProgress
         from .runs import RunBackup
         if isinstance(x, tf.data.Dataset):
             self.check_batch_spec(x.element_spec)
@@ -286,10 +289,12 @@ class GAN(keras.Model):
                 "there with a graph error; "
                 "compile with steps_per_execution=1 (python -m ganlib train does so)")
         callbacks = list(callbacks or [])
+        if verbose and not any(isinstance(cb, RunProgress) for cb in callbacks):
+            callbacks.append(RunProgress())
         backups = [cb for cb in callbacks if isinstance(cb, RunBackup)]
         for b in backups:
             b.peers = [cb for cb in callbacks if cb is not b]
-        history = super().fit(x, *args, shuffle=shuffle, callbacks=callbacks, **kwargs)
+        history = super().fit(x, *args, shuffle=shuffle, callbacks=callbacks, verbose=0, **kwargs)
         if backups:
             history.history = {k: list(v) for k, v in backups[0].history.items()}
             history.epoch = list(range(len(next(iter(history.history.values()), []))))

@@ -210,3 +210,107 @@ class TrainingPictures(keras.callbacks.Callback):
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+
+# ----------------------------------------------------------------------------- progress
+def _clock(seconds):
+    seconds = int(round(max(0.0, seconds)))
+    h, rest = divmod(seconds, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
+
+
+def progress_line(done, total, elapsed, start=0, logs=None, width=24):
+    """One line saying how far a run is: generator steps, a bar, time spent, time left.
+
+    The time left is measured on this machine: the seconds per step of the steps trained in
+    this session (from `start`), times the steps still to go.
+    """
+    frac = done / total if total else 1.0
+    filled = int(round(width * frac))
+    bar = "█" * filled + "·" * (width - filled)
+    line = f"generator step {done:,}/{total:,} {bar} {100 * frac:3.0f}%  {_clock(elapsed)} spent"
+    if done >= total:
+        line += ", done"
+    elif done > start and elapsed > 0:
+        line += f", about {_clock(elapsed / (done - start) * (total - done))} left"
+    else:
+        line += ", time left: after the first steps"
+    if logs:
+        line += "  " + "  ".join(f"{k} {float(v):.3f}" for k, v in logs.items())
+    return line
+
+
+class RunProgress(keras.callbacks.Callback):
+    """One progress line over the whole run, updated in place, instead of a line per interval.
+
+    It counts generator steps over all of `fit()`'s logging intervals (a resumed run starts
+    from the steps its backup holds, and says so), shows the time spent and the time left,
+    and the latest losses.  In a notebook the line is one output updated in place (what the
+    notebook keeps is its last state); in a terminal it is redrawn with a carriage return.
+    A run with nothing left to train (finished, or a shipped run in ``pretrained`` mode)
+    prints nothing: the backup's own one-line message says what was loaded.
+    """
+
+    def __init__(self, every_seconds=1.0, out=None):
+        super().__init__()
+        self.every_seconds = float(every_seconds)
+        self.out = out          # a callable taking the line (tests); default: display or print
+        self._handle = None
+
+    def _show(self, line, final=False):
+        if self.out is not None:
+            self.out(line)
+            return
+        try:
+            from IPython import get_ipython
+            shell = get_ipython()
+        except ImportError:
+            shell = None
+        if shell is not None and getattr(shell, "kernel", None) is not None:
+            from IPython.display import display
+            if self._handle is None:
+                self._handle = display({"text/plain": line}, raw=True, display_id=True)
+            else:
+                self._handle.update({"text/plain": line}, raw=True)
+        else:
+            import sys
+            sys.stdout.write("\r" + line + ("\n" if final else ""))
+            sys.stdout.flush()
+
+    def on_train_begin(self, logs=None):
+        import time
+        params = self.params or {}
+        self.per_epoch = int(params.get("steps") or 0)
+        self.total = int(params.get("epochs") or 0) * self.per_epoch
+        self.start = int(getattr(self.model, "_initial_epoch", 0) or 0) * self.per_epoch
+        self.active = self.start < self.total
+        self.done, self.epoch, self._handle, self.logs = self.start, 0, None, {}
+        self.t0 = self._last = time.monotonic()
+        if self.active:
+            if self.start:
+                print(f"Resuming at generator step {self.start:,} of {self.total:,} "
+                      "(the run folder's backup).")
+            self._show(progress_line(self.start, self.total, 0.0, self.start))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        import time
+        if not self.active:
+            return
+        self.done = self.epoch * self.per_epoch + batch + 1
+        self.logs = {k: v for k, v in (logs or {}).items() if np.ndim(v) == 0}
+        now = time.monotonic()
+        if now - self._last >= self.every_seconds:
+            self._last = now
+            self._show(progress_line(self.done, self.total, now - self.t0, self.start, self.logs))
+
+    def on_train_end(self, logs=None):
+        import time
+        if self.active:
+            line = progress_line(self.done, self.total, time.monotonic() - self.t0, self.start,
+                                 self.logs)
+            if self.done < self.total:
+                line += "  (stopped before the end)"
+            self._show(line, final=True)

@@ -112,3 +112,54 @@ def test_conditional_previews_put_one_class_or_code_per_column():
     x = info.preview_inputs()
     cat = x[:, info.latent_dim:info.latent_dim + info.n_cat].argmax(1)
     assert info.preview_columns == info.n_cat and cat.tolist() == list(range(info.n_cat)) * 2
+
+
+def test_progress_line_counts_generator_steps_and_measures_time_left():
+    line = runlog.progress_line(250, 1000, elapsed=50.0, start=0, logs={"d_loss": 0.5})
+    assert "generator step 250/1,000" in line and " 25%" in line
+    assert "0:50 spent" in line and "about 2:30 left" in line      # 0.2 s/step x 750 steps
+    assert "d_loss 0.500" in line
+    # a resumed run measures its speed on the steps it trained itself, not on the backup's
+    resumed = runlog.progress_line(600, 1000, elapsed=10.0, start=500)
+    assert "about 0:40 left" in resumed
+    assert "done" in runlog.progress_line(1000, 1000, elapsed=3725.0)
+    assert "1:02:05 spent" in runlog.progress_line(1000, 1000, elapsed=3725.0)
+
+
+def test_fit_shows_one_whole_run_progress_line_and_says_where_a_resume_starts(tmp_path, capsys):
+    keras.mixed_precision.set_global_policy("float32")
+    run = tmp_path / "run"
+    lines = []
+    config.set_seed(0)
+    gan = dcgan.make_dcgan(seed=0)
+    ds = data.make_dataset(images(), batch_size=16, seed=0)
+    # verbose=2 used to print "Epoch k/n" per interval; now one line over all 6 steps
+    fit_schedule(gan, ds, dict(steps=4, log_every=2, steps_per_execution=1), str(run),
+                 callbacks=[runlog.RunProgress(every_seconds=0, out=lines.append)], verbose=2)
+    assert "Epoch" not in capsys.readouterr().out
+    assert lines[0].startswith("generator step 0/4") and "time left: after the first" in lines[0]
+    assert [ln.split()[2] for ln in lines] == ["0/4", "1/4", "2/4", "3/4", "4/4", "4/4"]
+    assert "about" in lines[1] and lines[-1].split("%")[0].endswith("100") and "done" in lines[-1]
+    # a run interrupted after its first interval resumes from the backup's 2 steps
+    class Interrupt(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if self.model.generator_steps == 3:
+                raise KeyboardInterrupt
+    run2, sched = tmp_path / "run2", dict(steps=4, log_every=2, steps_per_execution=1)
+    config.set_seed(0)
+    gan = dcgan.make_dcgan(seed=0)
+    with pytest.raises(KeyboardInterrupt):
+        fit_schedule(gan, ds, sched, str(run2), callbacks=[Interrupt()], verbose=0)
+    lines.clear()
+    config.set_seed(0)
+    gan = dcgan.make_dcgan(seed=0)
+    fit_schedule(gan, ds, sched, str(run2),
+                 callbacks=[runlog.RunProgress(every_seconds=0, out=lines.append)], verbose=1)
+    assert "Resuming at generator step 2 of 4" in capsys.readouterr().out
+    assert lines[0].startswith("generator step 2/4") and lines[-1].startswith("generator step 4/4")
+    # a finished run trains nothing and draws no bar (the backup's message says it was loaded)
+    lines.clear()
+    gan = dcgan.make_dcgan(seed=0)
+    fit_schedule(gan, ds, sched, str(run2),
+                 callbacks=[runlog.RunProgress(every_seconds=0, out=lines.append)], verbose=1)
+    assert lines == [] and "nothing left to train" in capsys.readouterr().out
