@@ -41,6 +41,60 @@ def _value(x):
     return np.asarray(ops.convert_to_numpy(x) if ops.is_tensor(x) else x, dtype=np.float64)
 
 
+def _not_a_number(x):
+    """Why `x` is not an answer a loss can be (a number, or a NumPy/TensorFlow array or tensor
+    of numbers), or "" when it is one."""
+    if x is None:
+        return "it returned None: did you forget the `return`?"
+    kind = type(x).__name__
+    if isinstance(x, (bool, np.bool_)):
+        return f"it returned a truth value ({x}), not a number"
+    if isinstance(x, (int, float, np.integer, np.floating)):
+        return ""
+    if ops.is_tensor(x) or isinstance(x, np.ndarray):
+        dtype = np.dtype(getattr(x.dtype, "as_numpy_dtype", x.dtype))
+        if np.issubdtype(dtype, np.integer) or np.issubdtype(dtype, np.floating):
+            return ""
+        return f"it returned a {kind} of {dtype}, not of numbers"
+    return (f"it returned a {kind} ({str(x)[:40]!r}), not a number or tensor: return the loss "
+            "itself, e.g. `return ops.mean(...)`")
+
+
+def _snapshot(x):
+    """What `x` holds now, to tell afterwards whether a function changed it in place."""
+    if isinstance(x, np.ndarray):
+        return x.copy()
+    if hasattr(x, "get_weights"):          # a model handed to the function (the critic)
+        return [np.array(w) for w in x.get_weights()]
+    return None
+
+
+def _unchanged(x, before):
+    if before is None:
+        return True
+    now = _snapshot(x)
+    if isinstance(before, list):
+        return len(now) == len(before) and all(np.array_equal(a, b, equal_nan=True)
+                                               for a, b in zip(now, before))
+    return now.shape == before.shape and np.array_equal(now, before, equal_nan=True)
+
+
+def _fresh(args):
+    """Copies of a case's arrays: each call gets its own, so nothing it does to them reaches
+    another call (or the reference)."""
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+
+def _arg_names(fn, n):
+    import inspect
+    try:
+        names = [p.name for p in inspect.signature(fn).parameters.values()
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        names = []
+    return [names[i] if i < len(names) else f"argument {i + 1}" for i in range(n)]
+
+
 def _hint(gots, wants):
     """A guess at a common slip from how the answers relate to the expected values over all
     test inputs (a hint only when it holds on every one of them)."""
@@ -59,25 +113,44 @@ def _hint(gots, wants):
 
 
 def _run(name, fn, cases, reference, what):
-    """Call `fn(*case)` and `reference(*case)` for each case; the verdict as a `Result`."""
-    gots, wants, first_bad = [], [], None
-    for args in cases:
+    """Call `fn(*case)` and `reference(*case)` for each case; the verdict as a `Result`.
+
+    The references are computed first, on pristine inputs; `fn` gets copies, and a function
+    that changes its inputs in place (``np.clip(r, .1, .9, out=r)``) fails, whatever it
+    returns: the caller's tensors would be changed under it.  Its answer must be a number
+    or a NumPy/TensorFlow array or tensor of numbers (not a string, None or a truth value).
+    """
+    if not callable(fn):
+        return _show(Result(name, False, f"expected your function itself (e.g. "
+                                         f"check.{_caller()}(my_loss)), got a "
+                                         f"{type(fn).__name__}: pass the function, not its "
+                                         "result"))
+    wants = [_value(reference(*_fresh(args))) for args in cases]
+    gots, first_bad = [], None
+    for args, want in zip(cases, wants):
+        given = _fresh(args)
+        before = [_snapshot(a) for a in given]
         try:
-            got = fn(*args)
+            got = fn(*given)
         except NotImplementedError:
             return _show(Result(name, False, "not written yet: fill in the function, then run "
                                              "this check again"))
         except Exception as e:  # noqa: BLE001 - a student's error, reported plainly
             return _show(Result(name, False, f"calling it on {what(args)} raised "
                                              f"{type(e).__name__}: {e}"))
-        want = _value(reference(*args))
-        try:
-            got = _value(got)
-        except (TypeError, ValueError):
-            return _show(Result(name, False, f"it returned {type(got).__name__}, not a number "
-                                             "or tensor"))
+        changed = [n for n, a, b in zip(_arg_names(fn, len(given)), given, before)
+                   if not _unchanged(a, b)]
+        if changed:
+            return _show(Result(name, False, f"it modified its input {', '.join(changed)} in "
+                                             f"place (on {what(args)}): a loss must leave the "
+                                             "network outputs it is given unchanged; compute "
+                                             "on a copy (np.clip(x, lo, hi) without out=x, "
+                                             "x = x * 2 rather than x *= 2)"))
+        why = _not_a_number(got)
+        if why:
+            return _show(Result(name, False, why))
+        got = _value(got)
         gots.append(got)
-        wants.append(want)
         if first_bad is None and (got.shape != want.shape
                                   or not np.allclose(got, want, rtol=RTOL, atol=ATOL)):
             first_bad = len(gots) - 1
@@ -89,6 +162,21 @@ def _run(name, fn, cases, reference, what):
     return _show(Result(name, False, f"on {what(cases[first_bad])} it gives {shown}, expected "
                                      f"{np.array2string(np.round(np.ravel(want)[:4], 4))}"
                                      + (f" — {hint}" if hint else "")))
+
+
+def _caller():
+    import inspect
+    frame = inspect.currentframe().f_back.f_back
+    return frame.f_code.co_name if frame else "..."
+
+
+def _setting(name, value):
+    """A check's own setting (LSGAN's targets, a loss weight) as a float: a finite number."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer,
+                                                                      np.floating)) \
+            or not np.isfinite(value):
+        raise ValueError(f"{name}={value!r}: the check needs a finite number here")
+    return float(value)
 
 
 def _show(result):
@@ -151,6 +239,7 @@ def saturating_generator_loss(fn):
 # ------------------------------------------------------------------ chapter 6: LSGAN
 def lsgan_discriminator_loss(fn, a=0.0, b=1.0):
     """`fn(real_out, fake_out)`: ½ E[(D(x) − b)²] + ½ E[(D(G(z)) − a)²] (Mao et al.'s a, b)."""
+    a, b = _setting("a", a), _setting("b", b)
     def reference(real_out, fake_out):
         return 0.5 * (np.mean((real_out - b) ** 2) + np.mean((fake_out - a) ** 2))
     rng = np.random.default_rng(3)
@@ -160,6 +249,7 @@ def lsgan_discriminator_loss(fn, a=0.0, b=1.0):
 
 def lsgan_generator_loss(fn, c=1.0):
     """`fn(fake_out)`: E[(D(G(z)) − c)²] — G wants its fakes scored `c`."""
+    c = _setting("c", c)
     rng = np.random.default_rng(4)
     return _run(f"LSGAN generator loss (c={c:g})", fn, [(s,) for s in _scores(rng)],
                 lambda fake_out: np.mean((fake_out - c) ** 2), _describe_one)
@@ -205,6 +295,7 @@ def gradient_penalty(fn):
 def pix2pix_generator_loss(fn, l1_weight=100.0):
     """`fn(fake_out, fake, target)`: the adversarial term BCE(D's patches on fakes → 1) plus
     `l1_weight` × mean |target − fake|."""
+    l1_weight = _setting("l1_weight", l1_weight)
     def reference(fake_out, fake, target):
         return float(losses.generator_bce(fake_out)) + l1_weight * np.mean(np.abs(target - fake))
     rng = np.random.default_rng(7)
@@ -219,6 +310,7 @@ def pix2pix_generator_loss(fn, l1_weight=100.0):
 def acgan_generator_loss(fn, class_weight=1.0):
     """`fn(source_out, class_probs, wanted)`: BCE(source → real) + `class_weight` × the
     cross-entropy of the class head against the requested classes `wanted`."""
+    class_weight = _setting("class_weight", class_weight)
     def reference(source_out, class_probs, wanted):
         return (float(losses.generator_bce(source_out))
                 + class_weight * float(losses.sparse_class_ce(wanted, class_probs)))

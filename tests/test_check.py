@@ -102,3 +102,58 @@ def test_lsgan_check_takes_other_targets():
     assert not check.lsgan_discriminator_loss(losses.discriminator_least_squares, a=-1.0)
     assert check.lsgan_generator_loss(lambda f: mean(f ** 2), c=0.0)
     assert np.isclose(float(losses.generator_least_squares(np.ones((2, 1)))), 0.0)
+
+
+# ------------------------------------------------------------------ answers that cannot fool it
+def test_a_function_that_changes_its_inputs_in_place_fails_and_is_told_so(capsys):
+    def clipping_in_place(real_out, fake_out):      # a realistic slip: out= the input itself
+        np.clip(real_out, 0.1, 0.9, out=real_out)
+        np.clip(fake_out, 0.1, 0.9, out=fake_out)
+        return 0.5 * (bce(1.0, real_out) + bce(0.0, fake_out))
+    result = check.discriminator_loss(clipping_in_place)
+    assert not result
+    assert "modified its input" in result.message and "real_out" in result.message
+    assert capsys.readouterr().out.startswith("✗")
+
+
+def test_an_in_place_edit_is_caught_even_when_the_answer_comes_out_right():
+    def right_but_destructive(fake_out):
+        want = bce(1.0, fake_out)
+        fake_out[...] = 0.0
+        return want
+    result = check.generator_loss(right_but_destructive)
+    assert not result and "modified its input fake_out" in result.message
+
+
+def test_a_gradient_penalty_that_changes_the_critic_fails():
+    def shifting_critic(critic, real, fake, eps):
+        critic.set_weights([w + 1.0 for w in critic.get_weights()])
+        return right_gp(critic, real, fake, eps)
+    result = check.gradient_penalty(shifting_critic)
+    assert not result and "modified its input critic" in result.message
+
+
+@pytest.mark.parametrize("answer,word", [
+    (lambda f: str(float(bce(1.0, f))), "not a number"),        # the right value, as text
+    (lambda f: None, "forget the `return`"),
+    (lambda f: True, "truth value"),
+    (lambda f: (bce(1.0, f), 0.0), "tuple"),
+    (lambda f: np.array([str(float(bce(1.0, f)))]), "not of numbers"),
+])
+def test_an_answer_that_is_not_a_number_fails(answer, word):
+    result = check.generator_loss(answer)
+    assert not result and word in result.message, result.message
+
+
+def test_numbers_of_every_kind_pass():
+    for convert in (float, np.float32, np.float64, np.asarray, tf.constant, lambda x: x):
+        assert check.generator_loss(lambda f: convert(float(bce(1.0, f))))
+
+
+def test_a_check_given_something_other_than_a_function_says_so():
+    msg = check.generator_loss(0.3).message
+    assert "pass the function" in msg and "generator_loss" in msg
+    with pytest.raises(ValueError, match="a=.*finite number"):
+        check.lsgan_discriminator_loss(losses.discriminator_least_squares, a="-1")
+    with pytest.raises(ValueError, match="class_weight=nan"):
+        check.acgan_generator_loss(lambda s, c, w: 0.0, class_weight=float("nan"))
