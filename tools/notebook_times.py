@@ -45,8 +45,8 @@ def notebook_time(nb):
     mode = re.search(r"run mode: (\w+)", joined)
     precision = re.search(r"precision: (\w+)", joined)
     return {"seconds": seconds,
-            "mode": mode.group(1) if mode else "?",
-            "precision": precision.group(1) if precision else "?"}
+            "mode": mode.group(1) if mode else "not printed",
+            "precision": precision.group(1) if precision else "not printed"}
 
 
 def rows(folder=os.path.join(ROOT, "notebooks")):
