@@ -314,6 +314,10 @@ def evaluate(run_dir, n=1000, seed=0):
         out["classifier score"] = metrics.classifier_score(images, chapter.dataset, scale)
     out["FD"] = metrics.frechet_distance(images, real, chapter.dataset, scale_a=scale,
                                          scale_b="tanh")
+    real_f = metrics.feature_array(real, chapter.dataset)     # quality and diversity apart
+    fake_f = metrics.feature_array(images, chapter.dataset, scale)
+    out.update(metrics.precision_recall(real_f, fake_f))
+    out.update(metrics.density_coverage(real_f, fake_f))
     return {k: (float(v) if isinstance(v, (np.floating, float)) else v) for k, v in out.items()}
 
 

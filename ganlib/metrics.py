@@ -690,3 +690,162 @@ def score_generators(models, real_train, real_test, dataset="mnist", scale="sigm
     for name, (fd, score) in rows.items():
         print(f"{name:>22} {fd:>17.2f} {score:>17.2f}")
     return rows
+
+
+# --------------------------------------------------------------------------- quality and diversity
+# Precision / recall (Kynkäänniemi et al., 2019) and density / coverage (Naeem et al., 2020)
+# split what the Fréchet distance lumps together: are the samples *inside* the real data
+# (precision, density: quality) and does the real data lie inside the samples' reach (recall,
+# coverage: diversity)?  Both estimate each set's manifold by balls around its points, of
+# radius the distance to the k-th nearest neighbour in the same set, in the reference
+# classifier's feature space, each feature vector scaled to length 1 (`unit_rows`; see
+# `precision_recall` for why).  Memory stays bounded: distances are computed a block of rows at
+# a time (`CHUNK_ELEMENTS` entries), so 10,000 against 10,000 is a few seconds on a CPU.
+CHUNK_ELEMENTS = 1 << 22
+
+
+def feature_array(x, dataset=None, scale="tanh", name="images", **kw):
+    """The classifier features ``(N, D)`` of an image set, as `features_and_probs` gives them;
+    a 2-D array ``(N, D)`` is taken as features already computed and returned as float64."""
+    a = np.asarray(x)
+    if a.ndim == 2:
+        if len(a) == 0:
+            raise ValueError(f"{name}: no feature vectors")
+        if not np.issubdtype(a.dtype, np.number) or not np.isfinite(a).all():
+            raise ValueError(f"{name}: features must be finite numbers")
+        return a.astype(np.float64)
+    if dataset is None:
+        raise ValueError(f"{name}: images need the dataset of their reference classifier "
+                         f"(one of {DATASETS}); or pass features of shape (N, D)")
+    return features_and_probs(a, dataset, scale, **kw)[0]
+
+
+def unit_rows(features):
+    """Each row scaled to length 1 (a zero row stays zero): only the feature vector's direction
+    is kept, which says *what* the classifier sees; the length mostly says how much of it."""
+    f = np.asarray(features, np.float64)
+    return f / np.maximum(np.linalg.norm(f, axis=1, keepdims=True), 1e-12)
+
+
+def _blocks(a, b):
+    """Squared Euclidean distances between the rows of `a` and `b`, a block of rows of `a` at
+    a time: yields ``(start, d2)`` with ``d2`` of shape ``(rows, len(b))``."""
+    bb = (b * b).sum(1)
+    rows = max(1, CHUNK_ELEMENTS // max(1, len(b)))
+    for i in range(0, len(a), rows):
+        block = a[i:i + rows]
+        d2 = (block * block).sum(1)[:, None] + bb[None, :] - 2.0 * block @ b.T
+        yield i, np.maximum(d2, 0.0)
+
+
+def nearest_neighbours(queries, pool, k=1, exclude_self=False):
+    """The `k` nearest rows of `pool` to each row of `queries` (Euclidean, any dimension; flatten
+    images first): ``(distances, indices)``, each ``(len(queries), k)``, nearest first.  With
+    ``exclude_self`` the queries *are* the pool and each row's own distance is left out."""
+    q = np.asarray(queries, np.float64)
+    p = np.asarray(pool, np.float64)
+    if q.ndim != 2 or p.ndim != 2 or q.shape[1] != p.shape[1]:
+        raise ValueError(f"queries and pool must be 2-D arrays with the same number of columns, "
+                         f"got {q.shape} and {p.shape} (reshape images to (N, -1) first)")
+    if exclude_self and len(q) != len(p):
+        raise ValueError("exclude_self needs the queries to be the pool itself")
+    k = int(k)
+    if k < 1 or k + int(exclude_self) > len(p):
+        raise ValueError(f"k = {k} needs at least {k + int(exclude_self)} points in the pool, "
+                         f"which has {len(p)}")
+    dist = np.empty((len(q), k))
+    idx = np.empty((len(q), k), np.int64)
+    for i, d2 in _blocks(q, p):
+        if exclude_self:
+            d2[np.arange(len(d2)), np.arange(i, i + len(d2))] = np.inf
+        part = np.argpartition(d2, k - 1, axis=1)[:, :k]
+        vals = np.take_along_axis(d2, part, 1)
+        order = np.argsort(vals, axis=1)
+        idx[i:i + len(d2)] = np.take_along_axis(part, order, 1)
+        dist[i:i + len(d2)] = np.sqrt(np.take_along_axis(vals, order, 1))
+    return dist, idx
+
+
+def knn_radii(features, k):
+    """Each point's distance to its `k`-th nearest *other* point of the same set: the radius of
+    its ball in the k-NN estimate of the set's manifold."""
+    return nearest_neighbours(features, features, k, exclude_self=True)[0][:, -1]
+
+
+def _manifolds(real, fake, dataset, k, scale_real, scale_fake, need_fake_radii, normalize,
+               **kw):
+    """Both sets' features, the k-NN radii, and the ball memberships the four measures need:
+    for each fake, how many real balls hold it; for each real point, whether a fake lies in its
+    ball and (`need_fake_radii`) whether it lies in some fake's ball."""
+    k = int(k)
+    if k < 1:
+        raise ValueError(f"k must be a positive integer (the neighbour that sets a ball's "
+                         f"radius), got {k}")
+    r = feature_array(real, dataset, scale_real, "real", **kw)
+    f = feature_array(fake, dataset, scale_fake, "fake", **kw)
+    if r.shape[1] != f.shape[1]:
+        raise ValueError(f"real and fake features differ in width: {r.shape[1]} vs {f.shape[1]}")
+    if normalize:
+        r, f = unit_rows(r), unit_rows(f)
+    for x, name in [(r, "real")] + ([(f, "fake")] if need_fake_radii else []):
+        if len(x) <= k:
+            raise ValueError(f"{name}: {len(x)} points cannot give a {k}-nearest-neighbour "
+                             f"radius; pass more than k = {k} (thousands, for stable values)")
+    r_rad = knn_radii(r, k)
+    f_rad = knn_radii(f, k) if need_fake_radii else None
+    in_real_balls = np.zeros(len(f), np.int64)       # per fake: real balls that hold it
+    real_covered = np.zeros(len(r), bool)            # per real: a fake inside its ball
+    real_reached = np.zeros(len(r), bool)            # per real: inside some fake's ball
+    for i, d2 in _blocks(f, r):
+        inside = d2 <= (r_rad ** 2)[None, :]
+        in_real_balls[i:i + len(d2)] = inside.sum(1)
+        real_covered |= inside.any(0)
+        if need_fake_radii:
+            real_reached |= (d2 <= (f_rad[i:i + len(d2)] ** 2)[:, None]).any(0)
+    return in_real_balls, real_covered, real_reached
+
+
+def precision_recall(real, fake, dataset=None, k=3, scale_real="tanh", scale_fake="tanh",
+                     normalize=True, **kw):
+    """Improved precision and recall (Kynkäänniemi et al., 2019): ``dict(precision, recall)``.
+
+    *Precision*: the fraction of generated samples that fall inside the real manifold (the union
+    of balls around the real points, each of radius the distance to its k-th nearest real
+    neighbour): are the samples realistic?  *Recall*: the fraction of real points inside the
+    generated manifold (the same construction on the samples): does the generator reach all of
+    the data?  Both in [0, 1], higher is better; a collapsed generator keeps its precision and
+    loses recall, one that draws junk loses precision.
+
+    `real` and `fake`: images (as for `frechet_distance`, with `dataset` naming the reference
+    classifier; `scale_real` / `scale_fake` their value range) or features already computed,
+    arrays ``(N, D)`` (`feature_array`).  Compare values only at equal sample sizes and k.
+
+    ``normalize=True`` (the default) measures distances between feature *directions*
+    (`unit_rows`).  On the raw features of the shipped classifiers (ReLU outputs), images with no
+    object in them — blank, noise — all land near the origin, inside the large balls of the few
+    real images the classifier is least sure of: blank images score a precision of 1.  On the
+    unit sphere they score 0, and noise far below real images, while real-vs-real and a
+    one-class set keep their values (`tests/test_eval_metrics.py` measures both).  Pass ``normalize=False`` for the
+    papers' raw distances.
+    """
+    in_real, _, reached = _manifolds(real, fake, dataset, k, scale_real, scale_fake, True,
+                                     normalize, **kw)
+    return dict(precision=float((in_real > 0).mean()), recall=float(reached.mean()))
+
+
+def density_coverage(real, fake, dataset=None, k=5, scale_real="tanh", scale_fake="tanh",
+                     normalize=True, **kw):
+    """Density and coverage (Naeem et al., 2020): ``dict(density, coverage)``.
+
+    Both use the real points' k-NN balls only, which an outlier among the samples cannot
+    inflate.  *Density*: how many real balls hold a sample, on average, divided by k — about 1
+    when the samples are distributed like the real data, above 1 when they crowd into its
+    densest regions, near 0 for junk.  *Coverage*: the fraction of real points whose ball holds
+    at least one sample (in [0, 1]; for two samples of one distribution about 1 - 2^-k).
+
+    Inputs and ``normalize`` as for `precision_recall`.
+    """
+    in_real, covered, _ = _manifolds(real, fake, dataset, k, scale_real, scale_fake, False,
+                                     normalize, **kw)
+    return dict(density=float(in_real.sum() / (int(k) * len(in_real))),
+                coverage=float(covered.mean()))
