@@ -349,3 +349,39 @@ def continuous_info_loss(fn):
     return _run("continuous information loss", fn, cases,
                 lambda code, q: np.mean((code - q) ** 2),
                 lambda args: "8 pairs of 2 continuous codes and Q's estimates")
+
+
+# ------------------------------------------------------------------ chapter 7: evaluation
+def _feature_sets():
+    """(real, fake, k) cases for the k-NN measures: 3-D points around five centres; fakes
+    drawn like the real ones, from one centre only, as spread-out junk, and with other k."""
+    rng = np.random.default_rng(7)
+    centres = rng.normal(0, 4, (5, 3))
+    real = centres[rng.integers(0, 5, 60)] + rng.normal(size=(60, 3))
+    alike = centres[rng.integers(0, 5, 50)] + rng.normal(size=(50, 3))
+    one = centres[0] + rng.normal(size=(40, 3))
+    junk = rng.uniform(-15, 15, (45, 3))
+    return [(real, alike, 3), (real, one, 3), (real, junk, 2), (real, alike, 5), (real, one, 1)]
+
+
+def _describe_sets(args):
+    return f"{len(args[0])} real and {len(args[1])} fake points in 3-D, k={args[2]}"
+
+
+def knn_precision(fn):
+    """`fn(real, fake, k)`: the fraction of the `fake` rows that lie inside the real manifold,
+    the union of balls around the `real` rows, each of radius the distance to its k-th nearest
+    *other* real row (Kynkäänniemi et al.'s precision, on the features as given)."""
+    from . import metrics
+    return _run("k-NN precision", fn, _feature_sets(),
+                lambda r, f, k: metrics.precision_recall(r, f, k=k, normalize=False)["precision"],
+                _describe_sets)
+
+
+def knn_coverage(fn):
+    """`fn(real, fake, k)`: the fraction of the `real` rows whose ball (radius: the distance to
+    its k-th nearest other real row) holds at least one `fake` row (Naeem et al.'s coverage)."""
+    from . import metrics
+    return _run("k-NN coverage", fn, _feature_sets(),
+                lambda r, f, k: metrics.density_coverage(r, f, k=k, normalize=False)["coverage"],
+                _describe_sets)

@@ -173,3 +173,29 @@ def test_evaluate_reports_precision_recall_density_coverage(tmp_path, monkeypatc
         assert isinstance(got[key], float) and got[key] >= 0, (key, got)
     assert got["precision"] <= 1 and got["recall"] <= 1 and got["coverage"] <= 1
     assert "FD" in got
+
+
+# --------------------------------------------------------------------------- the exercises' checks
+def test_chapter7_checks_pass_right_answers_and_catch_the_usual_slips():
+    from scipy.spatial.distance import cdist
+    from ganlib import check
+
+    def radii(x, k, counted_self=False):
+        return np.sort(cdist(x, x), 1)[:, k - 1 if counted_self else k]
+
+    def precision(real, fake, k):
+        return float((cdist(fake, real) <= radii(real, k)[None]).any(1).mean())
+
+    def precision_self_as_neighbour(real, fake, k):   # the point itself taken as a neighbour
+        return float((cdist(fake, real) <= radii(real, k, True)[None]).any(1).mean())
+
+    def coverage(real, fake, k):
+        return float((cdist(fake, real) <= radii(real, k)[None]).any(0).mean())
+
+    def coverage_with_fake_balls(real, fake, k):      # that is recall, not coverage
+        return float((cdist(fake, real) <= radii(fake, k)[:, None]).any(0).mean())
+
+    assert check.knn_precision(precision) and check.knn_coverage(coverage)
+    assert not check.knn_precision(precision_self_as_neighbour)
+    assert not check.knn_coverage(coverage_with_fake_balls)
+    assert not check.knn_precision(coverage)
