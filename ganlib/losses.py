@@ -33,6 +33,13 @@ def generator_bce(fake_out):
     return bce(1.0, fake_out)
 
 
+def generator_saturating(fake_out):
+    """The original minimax generator loss E[log(1 − D(G(z)))], which G *minimises*: its
+    gradient vanishes where D rejects the fakes confidently (chapter 0's live demo shows it)."""
+    prob = ops.clip(_f32(fake_out), 0.0, 1.0 - keras.config.epsilon())
+    return ops.mean(ops.log1p(-prob))
+
+
 # ----------------------------------------------------------------- Wasserstein (Arjovsky et al.)
 def wasserstein(y, critic_out):
     """-mean(y * D(x)) with y = +1 for real and -1 for fake, as in the seed's gan.py."""

@@ -42,11 +42,15 @@ COLLAPSE = dict(g_lr=5e-3, d_lr=1e-4)
 LOSSES = {
     "bce": ("sigmoid", losses.discriminator_bce, losses.generator_bce,
             dict(d_steps=1, lr=1e-3, beta_1=0.5, beta_2=0.999)),
+    # The same game with G's original minimax loss log(1 − D(G(z))) (the live demo's lesson).
+    "saturating": ("sigmoid", losses.discriminator_bce, losses.generator_saturating,
+                   dict(d_steps=1, lr=1e-3, beta_1=0.5, beta_2=0.999)),
     "lsgan": (None, losses.discriminator_least_squares, losses.generator_least_squares,
               dict(d_steps=1, lr=1e-3, beta_1=0.5, beta_2=0.999)),
     "wgan-gp": (None, losses.critic_wasserstein, losses.generator_wasserstein,
                 dict(d_steps=5, lr=1e-3, beta_1=0.5, beta_2=0.9)),
 }
+OPTIMIZERS = ("adam", "sgd")
 
 
 def centers(n_modes=N_MODES, radius=RADIUS):
@@ -93,14 +97,28 @@ def build_discriminator(hidden=HIDDEN, depth=3, activation="sigmoid"):
     return keras.Sequential(stack, name="discriminator")
 
 
-def make_toy_gan(loss="bce", latent_dim=LATENT_DIM, hidden=HIDDEN, d_steps=None, lr=None,
-                 g_lr=None, d_lr=None, seed=None, steps_per_execution=1, gp_weight=0.1):
-    """A compiled toy GAN: ``loss="bce"`` (chapter 1's game), ``"lsgan"`` or ``"wgan-gp"``.
+def make_optimizer(name, rate, loss="bce"):
+    """``"adam"`` (with the loss's β₁, β₂ from `LOSSES`) or plain ``"sgd"`` at `rate`."""
+    if name not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {name!r}")
+    if name == "sgd":
+        return keras.optimizers.SGD(rate)
+    defaults = LOSSES[loss][3]
+    return keras.optimizers.Adam(rate, beta_1=defaults["beta_1"], beta_2=defaults["beta_2"])
 
-    `lr` sets both players' Adam learning rate; `g_lr` / `d_lr` override one of them.
-    ``d_steps`` D updates per G update (default 1, WGAN-GP 5). WGAN-GP is `wgan.WGANGP` on
-    these networks (its penalty works on (N, 2) points as on images); `gp_weight` defaults
-    to λ = 0.1, the value of Gulrajani et al.'s own toy script, not the λ = 10 of images.
+
+def make_toy_gan(loss="bce", latent_dim=LATENT_DIM, hidden=HIDDEN, d_steps=None, lr=None,
+                 g_lr=None, d_lr=None, seed=None, steps_per_execution=1, gp_weight=0.1,
+                 depth=3, noise="normal", optimizer="adam", networks=None):
+    """A compiled toy GAN: ``loss="bce"`` (chapter 1's game), ``"saturating"`` (the same with
+    G's original minimax loss), ``"lsgan"`` or ``"wgan-gp"``.
+
+    `lr` sets both players' learning rate (Adam unless ``optimizer="sgd"``); `g_lr` / `d_lr`
+    override one of them. ``d_steps`` D updates per G update (default 1, WGAN-GP 5). WGAN-GP
+    is `wgan.WGANGP` on these networks (its penalty works on (N, 2) points as on images);
+    `gp_weight` defaults to λ = 0.1, the value of Gulrajani et al.'s own toy script, not the
+    λ = 10 of images. `networks`: an existing ``(generator, discriminator)`` pair to play
+    with this loss (D's output activation is set to the loss's), as the live demo does.
     """
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
@@ -110,14 +128,17 @@ def make_toy_gan(loss="bce", latent_dim=LATENT_DIM, hidden=HIDDEN, d_steps=None,
     d_steps = defaults["d_steps"] if d_steps is None else int(d_steps)
     g_lr = g_lr or lr or defaults["lr"]
     d_lr = d_lr or lr or defaults["lr"]
-    G = build_generator(latent_dim, hidden)
-    D = build_discriminator(hidden, activation=activation)
-    kwargs = dict(latent_dim=latent_dim, noise="normal", d_steps=d_steps, seed=seed,
+    if networks is None:
+        G = build_generator(latent_dim, hidden, depth)
+        D = build_discriminator(hidden, depth, activation=activation)
+    else:
+        G, D = networks
+        D.get_layer("d_score").activation = keras.activations.get(activation)
+    kwargs = dict(latent_dim=latent_dim, noise=noise, d_steps=d_steps, seed=seed,
                   name=f"toy_{loss.replace('-', '_')}")
     gan = WGANGP(G, D, gp_weight=gp_weight, **kwargs) if loss == "wgan-gp" else GAN(G, D, **kwargs)
-    adam = lambda rate: keras.optimizers.Adam(rate, beta_1=defaults["beta_1"],  # noqa: E731
-                                              beta_2=defaults["beta_2"])
-    gan.compile(d_optimizer=adam(d_lr), g_optimizer=adam(g_lr), d_loss_fn=d_loss_fn,
+    gan.compile(d_optimizer=make_optimizer(optimizer, d_lr, loss),
+                g_optimizer=make_optimizer(optimizer, g_lr, loss), d_loss_fn=d_loss_fn,
                 g_loss_fn=g_loss_fn, steps_per_execution=steps_per_execution)
     return gan
 
@@ -217,16 +238,19 @@ def train(loss="bce", schedule=None, seed=0, run_dir=None, n_modes=N_MODES, n_po
 
 
 # ------------------------------------------------------------------ measuring
-def modes_covered(points, n_modes=N_MODES, radius=RADIUS, std=STD, within=3.0, min_share=0.25):
+def modes_covered(points, n_modes=N_MODES, radius=RADIUS, std=STD, within=3.0, min_share=0.25,
+                  modes=None):
     """How many modes get a fair share of `points`.
 
     A point belongs to its nearest mode if it lies within ``within * std`` of its centre; a
     mode is covered when it holds at least ``min_share`` of the share a perfect sampler gives
     it (``len(points) / n_modes``).  Returns ``(covered, counts)``; points near no mode are
-    in no count (``len(points) - counts.sum()`` of them).
+    in no count (``len(points) - counts.sum()`` of them).  `modes`: the centres of another
+    mixture (an (n_modes, 2) array) instead of the ring's.
     """
     points = np.asarray(points, np.float64).reshape(-1, 2)
-    c = centers(n_modes, radius)
+    c = centers(n_modes, radius) if modes is None else np.asarray(modes, np.float64)
+    n_modes = len(c)
     dist = np.linalg.norm(points[:, None, :] - c[None], axis=-1)
     nearest = dist.argmin(1)
     close = dist[np.arange(len(points)), nearest] <= within * std
@@ -239,6 +263,28 @@ def distance_to_ring(points, radius=RADIUS):
     """Mean distance of points from the circle the modes lie on."""
     points = np.asarray(points, np.float64).reshape(-1, 2)
     return float(np.mean(np.abs(np.linalg.norm(points, axis=1) - radius)))
+
+
+def grid_divergence(real, fake, bins=16, limit=LIMIT):
+    """Jensen-Shannon divergence, in bits (0: same histogram, 1: no overlap), between the
+    histograms of `real` and `fake` points on a ``bins`` × ``bins`` grid over the plotted
+    square: a measure of fit for data that has no modes to count.  Points outside the square
+    are left out; with none inside, 1."""
+    edges = [np.linspace(-limit, limit, bins + 1)] * 2
+    hists = []
+    for pts in (real, fake):
+        pts = np.asarray(pts, np.float64).reshape(-1, 2)
+        h = np.histogram2d(pts[:, 0], pts[:, 1], bins=edges)[0].ravel()
+        if h.sum() == 0:
+            return 1.0
+        hists.append(h / h.sum())
+    p, q = hists
+    m = 0.5 * (p + q)
+
+    def kl(a):
+        keep = a > 0
+        return float(np.sum(a[keep] * np.log2(a[keep] / m[keep])))
+    return float(min(1.0, max(0.0, 0.5 * kl(p) + 0.5 * kl(q))))
 
 
 def blob(n, std=0.3, seed=None):
@@ -376,11 +422,17 @@ def generator_gradients(gan, fake):
     the sum of each point's own loss, so each arrow is that point's gradient alone.
     """
     import tensorflow as tf
-    x = tf.convert_to_tensor(np.asarray(fake, np.float32))
+    return np.asarray(push(gan, tf.convert_to_tensor(np.asarray(fake, np.float32))))
+
+
+def push(gan, x):
+    """`generator_gradients` on a tensor `x` of points, as a tensor (usable in a tf.function)."""
+    import tensorflow as tf
     with tf.GradientTape() as tape:
         tape.watch(x)
-        loss = gan.g_loss_fn(gan.discriminator(x, training=False)) * float(len(fake))
-    return -tape.gradient(loss, x).numpy()
+        loss = gan.g_loss_fn(gan.discriminator(x, training=False)) * tf.cast(tf.shape(x)[0],
+                                                                            tf.float32)
+    return -tape.gradient(loss, x)
 
 
 def plot_gradient_field(gan, real, fake, ax=None, title=None, n_arrows=200, **surface):
@@ -392,3 +444,339 @@ def plot_gradient_field(gan, real, fake, ax=None, title=None, n_arrows=200, **su
     g = generator_gradients(gan, pts)
     ax.quiver(pts[:, 0], pts[:, 1], g[:, 0], g[:, 1], color="k", angles="xy", width=0.004)
     return ax
+
+
+# ------------------------------------------------------------------ the live demo's model side
+DATASETS = ("ring", "grid", "line", "moons", "spiral")
+
+
+def data_points(name, n=4096, seed=0):
+    """`n` points of a named toy data set, and its modes' centres (None where it has no modes):
+    ``"ring"`` (`sample`), ``"grid"`` (25 Gaussians on a 5 × 5 grid), ``"line"`` (a segment),
+    ``"moons"`` (two interleaved half circles), ``"spiral"``; all inside the plotted square."""
+    rng = np.random.default_rng(seed)
+    n = int(n)
+    if name == "ring":
+        return sample(n, seed=seed), centers()
+    if name == "grid":
+        ticks = np.linspace(-2.0, 2.0, 5)
+        modes = np.stack(np.meshgrid(ticks, ticks), -1).reshape(-1, 2).astype(np.float32)
+        pts = modes[rng.integers(0, len(modes), n)] + rng.normal(0.0, STD, (n, 2))
+        return pts.astype(np.float32), modes
+    if name == "line":
+        t = rng.uniform(-1.0, 1.0, n)
+        pts = np.stack([2.2 * t, 1.1 * t], 1) + rng.normal(0.0, 0.03, (n, 2))
+    elif name == "moons":
+        a, upper = rng.uniform(0.0, np.pi, n), rng.integers(0, 2, n).astype(bool)
+        x = np.where(upper, np.cos(a), 1.0 - np.cos(a)) - 0.5
+        y = np.where(upper, np.sin(a), 0.5 - np.sin(a)) - 0.25
+        pts = 1.6 * np.stack([x, y], 1) + rng.normal(0.0, 0.06, (n, 2))
+    elif name == "spiral":
+        t = np.sqrt(rng.uniform(0.0, 1.0, n))
+        angle, r = 3.0 * np.pi * t, 0.3 + 2.2 * t
+        pts = np.stack([r * np.cos(angle), r * np.sin(angle)], 1) + rng.normal(0.0, 0.05, (n, 2))
+    else:
+        raise ValueError(f"data must be one of {DATASETS}, got {name!r}")
+    return pts.astype(np.float32), None
+
+
+class LiveGAN:
+    """Chapter 0's toy GAN trained a step at a time, for the live demo (`widgets.GANLab`).
+
+    The networks are `build_generator` / `build_discriminator`, the game is `make_toy_gan`'s
+    `GAN` (or `WGANGP`) with the losses of `ganlib.losses`, and every update is that class's
+    own, in a `tf.function` with explicit variable lists: `step_d` is
+    ``gan.apply_update(gan.discriminator_loss, gan.d_variables, gan.d_optimizer, ...)``,
+    `step_g` the same for G, and `step` is ``gan.alternating_step`` (`d_steps` D updates, then
+    one G update), the step `fit()` makes in the chapter.
+
+    Settings (`SETTINGS`; change them with `set`, mid-run): the learning rates move the
+    optimizers' rate in place; the loss, the optimizer and the noise distribution keep the
+    networks' weights and start fresh optimizers; the noise dimension and the network sizes
+    rebuild the networks (training starts over).  Bad values raise ValueError naming the
+    setting and the fix, and leave everything as it was.  `frame` returns what the demo draws.
+    """
+
+    SETTINGS = dict(loss="bce", d_lr=1e-3, g_lr=1e-3, d_steps=1, optimizer="adam",
+                    latent_dim=LATENT_DIM, noise="normal", hidden=HIDDEN, depth=3,
+                    batch_size=BATCH_SIZE, seed=0)
+    REBUILD = ("latent_dim", "hidden", "depth", "seed")   # these start training over
+    # One-click lessons of chapter 0 (and 5, 6): settings and data; each starts from scratch.
+    LESSONS = {
+        "healthy run": dict(loss="bce", d_lr=1e-3, g_lr=1e-3, d_steps=1, optimizer="adam",
+                            data="ring"),
+        "mode collapse": dict(loss="bce", d_steps=1, optimizer="adam", data="ring", **COLLAPSE),
+        # D far ahead of G: with log(1 − D(G(z))) G's gradient vanishes and the fakes stay
+        # put; the same settings with the GAN loss ("bce") move them (measured in the tests).
+        "vanishing gradients": dict(loss="saturating", d_lr=3e-3, g_lr=1e-4, d_steps=5,
+                                    optimizer="adam", data="ring"),
+        "WGAN critic": dict(loss="wgan-gp", d_lr=1e-3, g_lr=1e-3, d_steps=5, optimizer="adam",
+                            data="ring"),
+        "LSGAN boundary": dict(loss="lsgan", d_lr=1e-3, g_lr=1e-3, d_steps=1, optimizer="adam",
+                               data="ring"),
+    }
+    N_FAKES = 512        # fixed noise for the fake points drawn
+    N_ARROWS = 128       # fakes that get a gradient arrow
+    SURFACE = 48         # D is evaluated on a SURFACE × SURFACE grid
+    MANIFOLD = 16        # G's manifold: the image of a MANIFOLD × MANIFOLD grid of noise
+    HISTORY = 4000       # steps of loss history kept
+
+    def __init__(self, data="ring", **settings):
+        self.settings = dict(self.SETTINGS)
+        self.settings.update(self.check(**settings))
+        self.data_name, self.modes = None, None
+        self.set_data(data)
+        self.build()
+
+    # ------------------------------------------------------------------ settings
+    @classmethod
+    def check(cls, **changes):
+        """The changes as clean values; ValueError naming the first bad one and the fix."""
+        out = {}
+        for key, value in changes.items():
+            if key not in cls.SETTINGS:
+                raise ValueError(f"unknown setting {key!r}: choose from {sorted(cls.SETTINGS)}")
+            if key == "loss":
+                if value not in LOSSES:
+                    raise ValueError(f"loss {value!r} refused: choose one of {sorted(LOSSES)}")
+            elif key == "optimizer":
+                if value not in OPTIMIZERS:
+                    raise ValueError(f"optimizer {value!r} refused: choose one of {OPTIMIZERS}")
+            elif key == "noise":
+                if value not in ("normal", "uniform"):
+                    raise ValueError(f"noise {value!r} refused: choose 'normal' or 'uniform'")
+            elif key in ("d_lr", "g_lr"):
+                try:
+                    value = float(value)
+                except (TypeError, ValueError):
+                    value = float("nan")
+                if not np.isfinite(value) or not 0 < value <= 1:
+                    raise ValueError(f"{key.replace('_', ' ')} {changes[key]!r} refused: a "
+                                     "learning rate is a number in (0, 1], e.g. 0.001")
+            else:
+                limits = dict(d_steps=(1, 20), latent_dim=(1, 16), hidden=(2, 512),
+                              depth=(1, 6), batch_size=(8, 4096), seed=(0, 2**31 - 1))[key]
+                ok = (isinstance(value, (int, np.integer, float, np.floating))
+                      and not isinstance(value, bool) and np.isfinite(value)
+                      and float(value).is_integer() and limits[0] <= value <= limits[1])
+                if not ok:
+                    raise ValueError(f"{key.replace('_', ' ')} {value!r} refused: a whole "
+                                     f"number from {limits[0]} to {limits[1]}")
+                value = int(value)
+            out[key] = value
+        return out
+
+    def set(self, **changes):
+        """Change settings mid-run (see the class doc); returns True when the networks were
+        rebuilt.  A bad value raises ValueError and changes nothing."""
+        changes = {k: v for k, v in self.check(**changes).items() if self.settings[k] != v}
+        if not changes:
+            return False
+        self.settings.update(changes)
+        if any(k in self.REBUILD for k in changes):
+            self.build()
+            return True
+        if {"loss", "optimizer", "noise", "d_steps"} & set(changes):
+            self.compile()
+        for key in {"d_lr", "g_lr"} & set(changes):
+            opt = self.gan.d_optimizer if key == "d_lr" else self.gan.g_optimizer
+            opt.learning_rate.assign(changes[key])
+        return False
+
+    def lesson(self, name):
+        """Apply one of `LESSONS` (settings and data) and start training over."""
+        if name not in self.LESSONS:
+            raise ValueError(f"lesson {name!r} unknown: choose one of {list(self.LESSONS)}")
+        preset = dict(self.LESSONS[name])
+        data = preset.pop("data")
+        self.settings.update(self.check(**preset))
+        self.set_data(data)
+        self.build()
+
+    # ------------------------------------------------------------------ data
+    def set_data(self, data):
+        """A preset's name (`DATASETS`), or an (N, 2) array of points (e.g. drawn ones) to
+        train on exactly; refused (ValueError) when empty, not (N, 2) or not finite."""
+        if isinstance(data, str):
+            points, modes = data_points(data, seed=self.settings["seed"])
+            name = data
+        else:
+            points = np.asarray(data, np.float32)
+            if points.ndim != 2 or points.shape[1] != 2:
+                raise ValueError(f"points must be an (N, 2) array, got shape {points.shape}")
+            if len(points) == 0:
+                raise ValueError("no points to train on: draw some on the plane first "
+                                 "(click or drag), then train")
+            if not np.isfinite(points).all():
+                raise ValueError("points must be finite numbers")
+            name, modes = "drawn", None
+        self.data, self.data_name, self.modes = points, name, modes
+        self._real_view = points[np.random.default_rng(0).permutation(len(points))[:1024]]
+        from scipy.spatial import cKDTree
+        self._tree = cKDTree(points.astype(np.float64))
+
+    # ------------------------------------------------------------------ networks and updates
+    def build(self):
+        """New networks from the settings' seed, sizes and noise dimension; fresh history."""
+        st = self.settings
+        config.set_seed(st["seed"])
+        self.G = build_generator(st["latent_dim"], st["hidden"], st["depth"])
+        self.D = build_discriminator(st["hidden"], st["depth"], activation=LOSSES[st["loss"]][0])
+        self.rng = np.random.default_rng(st["seed"])
+        self.history = {"step": [], "d_loss": [], "g_loss": []}
+        self.d_updates = self.g_updates = 0
+        self.compile()
+
+    def compile(self):
+        """The GAN (of the current loss) around the networks, fresh optimizers, and traced
+        updates; the weights are kept."""
+        st = self.settings
+        self.gan = make_toy_gan(st["loss"], latent_dim=st["latent_dim"], d_steps=st["d_steps"],
+                                g_lr=st["g_lr"], d_lr=st["d_lr"], seed=st["seed"],
+                                noise=st["noise"], optimizer=st["optimizer"],
+                                networks=(self.G, self.D))
+        self.preview = self.gan.preview_noise(self.N_FAKES)
+        m = self.MANIFOLD
+        ticks = np.linspace(-1.0, 1.0, m) * (1.0 if st["noise"] == "uniform" else 2.0)
+        grid = np.zeros((m, m, st["latent_dim"]), np.float32)
+        grid[..., 0] = ticks[None, :]
+        if st["latent_dim"] > 1:
+            grid[..., 1] = ticks[:, None]
+        self.manifold_noise = grid.reshape(-1, st["latent_dim"])
+        xx, yy, self.surface_grid = _grid(self.SURFACE)
+        self._good = None
+        self._trace()
+
+    def _trace(self):
+        import tensorflow as tf
+        gan = self.gan
+
+        @tf.function
+        def d_update(real):
+            logs = gan.apply_update(gan.discriminator_loss, gan.d_variables, gan.d_optimizer,
+                                    real, None)
+            if gan.clip_value is not None:
+                gan.clip_discriminator()
+            return logs["d_loss"]
+
+        @tf.function
+        def g_update(real):
+            return gan.apply_update(gan.generator_loss, gan.g_variables, gan.g_optimizer,
+                                    real, None)["g_loss"]
+
+        @tf.function(input_signature=[tf.TensorSpec(
+            [None, self.settings["d_steps"] * self.settings["batch_size"], 2], tf.float32)])
+        def both(reals):
+            # One graph call for several steps (as fit's steps_per_execution does).
+            d_loss = g_loss = tf.constant(0.0)
+            for i in tf.range(tf.shape(reals)[0]):
+                logs = gan.alternating_step(reals[i], None)
+                d_loss, g_loss = logs["d_loss"], logs["g_loss"]
+            return d_loss, g_loss
+
+        @tf.function
+        def view(surface_grid, preview, manifold_noise, real):
+            fake = gan.generator(preview, training=False)
+            return (gan.discriminator(surface_grid, training=False), fake,
+                    push(gan, fake[:self.N_ARROWS]), gan.generator(manifold_noise, training=False),
+                    gan.discriminator(real, training=False))
+
+        self._d_update, self._g_update, self._both, self._view = d_update, g_update, both, view
+
+    def batch(self, n):
+        """`n` real points drawn (with replacement) from the data."""
+        return self.data[self.rng.integers(0, len(self.data), int(n))]
+
+    def _record(self, d_loss=None, g_loss=None):
+        """One line of history: the losses of this update, the other player's last one."""
+        h = self.history
+        last = {k: (h[k][-1] if h[k] else 0.0) for k in ("d_loss", "g_loss")}
+        h["step"].append(self.g_updates)
+        h["d_loss"].append(last["d_loss"] if d_loss is None else float(d_loss))
+        h["g_loss"].append(last["g_loss"] if g_loss is None else float(g_loss))
+        if len(h["step"]) > self.HISTORY:
+            for v in h.values():
+                del v[0]
+
+    def step_d(self):
+        """One D update (G untouched); returns D's loss."""
+        loss = float(self._d_update(self.batch(self.settings["batch_size"])))
+        self.d_updates += 1
+        self._record(d_loss=loss)
+        return loss
+
+    def step_g(self):
+        """One G update (D untouched); returns G's loss."""
+        loss = float(self._g_update(self.batch(self.settings["batch_size"])))
+        self.g_updates += 1
+        self._record(g_loss=loss)
+        return loss
+
+    def step(self, n=1):
+        """`n` steps of the GAN's own alternation: `d_steps` D updates, then one G update."""
+        k, b, n = self.settings["d_steps"], self.settings["batch_size"], int(n)
+        if n < 1:
+            return
+        d_loss, g_loss = self._both(self.batch(n * k * b).reshape(n, k * b, 2))
+        self.d_updates += n * k
+        self.g_updates += n
+        self._record(float(d_loss), float(g_loss))
+
+    def finite(self):
+        """True while every weight, and the last losses recorded, are finite."""
+        last = [h[-1] for h in (self.history["d_loss"], self.history["g_loss"]) if h]
+        return (all(np.isfinite(x) for x in last)
+                and all(np.isfinite(v.numpy()).all() for v in self.G.weights + self.D.weights))
+
+    def keep(self):
+        """Remember the current weights and optimizer state as the last good one."""
+        from .runs import state_variables
+        self._good = ([np.array(v.numpy()) for v in state_variables(self.gan)],
+                      self.d_updates, self.g_updates)
+
+    def restore(self):
+        """Put back what `keep` saved (after a step made the losses non-finite); returns the
+        generator step it goes back to, or None when nothing was kept."""
+        from .runs import state_variables
+        if self._good is None:
+            return None
+        values, self.d_updates, self.g_updates = self._good
+        for v, value in zip(state_variables(self.gan), values):
+            v.assign(value)
+        h = self.history
+        while h["step"] and (h["step"][-1] > self.g_updates
+                             or not (np.isfinite(h["d_loss"][-1]) and np.isfinite(h["g_loss"][-1]))):
+            for v in h.values():
+                v.pop()
+        return self.g_updates
+
+    # ------------------------------------------------------------------ what the demo draws
+    def frame(self):
+        """What the views show now, as float32 arrays and numbers: ``surface`` (D on the grid,
+        SURFACE²), ``centre`` / ``span`` of its colour scale, ``fake`` and ``arrows`` (−∇ₓ of
+        G's loss at the first N_ARROWS fakes), ``manifold`` (MANIFOLD × MANIFOLD × 2),
+        ``real`` (up to 1,024 data points), and the readings: ``modes`` (covered, None for data
+        without modes), ``js`` (`grid_divergence`), ``nearest`` (mean distance from a fake to
+        the nearest real point), ``arrow_norm`` (mean ‖arrow‖)."""
+        surface, fake, arrows, manifold, d_real = (
+            np.asarray(t, np.float32) for t in self._view(
+                self.surface_grid, self.preview, self.manifold_noise, self._real_view[:256]))
+        surface = surface.reshape(self.SURFACE, self.SURFACE)
+        if self.settings["loss"] == "wgan-gp":
+            d_fake = np.asarray(self.D(fake[:256], training=False))
+            centre = 0.5 * (float(d_real.mean()) + float(d_fake.mean()))
+        else:
+            centre = 0.5
+        finite = surface[np.isfinite(surface)]
+        span = float(np.max(np.abs(finite - centre))) if finite.size else 0.5
+        span = max(span, 0.5) if self.settings["loss"] != "wgan-gp" else max(span, 1e-6)
+        modes = None
+        if self.modes is not None:
+            modes = modes_covered(fake, modes=self.modes)[0]
+        nearest = float(np.mean(self._tree.query(np.nan_to_num(fake, nan=1e6).astype(np.float64))[0]))
+        return dict(surface=surface, centre=centre, span=span, fake=fake, arrows=arrows,
+                    manifold=manifold.reshape(self.MANIFOLD, self.MANIFOLD, 2),
+                    real=self._real_view, modes=modes, n_modes=None if self.modes is None else len(self.modes),
+                    js=grid_divergence(self._real_view, fake), nearest=nearest,
+                    arrow_norm=float(np.mean(np.linalg.norm(arrows, axis=1))),
+                    step=self.g_updates, d_updates=self.d_updates)

@@ -41,6 +41,9 @@ def show_static(demo):
     demo's default view as a picture (widgets show nothing without a running kernel).
     Returns nothing (a value would be shown after the figures).
     """
+    if hasattr(demo, "show_static"):      # a demo that draws its own picture (GANLab)
+        demo.show_static()
+        return
     views = [v for v in vars(demo).values() if isinstance(v, GridView) and v.images is not None]
     if not views:
         raise ValueError(f"{type(demo).__name__} has drawn nothing yet: display it first")
@@ -57,3 +60,11 @@ def notice():
 def say(box, message):
     """Show `message` (plain text; "" clears it) in a `notice`."""
     box.value = html.escape(message, quote=False)
+
+
+def __getattr__(name):
+    # GANLab (anywidget + TensorFlow) is imported when first asked for.
+    if name == "GANLab":
+        from .ganlab import GANLab
+        return GANLab
+    raise AttributeError(name)
