@@ -849,3 +849,64 @@ def density_coverage(real, fake, dataset=None, k=5, scale_real="tanh", scale_fak
                                      normalize, **kw)
     return dict(density=float(in_real.sum() / (int(k) * len(in_real))),
                 coverage=float(covered.mean()))
+
+
+def frechet_distance_from_features(a, b):
+    """The Fréchet distance between two feature arrays ``(N, D)`` (e.g. from `feature_array`),
+    to measure many subsets of one set of images without running the classifier again."""
+    a, b = feature_array(a, name="a"), feature_array(b, name="b")
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError("the Fréchet distance needs at least 2 feature vectors per set")
+    return frechet_distance_from_stats(a.mean(0), np.cov(a, rowvar=False),
+                                       b.mean(0), np.cov(b, rowvar=False))
+
+
+QUALITY_MEASURES = ("FD", "precision", "recall", "density", "coverage")
+
+
+def quality_table(real, fakes, dataset, scale_real="tanh", verbose=True, **kw):
+    """Each image set of `fakes` against `real`: ``{name: {FD, precision, recall, density,
+    coverage}}`` (default k: 3 for precision and recall, 5 for density and coverage).
+
+    `fakes`: ``{name: images}`` or ``{name: (images, scale)}`` (scale as for
+    `frechet_distance`); `real` likewise, with `scale_real`.  Features are computed once per
+    set.  With `verbose`, prints the table (FD: lower is better; the others: higher, but a
+    density above 1 means samples crowded where the real data is densest).
+    """
+    real_f = feature_array(real, dataset, scale_real, "real", **kw)
+    rows = {}
+    for name, item in fakes.items():
+        images, scale = item if isinstance(item, tuple) else (item, "tanh")
+        f = feature_array(images, dataset, scale, str(name), **kw)
+        rows[name] = {"FD": frechet_distance_from_features(f, real_f),
+                      **precision_recall(real_f, f), **density_coverage(real_f, f)}
+    if verbose:
+        width = max(len(str(n)) for n in rows) if rows else 4
+        print(f"{'':<{width}}  " + "  ".join(f"{m:>9}" for m in QUALITY_MEASURES))
+        for name, row in rows.items():
+            print(f"{name:<{width}}  " + "  ".join(f"{row[m]:>9.3f}" if m != "FD" else
+                                                   f"{row[m]:>9.1f}" for m in QUALITY_MEASURES))
+    return rows
+
+
+def draw(gan, n, seed=0, truncation=1.0, labels=None):
+    """``(images, scale)``: `n` samples of a chapter's model (e.g. `chapters.load_reference`)
+    from seeded noise drawn as the model draws it (`preview_noise`), times `truncation` (1: as
+    trained; below 1: nearer the centre of the noise), and the images' value range ("tanh" or
+    "sigmoid").  An ACGAN draws `labels` (default: the classes in turn), an InfoGAN random
+    categorical codes and continuous codes (seeded too); other models ignore `labels`."""
+    from .runlog import output_scale
+    n = int(n)
+    noise = gan.preview_noise(n, seed=seed) * np.float32(truncation)
+    if hasattr(gan, "num_classes"):                       # ACGAN
+        y = np.arange(n) % gan.num_classes if labels is None else labels
+        images = gan.generate(labels=y, noise=noise)
+    elif hasattr(gan, "n_cat"):                           # InfoGAN
+        from .infogan import latent_inputs
+        rng = np.random.default_rng(seed)
+        cat = rng.integers(0, gan.n_cat, n)
+        cont = rng.uniform(-1, 1, (n, gan.n_cont)).astype(np.float32) if gan.n_cont else None
+        images = gan.generate(inputs=latent_inputs(noise, cat, cont, gan.n_cat, gan.n_cont))
+    else:
+        images = gan.generate(inputs=noise)
+    return images, output_scale(gan.generator)
