@@ -199,3 +199,34 @@ def test_chapter7_checks_pass_right_answers_and_catch_the_usual_slips():
     assert not check.knn_precision(precision_self_as_neighbour)
     assert not check.knn_coverage(coverage_with_fake_balls)
     assert not check.knn_precision(coverage)
+
+
+# --------------------------------------------------------------------------- chapter 7's helpers
+def test_quality_table_and_fd_from_features_agree_with_the_image_functions(fashion, capsys):
+    xtr, _, xte, _, _ = fashion
+    fa, fb = metrics.feature_array(xtr[:300], "fashion_mnist"), metrics.feature_array(xte[:300], "fashion_mnist")
+    fd = metrics.frechet_distance(xtr[:300], xte[:300], "fashion_mnist")
+    assert metrics.frechet_distance_from_features(fa, fb) == pytest.approx(fd, rel=1e-9)
+    as_tanh = xtr[:300].astype(np.float32) / 127.5 - 1
+    rows = metrics.quality_table(xte[:300], {"uint8": xtr[:300], "tanh": (as_tanh, "tanh")},
+                                 "fashion_mnist")
+    assert set(rows) == {"uint8", "tanh"} and set(rows["uint8"]) == set(metrics.QUALITY_MEASURES)
+    assert rows["uint8"]["FD"] == pytest.approx(fd, rel=1e-6)
+    assert rows["tanh"] == pytest.approx(rows["uint8"], abs=0.01)
+    assert rows["uint8"] == {"FD": rows["uint8"]["FD"], **metrics.precision_recall(fb, fa),
+                             **metrics.density_coverage(fb, fa)}
+    out = capsys.readouterr().out
+    assert "precision" in out.splitlines()[0] and out.count("\n") == 3
+
+
+def test_draw_is_seeded_truncates_and_passes_acgan_labels():
+    dcgan, _ = chapters.load_reference("01_dcgan")
+    a, scale = metrics.draw(dcgan, 16, seed=3)
+    assert scale == "tanh" and a.shape == (16, 28, 28, 1)
+    assert np.array_equal(a, metrics.draw(dcgan, 16, seed=3)[0])
+    assert not np.array_equal(a, metrics.draw(dcgan, 16, seed=4)[0])
+    flat, _ = metrics.draw(dcgan, 4, seed=3, truncation=0.0)        # one input: one image
+    assert np.allclose(flat, flat[:1], atol=1e-6)
+    acgan, _ = chapters.load_reference("02_acgan")
+    trousers, scale = metrics.draw(acgan, 40, seed=3, labels=np.full(40, 1))
+    assert (metrics.predict_labels(trousers, "fashion_mnist", scale) == 1).mean() > 0.9
