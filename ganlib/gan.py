@@ -294,7 +294,12 @@ class GAN(keras.Model):
         backups = [cb for cb in callbacks if isinstance(cb, RunBackup)]
         for b in backups:
             b.peers = [cb for cb in callbacks if cb is not b]
-        history = super().fit(x, *args, shuffle=shuffle, callbacks=callbacks, verbose=0, **kwargs)
+        try:
+            history = super().fit(x, *args, shuffle=shuffle, callbacks=callbacks, verbose=0,
+                                  **kwargs)
+        finally:   # however fit() ends (an interrupted cell too): the run folder's lock goes
+            for b in backups:
+                b.release()
         if backups:
             history.history = {k: list(v) for k, v in backups[0].history.items()}
             history.epoch = list(range(len(next(iter(history.history.values()), []))))

@@ -3,6 +3,9 @@ clearly when they are damaged; the loss guard keeps the last finite state."""
 import hashlib
 import json
 import os
+import pathlib
+import subprocess
+import sys
 
 import keras
 import numpy as np
@@ -42,9 +45,12 @@ class InterruptAfter(keras.callbacks.Callback):
 
 
 def fingerprint(folder):
+    """Every file's sha256, but the lock file's (it names the process that last held it)."""
     out = {}
     for root, _, files in os.walk(folder):
         for f in files:
+            if f == runs.LOCK:
+                continue
             p = os.path.join(root, f)
             out[os.path.relpath(p, folder)] = hashlib.sha256(open(p, "rb").read()).hexdigest()
     return out
@@ -77,7 +83,8 @@ def test_finished_run_keeps_its_backup_generator_and_history(tmp_path):
     run = tmp_path / "run"
     gan = new_gan()
     hist = ganmod.fit_schedule(gan, dataset(), SCHEDULE, run_dir=run)
-    assert os.path.exists(run / runs.BACKUP / "latest.weights.h5"), "backup deleted at the end"
+    unit = runs.current_backup(run)
+    assert unit and os.path.exists(os.path.join(unit, runs.WEIGHTS)), "backup deleted at the end"
     assert (run / runs.MARKER).exists()
     saved = runs.load_history(run)
     assert saved["steps"] == 8
@@ -215,7 +222,7 @@ def test_truncated_backup_file_gives_a_clear_error(tmp_path, name):
     with pytest.raises(KeyboardInterrupt):
         ganmod.fit_schedule(new_gan(), dataset(), SCHEDULE, run_dir=run,
                             callbacks=[InterruptAfter(1)])
-    path = run / runs.BACKUP / name
+    path = pathlib.Path(runs.current_backup(run)) / name
     path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
     with pytest.raises(runs.RunFolderError) as err:
         ganmod.fit_schedule(new_gan(), dataset(), SCHEDULE, run_dir=run)
@@ -239,14 +246,15 @@ def test_nonfinite_loss_keeps_the_last_finite_state_in_memory_and_on_disk(tmp_pa
     assert "put back to its state after step 4" in out and "untouched" not in out
     assert all(np.isfinite(v.numpy()).all() for v in runs.state_variables(gan))
     assert int(gan.g_optimizer.iterations.numpy()) == 4
-    meta = json.loads((run / runs.BACKUP / "training_metadata.json").read_text())
+    unit = runs.current_backup(run)
+    meta = json.loads(open(os.path.join(unit, runs.METADATA)).read())
     assert meta["epoch"] == 2
     reference = new_gan(reuse_fakes=False)
     ganmod.fit_schedule(reference, nan_after(4), dict(SCHEDULE, steps=4))
     for a, b in zip(gan.generator.weights, reference.generator.weights):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
     from_disk = new_gan(reuse_fakes=False)
-    from_disk.load_weights(run / runs.BACKUP / "latest.weights.h5")
+    from_disk.load_weights(os.path.join(unit, runs.WEIGHTS))
     assert all(np.isfinite(v.numpy()).all() for v in from_disk.weights)
     g = keras.saving.load_model(run / runs.GENERATOR)
     assert all(np.isfinite(w).all() for w in g.get_weights())
@@ -280,10 +288,11 @@ def test_train_refuses_images_that_do_not_fit_the_model_before_training():
     smoke = dict(steps=2, log_every=1, steps_per_execution=1)
     with pytest.raises(ValueError, match=r"\(28, 28, 3\).*\(28, 28, 1\)"):
         dcgan.train(schedule=smoke, images=rgb)
+    plain = dict(steps=2, log_every=1)            # (steps_per_execution is DCGAN's entry)
     with pytest.raises(ValueError, match=r"\(28, 28, 3\)"):
-        wgan.train(schedule=smoke, images=rgb)
+        wgan.train(schedule=plain, images=rgb)
     with pytest.raises(ValueError, match=r"\(28, 28, 3\)"):
-        acgan.train(schedule={**acgan.SCHEDULES["smoke"], **smoke},
+        acgan.train(schedule={**acgan.SCHEDULES["smoke"], **plain},
                     images=rgb, labels=np.zeros(512, np.int64))
 
 
@@ -307,9 +316,199 @@ def test_acgan_backup_of_another_dataset_is_not_resumed(tmp_path):
     from ganlib import acgan
     keras.mixed_precision.set_global_policy("float32")
     x, y = images(256), np.random.default_rng(0).integers(0, 10, 256)
-    smoke = {**acgan.SCHEDULES["smoke"], "steps": 3, "log_every": 1, "steps_per_execution": 1}
+    smoke = {**acgan.SCHEDULES["smoke"], "steps": 3, "log_every": 1}
     with pytest.raises(KeyboardInterrupt):
         acgan.train(smoke, dataset="fashion_mnist", images=x, labels=y, run_dir=tmp_path / "r",
                     callbacks=[InterruptAfter(1)])
     with pytest.raises(runs.RunFolderError, match="dataset"):
         acgan.train(smoke, dataset="mnist", images=x, labels=y, run_dir=tmp_path / "r")
+
+
+
+# ----------------------------------------------------------------------------- a kill at any point
+class Killed(BaseException):
+    """A kill: nothing after the point it strikes runs (no `except Exception` stops it)."""
+
+
+class ToyRun:
+    """The 2-D toy GAN trained for 3 intervals of one step into a run folder, with a backup
+    and a metric record: the first backup, one that replaces another, the last one and the
+    final generator and history are all written.  Every file operation of the run (a folder
+    made, a file replaced or removed, the weights or the generator saved) is counted into
+    `seen`, and the `kill_at`-th is killed before it happens.
+
+    One model serves every run: before each, every variable it has (weights, optimizer slots
+    and step counters, the noise seed) is put back to its untrained value and Keras' resume
+    interval cleared, so it knows of a run only what it reads from the folder, as a new model
+    would; rebuilding it each time would only add a minute of tracing."""
+
+    def __init__(self):
+        from ganlib import toy2d
+        keras.mixed_precision.set_global_policy("float32")
+        self.gan = toy2d.make_toy_gan(seed=0)
+        self.ds = toy2d.make_dataset(toy2d.sample(256, seed=0), batch_size=32, seed=0)
+        self.fresh = [np.array(v.numpy()) for v in runs.state_variables(self.gan)]
+
+    def __call__(self, run, kill_at=None, seen=None):
+        gan = self.gan
+        for v, value in zip(runs.state_variables(gan), self.fresh):
+            v.assign(value)
+        gan._initial_epoch, gan.stop_training = None, False
+        record = metrics.MetricHistory(lambda g: float(g.g_optimizer.iterations.numpy()),
+                                       at_start=True)
+        patches = []
+
+        def counted(owner, name):
+            original = getattr(owner, name)
+
+            def op(*args, **kwargs):
+                seen.append(f"{name}({os.path.basename(str(args[0])) if args else ''})")
+                if len(seen) == kill_at:
+                    raise Killed(seen[-1])
+                return original(*args, **kwargs)
+            setattr(owner, name, op)
+            patches.append((owner, name, original))
+
+        if seen is not None:
+            for owner, name in ((os, "mkdir"), (os, "replace"), (os, "remove"),
+                                (runs.shutil, "rmtree"), (gan, "save_weights"),
+                                (gan.generator, "save")):
+                counted(owner, name)
+        try:
+            hist = gan.fit(self.ds, epochs=3, steps_per_epoch=1, verbose=0,
+                           callbacks=[runs.RunBackup(run), record])
+        finally:
+            for owner, name, original in reversed(patches):
+                if owner in (gan, gan.generator):
+                    delattr(owner, name)
+                else:
+                    setattr(owner, name, original)
+        return gan, hist, record
+
+
+def test_a_kill_at_every_point_of_every_save_resumes_to_exactly_the_schedule(tmp_path, capsys):
+    """#33: a backup is one unit.  The run is killed before each of its file operations in
+    turn (the marker, the backups after intervals 1-3, the final generator and history), then
+    resumed: it ends at exactly 3 generator steps with 3 logged intervals and 4 metric records,
+    its resume line agrees with itself, its folder says complete, and one backup unit is left."""
+    import re
+    toy = ToyRun()
+    ops = []
+    toy(tmp_path / "count", seen=ops)
+    assert sum(op.startswith("save_weights") for op in ops) == 3, ops
+    for k in range(1, len(ops) + 1):
+        run = tmp_path / f"kill{k}"
+        with pytest.raises(Killed):
+            toy(run, kill_at=k, seen=[])
+        capsys.readouterr()
+        gan, hist, record = toy(run)
+        said = capsys.readouterr().out
+        where = f"killed before operation {k}, {ops[k - 1]} (of {ops})"
+        assert gan.generator_steps == 3, where
+        assert len(hist.history["d_loss"]) == 3 and len(hist.history["g_loss"]) == 3, where
+        assert record.steps == [0, 1, 2, 3], where
+        for steps, interval in re.findall(r"backup after (\d+) generator steps \((\d+) of 3",
+                                          said):
+            assert steps == interval, (said, where)
+        saved = runs.load_history(run)
+        assert saved["steps"] == 3 and len(saved["history"]["d_loss"]) == 3, where
+        info = json.loads((run / runs.MARKER).read_text())
+        assert info["complete"] and info["steps"] == 3 and info["intervals_done"] == 3, where
+        units = [n for n in os.listdir(run / runs.BACKUP) if n.startswith(runs.UNIT)]
+        assert units == [os.path.basename(runs.current_backup(run))], (units, where)
+        g = keras.saving.load_model(run / runs.GENERATOR, safe_mode=True)
+        z = np.linspace(-1, 1, 2 * g.input_shape[-1]).reshape(2, -1).astype("float32")
+        np.testing.assert_allclose(g.predict(z, verbose=0), gan.generator.predict(z, verbose=0),
+                                   atol=1e-6, err_msg=where)
+
+
+def test_a_backup_whose_weights_are_ahead_of_its_interval_is_refused(tmp_path):
+    """The layout before backup units (files straight in backup/) is still resumed, unless
+    its weights and its interval disagree, as a run killed between the two writes left them
+    (#33: it then trained 70 steps of a 60-step schedule): that is refused, by name."""
+    run = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        ganmod.fit_schedule(new_gan(), dataset(), SCHEDULE, run_dir=run,
+                            callbacks=[InterruptAfter(2)])
+    unit, backup = runs.current_backup(run), run / runs.BACKUP
+    for name in (runs.WEIGHTS, runs.METADATA, runs.STATE):
+        os.replace(os.path.join(unit, name), backup / name)
+    os.remove(backup / runs.CURRENT)
+    os.rmdir(unit)
+    meta = json.loads((backup / runs.METADATA).read_text())
+    assert meta["epoch"] == 2
+    legacy = {k: v for k, v in meta.items() if k != "steps"}
+    (backup / runs.METADATA).write_text(json.dumps(dict(legacy, epoch=1)))   # weights: step 4
+    before = fingerprint(run)
+    with pytest.raises(runs.RunFolderError, match=r"generator step 4.*interval 1.*killed"):
+        ganmod.fit_schedule(new_gan(), dataset(), SCHEDULE, run_dir=run)
+    assert fingerprint(run) == before
+    (backup / runs.METADATA).write_text(json.dumps(legacy))            # whole: it resumes
+    resumed = new_gan()
+    hist = ganmod.fit_schedule(resumed, dataset(), SCHEDULE, run_dir=run)
+    assert resumed.generator_steps == 8 and len(hist.history["d_loss"]) == 4
+    assert sorted(os.listdir(backup)) == [runs.CURRENT, os.path.basename(runs.current_backup(run))]
+
+
+# ----------------------------------------------------------------------------- one run per folder
+HOLDER = r"""
+import fcntl, json, os, socket, sys, time
+f = open(os.path.join(sys.argv[1], "ganlib-run.lock"), "a+")
+fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+f.truncate(0); f.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                   "since": "now"})); f.flush()
+print("held", flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the holder script uses fcntl")
+def test_a_second_run_into_a_folder_in_use_is_refused_before_it_writes(tmp_path):
+    """#33: two runs into one folder.  While another process holds the folder's lock, a run
+    is refused with a RunFolderError naming that process, and the folder (marker, backup,
+    generator) is left exactly as it was; once that process has ended (its lock file still
+    naming it), the folder is free again."""
+    run = tmp_path / "run"
+    ganmod.fit_schedule(new_gan(), dataset(), dict(SCHEDULE, steps=4), run_dir=run)
+    before = fingerprint(run)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(run)], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        for gan_seed in (0, 1):        # the same run, and another run, alike
+            with pytest.raises(runs.RunFolderError, match=rf"in use.*pid {holder.pid} on host"):
+                ganmod.fit_schedule(new_gan(seed=gan_seed), dataset(), dict(SCHEDULE, steps=4),
+                                    run_dir=run)
+        fresh = tmp_path / "fresh"          # a new folder claimed by the other process
+        fresh.mkdir()
+        holder2 = subprocess.Popen([sys.executable, "-c", HOLDER, str(fresh)],
+                                   stdout=subprocess.PIPE, text=True)
+        assert holder2.stdout.readline().strip() == "held"
+        with pytest.raises(runs.RunFolderError, match="in use"):
+            ganmod.fit_schedule(new_gan(), dataset(), SCHEDULE, run_dir=fresh)
+        assert os.listdir(fresh) == [runs.LOCK], "the refused run wrote into the folder"
+        holder2.kill()
+        holder2.wait()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert fingerprint(run) == before
+    assert str(holder.pid) in (run / runs.LOCK).read_text()     # a dead holder's lock file...
+    again = new_gan()
+    ganmod.fit_schedule(again, dataset(), dict(SCHEDULE, steps=4), run_dir=run)  # ...blocks nothing
+    assert again.generator_steps == 4 and fingerprint(run) == before
+
+
+def test_the_lock_is_given_back_however_fit_ends(tmp_path):
+    """An interrupted fit (a notebook's stop button) gives the folder's lock back, so the
+    same kernel, or another process, can resume it."""
+    run = tmp_path / "run"
+    with pytest.raises(KeyboardInterrupt):
+        ganmod.fit_schedule(new_gan(), dataset(), SCHEDULE, run_dir=run,
+                            callbacks=[InterruptAfter(1)])
+    assert not runs._HELD
+    code = ("import sys; from ganlib import runs; runs.lock_run_folder(sys.argv[1]); "
+            "print('locked')")
+    out = subprocess.run([sys.executable, "-c", code, str(run)], capture_output=True, text=True,
+                         timeout=300)
+    assert out.stdout.strip().endswith("locked"), out.stderr[-2000:]
