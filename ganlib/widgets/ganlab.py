@@ -122,6 +122,9 @@ class GANLab:
         self.latent_dim = W.IntText(value=st["latent_dim"], description="noise dimension")
         self.hidden = W.IntText(value=st["hidden"], description="units per layer")
         self.depth = W.IntText(value=st["depth"], description="hidden layers")
+        for control in (self.loss, self.d_lr, self.g_lr, self.d_steps, self.optimizer,
+                        self.noise, self.latent_dim, self.hidden, self.depth, self.speed):
+            control.style.description_width = "initial"
         self.settings_controls = {k: getattr(self, k) for k in (
             "loss", "d_lr", "g_lr", "d_steps", "optimizer", "noise", "latent_dim", "hidden",
             "depth")}

@@ -46,9 +46,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import ganlib  # first: it imports TensorFlow with the start-up log lines muted
-from ganlib import check, config, runlog, runs, toy2d
+from ganlib import check, config, runlog, runs, toy2d, widgets
 from ganlib.gan import GAN
 from ganlib.show import show
+from ganlib.widgets import GANLab
 
 SCHEDULE = config.select(toy2d.SCHEDULES)   # generator steps, steps per log line, ...
 SEED = 0
@@ -153,6 +154,52 @@ print(f"{max(snaps)} generator steps in {time.time() - t0:.1f} s; final losses: 
 runlog.show_strip(RUN_DIR);
 
 # %% [markdown]
+# ### Watch it live: GAN Lab
+#
+# The demo below trains the same toy **live**, a few steps per frame, while you watch — after
+# Kahng et al.'s *GAN Lab* (2018), but driven by the code of this chapter: `toy2d.LiveGAN` keeps
+# §3's networks inside the same `GAN` class, and each update is that class's own (`apply_update`
+# on $D$'s or $G$'s variable list, or the whole `alternating_step` above) in a `tf.function`.
+#
+# * **play / pause**, **step D** (one discriminator update: only the surface moves), **step G**
+#   (one generator update: only the fakes move), **step** (both, as `fit()` does), **slow
+#   motion** (one $D$ update, then one $G$ update, per frame), **reset**, **steps/frame**;
+# * **show**: real points (dark), fake points (yellow), $D(x)$ over the plane (blue: "real"
+#   side, red: "fake" side, white at $D = \tfrac12$), $G$'s gradients (the arrows of §6, on one
+#   fixed scale: a vanished gradient draws no arrow) and $G$'s manifold (the image of a grid of
+#   noise: how $G$ folds the noise plane onto the data plane);
+# * the **charts** on the right: both losses, and the fit over steps — the Jensen-Shannon
+#   divergence between the histograms of real and fake points on a grid, and the share of modes
+#   covered (§4's count) where the data has modes;
+# * **settings** that change mid-run: loss, learning rates, $D$ steps per $G$ step, optimizer,
+#   noise; the noise dimension and the network sizes rebuild the networks (training starts over);
+# * **data**: five presets, or *draw your own* — pick it, then click or drag on the plane to
+#   place real points, and press play;
+# * **lessons**: one click sets up a run for a later section of this chapter (§7's mode
+#   collapse, the vanishing gradients of §1's saturating loss, §8's WGAN critic and LSGAN
+#   boundary; chapters 5 and 6 point back to them).
+#
+# A bad setting (a negative learning rate, zero $D$ steps, an empty drawing) is refused next to
+# its control and the run goes on; a run whose losses become non-finite is put back to its last
+# good frame and paused. Playing runs between frames on the kernel's event loop, so the other
+# cells still run (the demo waits while one does).
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+lab = GANLab(data="ring", seed=SEED)
+lab
+
+# %% [markdown]
+# Without a running kernel (on GitHub, say) the demo above shows nothing; here is its default
+# view as an ordinary figure — the untrained generator's fakes in a blob, the untrained $D$'s
+# surface and $G$'s manifold:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+widgets.show_static(lab)
+print(lab.reading())
+
+# %% [markdown]
 # The same snapshots as a row of ordinary plots, with the number of modes covered at every
 # logging interval. A mode counts as covered when at least a quarter of its fair share
 # ($\tfrac18$ of the points) lies within $3\sigma$ of its centre:
@@ -198,6 +245,10 @@ d_fake = float(np.mean(gan.discriminator(fake, training=False)))
 print(f"mean D(x) on real points {d_real:.3f}, on fakes {d_fake:.3f}")
 
 # %% [markdown]
+# **Live:** in the demo of §4, press **step D** a few times and watch only the surface change;
+# then **step G** and watch only the fakes (and the manifold) move, towards the blue side.
+# **Slow motion** alternates the two while playing.
+#
 # The printed means are the summary of the picture: a perfect game would give 0.5 and 0.5, and
 # the gap between the two numbers is how much $D$ still tells reals from these fakes.
 
@@ -239,6 +290,12 @@ for name, points in [("untrained G", snaps[0][:200]), ("trained G", fake[:200])]
           f"{towards_nearest_mode(points, arrows):.0%} of the arrows point towards the nearest mode")
 
 # %% [markdown]
+# **Live:** the demo's *G's gradients* view draws these arrows at every frame, on one fixed
+# scale for all losses; switch the loss to the *saturating G loss* mid-run and watch their
+# length (and the readout's mean ‖gradient‖), or press the **vanishing gradients** lesson: a
+# $D$ far ahead of $G$, with $\log(1 - D(G(z)))$ as $G$'s loss — the fakes get almost no push
+# and stay put until you switch back to the GAN loss.
+#
 # The printed share says how often "uphill on $D$" is also "towards the nearest mode"; the mean
 # length says how strong the push is. Lengths matter: with the cross-entropy loss the push
 # depends on how $D$'s surface is *shaped* around a point, not on how far the point is from the
@@ -273,6 +330,9 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
+# **Live:** the **mode collapse** lesson sets the same learning rates in the demo; press play
+# and watch the fakes pile up, and the share of modes covered in the lower chart.
+#
 # Read the counts per mode: a covering generator has all eight counts of similar size; a
 # collapsed one has most of its counts at zero and its points piled up in a few places (or in
 # between modes, where $D$ happened to score high). A loss value does not count modes; the
@@ -323,6 +383,11 @@ plt.show()
 # chapter 5). On the right the LSGAN's $D$ is pulled towards 1 on reals and 0 on fakes, and its
 # black line separates the two; a fake on the "real" side still feels a push until $D$ scores
 # it exactly 1, which is chapter 6's argument.
+#
+# **Live:** the **WGAN critic** and **LSGAN boundary** lessons train these two in the demo of §4
+# (its colour map is centred at the midpoint of the critic's mean scores on reals and fakes for
+# WGAN-GP, at $\tfrac12$ otherwise); switch the loss mid-run to see one surface turn into the
+# other.
 
 # %% [markdown]
 # ## 9. Exercises

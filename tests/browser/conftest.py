@@ -30,7 +30,7 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CHROMIUM = os.environ.get("GANLIB_CHROMIUM", "/usr/bin/chromium")
-NOTEBOOKS = ("02_acgan.ipynb", "03_infogan.ipynb", "04_pix2pix.ipynb")
+NOTEBOOKS = ("02_acgan.ipynb", "03_infogan.ipynb", "04_pix2pix.ipynb", "00_gan_2d.ipynb")
 SKIP_REASON = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
 
 # JupyterLab settings for a quiet, deterministic page: every cell stays in the DOM (no

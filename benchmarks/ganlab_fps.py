@@ -1,0 +1,97 @@
+"""How fast chapter 0's GAN Lab (`ganlib.widgets.GANLab`) plays, on the kernel's side.
+
+One frame of play is what `GANLab.advance` does (GAN steps through the GAN class's own
+tf.function'd updates, then `LiveGAN.frame`: D on the surface grid, G on the fixed noise and
+the manifold grid, G's gradient arrows, the readings) plus what the widget framework does to
+send it: the canvas's state serialised as ipywidgets does (`_remove_buffers`, then JSON for
+the rest).  Printed: frames/s and GAN steps/s per steps-per-frame setting and loss, and the
+training steps/s alone; the CPU is named (lscpu).  The browser side (frames received and
+drawn per second in Chromium) is measured by tests/browser/test_ganlab.py, whose timings line
+reports "GAN Lab frames/s in the browser".
+
+    python benchmarks/ganlab_fps.py            # about a minute
+    python benchmarks/ganlab_fps.py --seconds 5 --out benchmarks/results/ganlab_fps.txt
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+
+def cpu_name():
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def send_cost(widget):
+    """Serialise the widget's state as ipywidgets does before sending it: binary buffers
+    split off, the rest to JSON.  Returns the bytes that would go over the wire."""
+    from ipywidgets.widgets.widget import _remove_buffers
+    state = widget.get_state(["frame", "charts"])
+    state, _, buffers = _remove_buffers(state)
+    return len(json.dumps(state)) + sum(len(memoryview(b).cast("B")) for b in buffers)
+
+
+def measure(lab, steps_per_frame, seconds):
+    lab.speed.value = steps_per_frame
+    lab.advance()   # warm: traced already, this fills caches
+    frames, steps0, sent, t0 = 0, lab.model.g_updates, 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        assert lab.advance(), lab.play_message.value
+        sent += send_cost(lab.canvas)
+        frames += 1
+    dt = time.perf_counter() - t0
+    return frames / dt, (lab.model.g_updates - steps0) / dt, sent / frames
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--seconds", type=float, default=5.0, help="per measurement")
+    ap.add_argument("--out", help="also write the lines here")
+    args = ap.parse_args()
+    import tensorflow as tf
+
+    import ganlib  # noqa: F401  (quiet TensorFlow start-up)
+    from ganlib.widgets.ganlab import GANLab
+
+    lines = [f"GAN Lab frame rate, kernel side ({time.strftime('%Y-%m-%d')}): "
+             f"{cpu_name()}, {os.cpu_count()} CPUs visible, TensorFlow {tf.__version__}, "
+             f"intra-op threads {tf.config.threading.get_intra_op_parallelism_threads() or 'default'}; "
+             f"load average at start {os.getloadavg()[0]:.1f}"]
+    print(lines[0], flush=True)
+    for loss in ("bce", "wgan-gp"):
+        lab = GANLab(loss=loss, seed=0)
+        lab.model.step(1)
+        t = time.perf_counter()
+        lab.model.step(200)
+        train = 200 / (time.perf_counter() - t)
+        line = (f"loss {loss} (d_steps {lab.model.settings['d_steps']}, hidden "
+                f"{lab.model.settings['hidden']} x {lab.model.settings['depth']}): training "
+                f"alone {train:.0f} GAN steps/s")
+        print(line, flush=True)
+        lines.append(line)
+        for spf in (1, 5, 10, 20):
+            fps, sps, size = measure(lab, spf, args.seconds)
+            line = (f"  {spf:2d} steps/frame: {fps:5.1f} frames/s, {sps:6.1f} GAN steps/s, "
+                    f"{size / 1024:.1f} KiB sent per frame")
+            print(line, flush=True)
+            lines.append(line)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
