@@ -1,11 +1,22 @@
 #!/usr/bin/env python3
 """One entry point for people and CI; each command sets itself up first.
 
-    python dev.py lab     # create .venv if needed, install, open the notebooks in JupyterLab
-    python dev.py test    # create .venv if needed, install, run the unit tests, the browser
-                          # tests of the widget demos, and the notebooks
+    python dev.py lab     # create .venv if needed, install the notebooks' packages, open the
+                          # notebooks in JupyterLab (extra arguments go to `jupyter lab`)
+    python dev.py book    # ... and the web book's tools; build the course as a static web
+                          # book in build/book/ (tools/build_book.py; open build/book/index.html)
+    python dev.py test    # ... and the test tools; run the unit tests, the browser tests (the
+                          # widget demos in JupyterLab, the web book) and the notebooks
     python dev.py unit    # only the unit tests (CI runs them on a second Python too)
-    python dev.py setup   # only create or refresh the environment
+    python dev.py setup   # only create or refresh the environment (everything `test` needs)
+
+Set-up: a virtual environment in .venv with this package and its pinned dependencies.  `lab`
+installs only what the notebooks need (`pip install -e .`); `book` adds the extra `book`
+(`.[book]`), and `test`, `unit` and `setup` add `book` and `test` (`.[book,test]`).  What is
+installed is recorded in .venv/.ganlib-installed with a hash of pyproject.toml: a command whose
+set is already there installs nothing, a command that needs more adds it (pip keeps what is
+there), and a changed pyproject.toml reinstalls every set installed before.  pip's own
+progress is shown.
 
 The unit tests and the notebooks run in several worker processes (pytest-xdist, one test
 module or notebook per worker at a time: `--dist loadscope`), as many as the CPU has cores, at
@@ -14,12 +25,10 @@ most 4; GANLIB_TEST_WORKERS=N sets the number (1: one process, no xdist).
 GANLIB_VENV names another environment folder (CI: GANLIB_VENV=.venv-3.13 python3.13 dev.py
 unit), so several Pythons can be tested side by side.
 
-Set-up: a virtual environment in .venv with this package and its pinned dependencies
-(`pip install -e ".[test]"`), redone only when pyproject.toml changes.
-
-The browser tests (tests/browser: a real JupyterLab driven in a headless Chromium) need
-Debian's `chromium` at /usr/bin/chromium (or GANLIB_CHROMIUM); without it they are skipped
-with a message, unless GANLIB_BROWSER_TESTS=required (CI), which makes that a failure.
+The browser tests (tests/browser: a real JupyterLab and the built web book, driven in a
+headless Chromium) need Debian's `chromium` at /usr/bin/chromium (or GANLIB_CHROMIUM); without
+it they are skipped with a message, unless GANLIB_BROWSER_TESTS=required (CI), which makes
+that a failure.
 """
 import hashlib
 import os
@@ -33,6 +42,10 @@ VENV = os.path.join(ROOT, os.environ.get("GANLIB_VENV", ".venv"))
 BIN = os.path.join(VENV, "Scripts" if os.name == "nt" else "bin")
 PY = os.path.join(BIN, "python.exe" if os.name == "nt" else "python")
 STAMP = os.path.join(VENV, ".ganlib-installed")
+PYPROJECT = os.path.join(ROOT, "pyproject.toml")
+VENV_NAME = os.path.relpath(VENV, ROOT)
+# measured from a fresh clone (see README): pip's download of the notebooks' packages
+FIRST_INSTALL = "about 1 GB and takes some 2-10 minutes, depending on the connection"
 CHROMIUM = os.environ.get("GANLIB_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -65,22 +78,87 @@ def stale_venv_reason(venv_dir=VENV, py=PY, want=sys.version_info[:2]):
     return None
 
 
-def setup():
-    reason = stale_venv_reason()
+# What each command installs: `pip install -e .` is the notebooks' own set (TensorFlow,
+# JupyterLab, ...); the extras add the web book's tools and the test tools (pyproject.toml).
+EXTRAS = {"lab": (), "book": ("book",), "test": ("book", "test"), "unit": ("book", "test"),
+          "setup": ("book", "test")}
+WHAT = {(): "the notebooks' packages (TensorFlow, Keras, JupyterLab, matplotlib, ...)",
+        "book": "the web book's tools (nbconvert, a local MathJax)",
+        "test": "the test tools (pytest, nbval, jupytext, Playwright, pytest-xdist)"}
+
+
+def read_stamp(path=None):
+    """What the last install put in .venv: (sha256 of its pyproject.toml, set of extras), or
+    None when there was none.  A stamp written before the extras were split holds the hash
+    alone; that install was `.[test]`."""
+    try:
+        with open(path or STAMP) as f:
+            lines = f.read().split()
+    except FileNotFoundError:
+        return None
+    if not lines:
+        return None
+    extras = lines[1].split(",") if len(lines) > 1 and lines[1] != "-" else []
+    return lines[0], frozenset(extras if len(lines) > 1 else ["test"])
+
+
+def write_stamp(digest, extras, path=None):
+    with open(path or STAMP, "w") as f:
+        f.write(f"{digest}\n{','.join(sorted(extras)) or '-'}\n")
+
+
+def install_plan(stamp, digest, want):
+    """What to install for a command that needs the extras `want`, given the stamp of what
+    is installed and the hash of pyproject.toml now: (extras to install, a line saying what is
+    done and why), or None when the environment already has them.  What is installed is kept:
+    a .venv that `dev.py lab` set up gets the test tools added by `dev.py test` (pip leaves
+    the rest in place), and a changed pyproject.toml refreshes every set installed before."""
+    want = frozenset(want)
+    if stamp is None:
+        todo = tuple(sorted(want))
+        return todo, (f"installing {describe(todo, base=True)} into {VENV_NAME}: a first install "
+                      f"downloads {FIRST_INSTALL}; pip shows its progress below")
+    have_digest, have = stamp
+    todo = tuple(sorted(want | have))
+    if have_digest != digest:
+        return todo, (f"pyproject.toml changed since the last install: updating {VENV_NAME} "
+                      f"({describe(todo, base=True)}); pip keeps what is already right")
+    if want <= have:
+        return None
+    return todo, (f"adding {describe(sorted(want - have))} to {VENV_NAME} (for this command); "
+                  f"pip keeps what is there")
+
+
+def describe(extras, base=False):
+    return " and ".join([WHAT[()]] * base + [WHAT[e] for e in extras])
+
+
+def pip_target(extras):
+    return ".[" + ",".join(extras) + "]" if extras else "."
+
+
+def setup(extras=EXTRAS["setup"]):
+    reason = stale_venv_reason(VENV, PY)
     if reason:
         print(f"{reason}: rebuilding it", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
     if not os.path.exists(PY):
-        print(f"creating virtual environment {VENV}", flush=True)
+        print(f"creating the virtual environment {VENV} (Python {sys.version.split()[0]})",
+              flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
-        want = hashlib.sha256(f.read()).hexdigest()
-    have = open(STAMP).read().strip() if os.path.exists(STAMP) else ""
-    if have != want:
-        if run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[test]"):
-            sys.exit("installing the dependencies failed (see pip's message above)")
-        with open(STAMP, "w") as f:
-            f.write(want)
+    with open(PYPROJECT, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    stamp = read_stamp()
+    plan = install_plan(stamp, digest, extras)
+    if plan is None:
+        return
+    todo, message = plan
+    print(message, flush=True)
+    t = time.monotonic()
+    if run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-e", pip_target(todo)):
+        sys.exit("installing the dependencies failed (see pip's message above)")
+    write_stamp(digest, todo)
+    print(f"installed in {time.monotonic() - t:.0f} s", flush=True)
 
 
 def worker_args(env=None, cpus=None):
@@ -128,14 +206,19 @@ def browser_tests(extra=(), env=None, chromium=CHROMIUM, runner=None):
 
 def main():
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
-    if cmd not in ("lab", "test", "unit", "setup"):
+    if cmd not in EXTRAS:
         sys.exit(__doc__)
-    setup()
+    setup(EXTRAS[cmd])
     if cmd == "setup":
         sys.exit(0)
     env = dict(os.environ)
     if cmd == "lab":
+        print("starting JupyterLab on notebooks/: it opens in your browser (or open the "
+              "http://127.0.0.1:.../lab?token=... address it prints); start with chapter 0, "
+              "00_gan_2d.ipynb. Stop it with Ctrl+C.", flush=True)
         os.execve(PY, [PY, "-m", "jupyter", "lab", "--notebook-dir=notebooks"] + sys.argv[2:], env)
+    if cmd == "book":
+        sys.exit(run(PY, os.path.join("tools", "build_book.py"), *sys.argv[2:], env=env))
     extra = sys.argv[2:]
     workers = worker_args(env)
     rc = run(PY, "-m", "pytest", "tests", "--ignore=tests/browser", *workers, *extra, env=env)

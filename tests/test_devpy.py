@@ -81,3 +81,115 @@ def test_tests_run_in_parallel_workers_that_keep_a_module_or_notebook_together()
     assert dev.worker_args({"GANLIB_TEST_WORKERS": "3"}, cpus=2)[:2] == ["-n", "3"]
     with pytest.raises(SystemExit, match="GANLIB_TEST_WORKERS must be a whole number"):
         dev.worker_args({"GANLIB_TEST_WORKERS": "two"})
+
+
+# --------------------------------------------------------------------------- what is installed
+TEST_TOOLS = {"pytest", "nbval", "jupytext", "playwright", "pytest-xdist"}
+
+
+def pyproject():
+    import tomllib
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
+        return tomllib.load(f)["project"]
+
+
+def names(reqs):
+    return {r.split("==")[0].split("[")[0].lower() for r in reqs}
+
+
+def test_lab_installs_the_notebooks_set_without_the_test_and_browser_tools():
+    project = pyproject()
+    assert dev.EXTRAS["lab"] == () and dev.pip_target(dev.EXTRAS["lab"]) == "."
+    assert not names(project["dependencies"]) & (TEST_TOOLS | {"nbconvert", "django-static-mathjax"})
+    assert names(project["optional-dependencies"]["test"]) == TEST_TOOLS
+    assert names(project["optional-dependencies"]["book"]) == {"nbconvert", "django-static-mathjax"}
+
+
+def test_test_commands_add_the_test_tools_and_the_book_whose_browser_test_they_run():
+    for cmd in ("test", "unit", "setup"):
+        assert set(dev.EXTRAS[cmd]) == {"book", "test"}
+        assert dev.pip_target(dev.EXTRAS[cmd]) == ".[book,test]"
+    assert dev.EXTRAS["book"] == ("book",) and dev.pip_target(("book",)) == ".[book]"
+
+
+def test_install_plan_first_install_installs_what_the_command_needs():
+    todo, message = dev.install_plan(None, "h1", ())
+    assert todo == () and "the notebooks' packages" in message and "first install" in message
+    assert "test tools" not in message
+    todo, message = dev.install_plan(None, "h1", ("book", "test"))
+    assert todo == ("book", "test") and "test tools" in message
+
+
+def test_install_plan_installs_nothing_when_the_set_is_there():
+    assert dev.install_plan(("h1", frozenset()), "h1", ()) is None
+    assert dev.install_plan(("h1", frozenset({"book", "test"})), "h1", ()) is None  # lab after test
+    assert dev.install_plan(("h1", frozenset({"book", "test"})), "h1", ("book",)) is None
+
+
+def test_install_plan_adds_the_test_tools_to_a_lab_environment_keeping_it():
+    todo, message = dev.install_plan(("h1", frozenset()), "h1", ("book", "test"))
+    assert todo == ("book", "test")
+    assert message.startswith("adding the web book's tools") and "test tools" in message
+    assert "notebooks' packages" not in message   # they are there: not reinstalled
+
+
+def test_install_plan_refreshes_every_installed_set_when_pyproject_changes():
+    todo, message = dev.install_plan(("h1", frozenset({"book", "test"})), "h2", ())
+    assert todo == ("book", "test") and "pyproject.toml changed" in message
+    todo, _ = dev.install_plan(("h1", frozenset()), "h2", ())
+    assert todo == ()
+
+
+def test_stamp_round_trip_and_the_stamp_of_the_old_single_set(tmp_path):
+    path = str(tmp_path / "stamp")
+    assert dev.read_stamp(path) is None
+    dev.write_stamp("abc", (), path)
+    assert dev.read_stamp(path) == ("abc", frozenset())
+    dev.write_stamp("abc", ("test", "book"), path)
+    assert dev.read_stamp(path) == ("abc", frozenset({"book", "test"}))
+    with open(path, "w") as f:      # written before the extras were split: it was .[test]
+        f.write("abc")
+    assert dev.read_stamp(path) == ("abc", frozenset({"test"}))
+
+
+@pytest.fixture
+def fake_env(tmp_path, monkeypatch):
+    """setup() on a real (pip-less) venv and a copy of pyproject.toml, with pip replaced by a
+    recorder: no network."""
+    venv_dir = str(tmp_path / ".venv")
+    py = make_venv(venv_dir)
+    toml = tmp_path / "pyproject.toml"
+    toml.write_text(open(os.path.join(ROOT, "pyproject.toml")).read())
+    calls = []
+    monkeypatch.setattr(dev, "VENV", venv_dir)
+    monkeypatch.setattr(dev, "PY", py)
+    monkeypatch.setattr(dev, "STAMP", os.path.join(venv_dir, ".ganlib-installed"))
+    monkeypatch.setattr(dev, "PYPROJECT", str(toml))
+    monkeypatch.setattr(dev, "run", lambda *cmd, **kw: calls.append(cmd) or 0)
+    return calls, toml
+
+
+def test_setup_lab_then_test_then_lab_installs_each_set_once(fake_env, capsys):
+    calls, toml = fake_env
+    dev.setup(dev.EXTRAS["lab"])
+    assert calls[-1][1:] == ("-m", "pip", "install", "--disable-pip-version-check", "-e", ".")
+    out = capsys.readouterr().out
+    assert "installing the notebooks' packages" in out and "installed in" in out
+    dev.setup(dev.EXTRAS["test"])
+    assert len(calls) == 2 and calls[-1][-1] == ".[book,test]"
+    assert "--quiet" not in calls[-1]                            # pip's progress is shown
+    dev.setup(dev.EXTRAS["unit"])
+    dev.setup(dev.EXTRAS["lab"])
+    dev.setup(dev.EXTRAS["book"])
+    assert len(calls) == 2
+    toml.write_text(toml.read_text() + "\n# changed\n")
+    dev.setup(dev.EXTRAS["lab"])
+    assert len(calls) == 3 and calls[-1][-1] == ".[book,test]"  # a refresh keeps the test set
+    assert "pyproject.toml changed" in capsys.readouterr().out
+
+
+def test_a_failed_install_leaves_no_stamp(fake_env, monkeypatch):
+    monkeypatch.setattr(dev, "run", lambda *cmd, **kw: 1)
+    with pytest.raises(SystemExit, match="installing the dependencies failed"):
+        dev.setup(dev.EXTRAS["lab"])
+    assert dev.read_stamp() is None

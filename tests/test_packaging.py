@@ -22,8 +22,22 @@ def pins_from_environment_yml():
 def test_every_dependency_is_pinned():
     with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
         project = tomllib.load(f)["project"]
-    for r in project["dependencies"] + project["optional-dependencies"]["test"]:
+    extras = project["optional-dependencies"]
+    assert {"test", "book"} <= set(extras)
+    for r in project["dependencies"] + [r for group in extras.values() for r in group]:
         assert re.fullmatch(r"[\w.-]+==[\w.]+", r), f"{r} is not pinned with =="
+
+
+def test_a_package_pinned_twice_has_one_version():
+    """pins_from_pyproject() merges the lists into one dict: a second, different pin of the
+    same package must not hide there."""
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
+        project = tomllib.load(f)["project"]
+    reqs = project["dependencies"] + [r for g in project["optional-dependencies"].values() for r in g]
+    pins = {}
+    for r in reqs:
+        name, version = r.split("==")
+        assert pins.setdefault(name.lower(), version) == version, f"{name} is pinned twice"
 
 
 def test_environment_yml_and_pyproject_agree():
