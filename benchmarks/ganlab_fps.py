@@ -71,13 +71,15 @@ def main():
              f"intra-op threads {tf.config.threading.get_intra_op_parallelism_threads() or 'default'}; "
              f"load average at start {os.getloadavg()[0]:.1f}"]
     print(lines[0], flush=True)
-    for loss in ("bce", "wgan-gp"):
-        lab = GANLab(loss=loss, seed=0)
+    for lesson in ("healthy run", "WGAN critic"):
+        lab = GANLab(seed=0)
+        lab.lesson(lesson)
+        loss = lab.model.settings["loss"]
         lab.model.step(1)
         t = time.perf_counter()
         lab.model.step(200)
         train = 200 / (time.perf_counter() - t)
-        line = (f"loss {loss} (d_steps {lab.model.settings['d_steps']}, hidden "
+        line = (f"lesson {lesson!r}: loss {loss} (d_steps {lab.model.settings['d_steps']}, hidden "
                 f"{lab.model.settings['hidden']} x {lab.model.settings['depth']}): training "
                 f"alone {train:.0f} GAN steps/s")
         print(line, flush=True)

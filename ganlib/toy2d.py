@@ -517,7 +517,7 @@ class LiveGAN:
     }
     N_FAKES = 512        # fixed noise for the fake points drawn
     N_ARROWS = 128       # fakes that get a gradient arrow
-    SURFACE = 48         # D is evaluated on a SURFACE × SURFACE grid
+    SURFACE = 36         # D is evaluated on a SURFACE × SURFACE grid
     MANIFOLD = 16        # G's manifold: the image of a MANIFOLD × MANIFOLD grid of noise
     HISTORY = 4000       # steps of loss history kept
 
@@ -681,7 +681,27 @@ class LiveGAN:
                     push(gan, fake[:self.N_ARROWS]), gan.generator(manifold_noise, training=False),
                     gan.discriminator(real, training=False))
 
+        from .runs import state_variables
+        state = state_variables(gan)
+        shadow = [tf.Variable(v, trainable=False) for v in state]
+        weights = self.G.weights + self.D.weights
+
+        @tf.function
+        def save():
+            for s, v in zip(shadow, state):
+                s.assign(v)
+
+        @tf.function
+        def load():
+            for s, v in zip(shadow, state):
+                v.assign(s)
+
+        @tf.function
+        def weights_finite():
+            return tf.reduce_all([tf.reduce_all(tf.math.is_finite(w)) for w in weights])
+
         self._d_update, self._g_update, self._both, self._view = d_update, g_update, both, view
+        self._save, self._load, self._weights_finite = save, load, weights_finite
 
     def batch(self, n):
         """`n` real points drawn (with replacement) from the data."""
@@ -725,24 +745,21 @@ class LiveGAN:
     def finite(self):
         """True while every weight, and the last losses recorded, are finite."""
         last = [h[-1] for h in (self.history["d_loss"], self.history["g_loss"]) if h]
-        return (all(np.isfinite(x) for x in last)
-                and all(np.isfinite(v.numpy()).all() for v in self.G.weights + self.D.weights))
+        return all(np.isfinite(x) for x in last) and bool(self._weights_finite())
 
     def keep(self):
-        """Remember the current weights and optimizer state as the last good one."""
-        from .runs import state_variables
-        self._good = ([np.array(v.numpy()) for v in state_variables(self.gan)],
-                      self.d_updates, self.g_updates)
+        """Remember the current weights and optimizer state as the last good one (in
+        TensorFlow variables: one graph call, cheap enough for every frame)."""
+        self._save()
+        self._good = (self.d_updates, self.g_updates)
 
     def restore(self):
         """Put back what `keep` saved (after a step made the losses non-finite); returns the
         generator step it goes back to, or None when nothing was kept."""
-        from .runs import state_variables
         if self._good is None:
             return None
-        values, self.d_updates, self.g_updates = self._good
-        for v, value in zip(state_variables(self.gan), values):
-            v.assign(value)
+        self._load()
+        self.d_updates, self.g_updates = self._good
         h = self.history
         while h["step"] and (h["step"][-1] > self.g_updates
                              or not (np.isfinite(h["d_loss"][-1]) and np.isfinite(h["g_loss"][-1]))):

@@ -237,10 +237,15 @@ def test_slow_motion_alternates_one_d_update_and_one_g_update(lab):
 
 
 def test_play_runs_in_the_event_loop_and_pause_stops_it(lab):
+    lab.step()                                        # traced before playing
+
     async def session():
         lab.play_button.value = True                 # what the play button does
         assert lab.playing
-        await asyncio.sleep(2.0)
+        for _ in range(600):                         # at most a minute on a busy machine
+            await asyncio.sleep(0.1)
+            if lab.model.g_updates > 3 * lab.speed.value:
+                break
         playing_steps = lab.model.g_updates
         lab.play_button.value = False
         await asyncio.sleep(0.3)
@@ -250,7 +255,7 @@ def test_play_runs_in_the_event_loop_and_pause_stops_it(lab):
 
     frames = lab.frames
     playing_steps, paused_at, later = asyncio.run(session())
-    assert playing_steps >= 2 * lab.speed.value and lab.frames > frames + 2
+    assert playing_steps > 3 * lab.speed.value and lab.frames > frames + 2
     assert later == paused_at and not lab.playing
     assert lab.play_button.description == "play"
 

@@ -64,11 +64,24 @@ def timings(request):
     return request.config.stash.setdefault(TIMINGS, {})
 
 
+RATES = pytest.StashKey[dict]()
+
+
+@pytest.fixture(scope="session")
+def rates(request):
+    """Rates measured in the browser ({what: (value, unit)}), printed at the end of the run."""
+    return request.config.stash.setdefault(RATES, {})
+
+
 def pytest_terminal_summary(terminalreporter, config):
     times = config.stash.get(TIMINGS, None)
     if times:
         terminalreporter.write_line("browser tests, wall time per step: " + "; ".join(
             f"{k} {v:.1f} s" for k, v in times.items()))
+    measured = config.stash.get(RATES, None)
+    if measured:
+        terminalreporter.write_line("browser tests, rates measured: " + "; ".join(
+            f"{k} {v:.1f} {unit}" for k, (v, unit) in measured.items()))
 
 
 def running_as_root():

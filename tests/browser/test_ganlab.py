@@ -107,14 +107,17 @@ class TestGANLab:
         assert attr(demo, "d-updates") == d
         nb.assert_clean()
 
-    def test_play_changes_the_picture_over_time_and_pause_stops_it(self, nb, demo, timings):
+    def test_play_changes_the_picture_over_time_and_pause_stops_it(self, nb, demo, rates):
         fake0 = picture(demo, "fake")
         play(demo)
         wait_for_steps(demo, 10, "training to start")
-        frames, t = attr(demo, "frames"), time.monotonic()
+        frames, steps, t = attr(demo, "frames"), attr(demo, "step"), time.monotonic()
         time.sleep(4)
-        fps = (attr(demo, "frames") - frames) / (time.monotonic() - t)
-        timings["GAN Lab frames/s in the browser"] = fps
+        dt = time.monotonic() - t
+        fps = (attr(demo, "frames") - frames) / dt
+        rates["GAN Lab, frames drawn by the browser while playing"] = (fps, "frames/s")
+        rates["GAN Lab, generator steps shown per second"] = ((attr(demo, "step") - steps) / dt,
+                                                              "steps/s")
         assert picture(demo, "fake") != fake0
         pause(demo)
         time.sleep(1.0)      # a frame already on its way may still arrive
@@ -139,9 +142,9 @@ class TestGANLab:
         nb.assert_clean()
 
     def test_a_negative_learning_rate_is_answered_next_to_its_box(self, nb, demo):
-        box = demo.locator(".widget-text", has=demo.page.locator(
-            "label", has_text=re.compile("^D learning rate$"))).locator("input")
-        row = demo.locator(".widget-hbox").filter(has=box)
+        label = demo.page.locator("label", has_text=re.compile("^D learning rate$"))
+        box = demo.locator(".widget-text", has=label).locator("input")
+        row = demo.locator(".widget-hbox").filter(has=label)
         box.fill("-0.5")
         box.press("Enter")
         wait_until(lambda: "refused" in row.inner_text(), REDRAW_TIMEOUT, "the refusal")
