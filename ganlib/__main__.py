@@ -18,6 +18,7 @@ import sys
 
 from . import config
 from .chapters import CHAPTERS, ChapterError
+from .runs import RunFolderError
 
 
 def parser():
@@ -71,8 +72,10 @@ def _new_file(p, path, what):
 def main(argv=None):
     p = parser()
     args = p.parse_args(argv)
-    if getattr(args, "n", 1) < 1:
-        p.error(f"--n must be at least 1, got {args.n}")
+    if getattr(args, "n", 1) < (2 if args.command == "evaluate" else 1):
+        p.error(f"--n must be at least {2 if args.command == 'evaluate' else 1}, got {args.n}")
+    if not 0 <= getattr(args, "seed", 0) < 2**32:
+        p.error(f"--seed must be a whole number from 0 to 4294967295, got {args.seed}")
     if args.command == "sample":
         if not args.out.lower().endswith(".png"):
             p.error(f"--out {args.out}: the grid is written as PNG; name a .png file")
@@ -111,7 +114,7 @@ def main(argv=None):
             if args.json:
                 with open(args.json, "w") as f:
                     json.dump(scores, f, indent=1)
-    except ChapterError as e:
+    except (ChapterError, RunFolderError) as e:   # a damaged or busy run folder, a bad value
         print(f"error: {e}", file=sys.stderr)
         return 2
     return 0

@@ -6,6 +6,8 @@ through that same ``train()`` (the notebook's code path) into a run folder (`run
 """
 import importlib
 import json
+import math
+import numbers
 import os
 from dataclasses import dataclass, field
 
@@ -47,12 +49,28 @@ CHAPTERS = {c.name: c for c in (
     Chapter("02_acgan", "acgan", "ACGAN on Fashion-MNIST", {"dataset": "fashion_mnist"},
             "fashion_mnist"),
     Chapter("02_acgan_mnist", "acgan", "ACGAN on MNIST", {"dataset": "mnist"}, "mnist"),
+    Chapter("02_cgan", "cgan", "conditional GAN (label into D by projection) with chapter 2's "
+            "generator and schedule, on Fashion-MNIST", {"dataset": "fashion_mnist"},
+            "fashion_mnist"),
+    Chapter("02_acgan_noaux", "acgan", "chapter 2's ACGAN recipe without the auxiliary class "
+            "term in G's loss, on Fashion-MNIST", {"dataset": "fashion_mnist"}, "fashion_mnist",
+            recipe={"class_weight": 0.0}),
     Chapter("03_infogan", "infogan", "InfoGAN on MNIST", dataset="mnist"),
+    Chapter("03_infogan_plain", "infogan", "plain InfoGAN: the tutorial's losses and lambdas "
+            "(no code scaling, no mode-seeking or moved-copy term) on chapter 3's networks",
+            dataset="mnist", recipe=dict(code_scale=1.0, cont_scale=1.0, lambda_cat=1.0,
+                                         lambda_cont=0.5, lambda_ms=0.0, lambda_aug=0.0)),
     Chapter("04_pix2pix", "pix2pix", "pix2pix, satellite → map", {"direction": "sat2map"}),
     Chapter("04_pix2pix_map2sat", "pix2pix", "pix2pix, map → satellite", {"direction": "map2sat"}),
     Chapter("04_pix2pix_l1only", "pix2pix", "the pix2pix chapter's U-Net on L1 alone (no "
             "adversarial term), satellite → map", {"direction": "sat2map"},
             recipe={"adv_weight": 0.0}),
+    Chapter("04_pix2pix_map2sat_l1only", "pix2pix", "the pix2pix chapter's U-Net on L1 alone, "
+            "map → satellite", {"direction": "map2sat"}, recipe={"adv_weight": 0.0}),
+    Chapter("04_pix2pix_edges", "edges", "pix2pix, edges → garments (Fashion-MNIST)",
+            {"direction": "edges2garments"}, "fashion_mnist"),
+    Chapter("04_pix2pix_edges_l1only", "edges", "the same U-Net on L1 alone, edges → garments",
+            {"direction": "edges2garments"}, "fashion_mnist", recipe={"adv_weight": 0.0}),
     Chapter("05_wgan", "wgan", "WGAN (weight clipping) on MNIST", {"variant": "wgan"}, "mnist"),
     Chapter("05_wgan_gp", "wgan", "WGAN-GP on MNIST", {"variant": "wgan-gp"}, "mnist",
             "GP_SCHEDULES"),
@@ -95,21 +113,95 @@ def parse_set(items):
 
 
 def apply_set(chapter, schedule, overrides, mode="class"):
-    """`schedule` with `overrides` applied; a key the schedule does not have is refused."""
+    """`schedule` with `overrides` applied; a key the schedule does not have, or a value of
+    another kind than the chapter's schedules give it (`check_set_value`), is refused, and so
+    is a schedule that would not train whole logging intervals (`config.intervals`)."""
+    if not isinstance(overrides, dict):
+        raise ChapterError(f"--set entries must be KEY=VALUE pairs (a dict), got {overrides!r}")
     unknown = sorted(k for k in overrides if k not in schedule)
     if unknown:
         raise ChapterError(f"--set {', '.join(unknown)}: not an entry of {chapter.name}'s {mode} "
                            f"schedule; choose among {', '.join(sorted(schedule))}")
+    per_mode = getattr(chapter.module, chapter.schedules)
+    for key, value in overrides.items():
+        defaults = [s[key] for s in per_mode.values() if key in s] + \
+            ([chapter.recipe[key]] if key in chapter.recipe else [])
+        check_set_value(f"--set {key}={_text(value)}", value, defaults or [schedule[key]])
     schedule.update(overrides)
+    if "steps" in schedule:
+        try:
+            config.intervals(schedule)
+        except ValueError as e:
+            raise ChapterError(f"--set {_set_text(overrides)}: {e}") from None
     return schedule
+
+
+def _kind(value):
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, numbers.Integral):
+        return "a whole number"
+    if isinstance(value, numbers.Real):
+        return "a number"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return "text" if isinstance(value, str) else type(value).__name__
+
+
+def _text(value):
+    return json.dumps(value) if isinstance(value, (list, tuple, bool)) or value is None \
+        else str(value)
+
+
+def check_set_value(what, value, defaults):
+    """Refuse a ``--set`` value that is not of a kind the schedules give the entry
+    (`defaults`: its values in every run mode): a whole number where they hold whole numbers
+    (at least 1 where they are all counts: steps, log_every, sample_every, ...), a finite
+    number where they hold numbers (not negative where none is), a list of positive whole
+    numbers as long as theirs, true/false, or None where a schedule says None."""
+    kinds = {_kind(d) for d in defaults}
+    kind = _kind(value)
+    if kind == "a whole number" and "a number" in kinds:
+        kind = "a number"
+    if kind in ("a whole number", "a number") and kinds <= {"None"}:
+        kinds = kinds | {kind}                        # e.g. ms_cap: None (no cap) or a number
+    if kind not in kinds:
+        example = next((d for d in defaults if d is not None), defaults[0])
+        raise ChapterError(f"{what}: must be {' or '.join(sorted(kinds))} (e.g. "
+                           f"{_text(example)}), not {kind}")
+    numbers_ = [d for d in defaults if _kind(d) in ("a whole number", "a number")]
+    if kind in ("a whole number", "a number"):
+        if not math.isfinite(value):
+            raise ChapterError(f"{what}: must be a finite number")
+        least = 1 if kind == "a whole number" and all(d >= 1 for d in numbers_) else 0
+        if value < least and (not numbers_ or min(numbers_) >= 0):
+            raise ChapterError(f"{what}: must be at least {least}")
+    if kind == "a list":
+        length = {len(d) for d in defaults if isinstance(d, (list, tuple))}
+        ok = all(_kind(x) == "a whole number" and x >= 1 for x in value)
+        if not ok or len(value) not in length:
+            raise ChapterError(f"{what}: must be a list of {' or '.join(map(str, length))} "
+                               "whole numbers of at least 1 (e.g. "
+                               f"{_text(next(d for d in defaults if isinstance(d, (list, tuple))))})")
 
 
 # ----------------------------------------------------------------------------- training
 def claim_run_folder(chapter, run_dir, overrides=None):
     """Create or check `run_dir` for `chapter` (and its ``--set`` entries): a run folder of
-    another chapter, or of the same chapter with other ``--set`` entries, is refused."""
+    another chapter, or of the same chapter with other ``--set`` entries, is refused.  Takes
+    the folder's lock (`runs.open_run_folder`): release it with `runs.release_run_folder`."""
     overrides = dict(overrides or {})
     info = runs.open_run_folder(run_dir)
+    try:
+        return _claim(chapter, run_dir, overrides, info)
+    except BaseException:
+        runs.release_run_folder(run_dir)
+        raise
+
+
+def _claim(chapter, run_dir, overrides, info):
     have = info.get("chapter")
     if have is None and info.get("identity"):
         raise ChapterError(f"{run_dir} holds a run that `python -m ganlib train` did not start "
@@ -117,12 +209,15 @@ def claim_run_folder(chapter, run_dir, overrides=None):
     if have not in (None, chapter.name):
         raise ChapterError(f"{run_dir} is the run folder of chapter {have}, not {chapter.name}: "
                            f"train {have} there, or pass another --run-dir")
+    if have is not None and info.get("set", {}) != overrides and info.get("identity") is None:
+        have = None                 # claimed, never trained (its run stopped before step 1)
     if have is not None and info.get("set", {}) != overrides:
         raise ChapterError(f"{run_dir} was trained with --set {_set_text(info.get('set'))}, "
                            f"this run asks for --set {_set_text(overrides)}: repeat the run's "
                            "own --set to resume it, or pass another --run-dir")
     if have is None:
         info["chapter"] = chapter.name
+        info.pop("set", None)
         if overrides:
             info["set"] = overrides
         runs._write_json(os.path.join(os.path.abspath(run_dir), runs.MARKER), info)
@@ -143,16 +238,49 @@ def train(chapter, mode, run_dir, seed=0, precision=None, strategy="none", verbo
     chapter = get(chapter)
     if mode not in config.MODES:
         raise ChapterError(f"--mode {mode}: train one of {config.MODES}")
+    overrides = dict(overrides or {})
     schedule = chapter.schedule(mode, overrides)
     if steps is not None:
+        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+            raise ChapterError(f"--steps {steps!r}: a whole number of generator steps")
         schedule["steps"] = int(steps)
         try:
             config.intervals(schedule)
         except ValueError as e:
             raise ChapterError(f"--steps {steps}: {e}") from None
+    check_seed(seed, "--seed")
+    if strategy not in distribute.STRATEGIES:
+        raise ChapterError(f"--strategy {strategy!r}: choose one of "
+                           f"{', '.join(distribute.STRATEGIES)}")
+    try:
+        config.resolve_precision(precision)
+    except ValueError as e:
+        raise ChapterError(f"--precision: {e}") from None
     os.environ["GANLIB_MODE"] = mode          # what the run folder records as its mode
     config.set_precision(precision, verbose=bool(verbose))
-    claim_run_folder(chapter, run_dir, overrides)
+    if overrides:                             # the changed schedule must build its networks
+        try:
+            build(chapter, schedule, seed)
+        except Exception as e:
+            raise ChapterError(f"--set {_set_text(overrides)}: {chapter.name}'s model cannot be "
+                               f"built with it ({type(e).__name__}: {e})") from None
+    claim_run_folder(chapter, run_dir, overrides)   # nothing is written before this point
+    try:
+        return _train(chapter, schedule, run_dir, seed, strategy, verbose)
+    finally:
+        runs.release_run_folder(run_dir)
+
+
+def check_seed(seed, what="seed"):
+    """A seed NumPy and TensorFlow accept: a whole number from 0 to 2**32 - 1."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or \
+            not 0 <= seed < 2**32:
+        raise ChapterError(f"{what} {seed!r}: a seed is a whole number from 0 to 4294967295")
+    return int(seed)
+
+
+def _train(chapter, schedule, run_dir, seed, strategy, verbose):
+    from . import distribute
     config.set_seed(seed)
     strat = distribute.strategy(strategy)
     if strategy != "none" and verbose is not None:
@@ -174,17 +302,30 @@ def run_info(run_dir):
     if not os.path.isfile(marker):
         raise ChapterError(f"{run_dir} is not a ganlib run folder (no {runs.MARKER}); pass the "
                            "--run-dir a `python -m ganlib train` wrote")
-    with open(marker) as f:
-        info = json.load(f)
+    fix = ("It was edited or damaged; ganlib cannot tell which run the folder holds: train "
+           "the run again into a new --run-dir.")
+    try:
+        info = runs._read_json(marker, str(run_dir), fix)
+    except runs.RunFolderError as e:
+        raise ChapterError(str(e)) from None
+    if not isinstance(info, dict):
+        raise ChapterError(f"{marker} is not a run marker (it holds a {type(info).__name__}, "
+                           f"not a JSON object). {fix}")
     if not info.get("chapter") or not info.get("identity"):
         raise ChapterError(f"{run_dir} was not trained by `python -m ganlib train` (or has not "
                            "finished an interval yet)")
+    ident, sets = info["identity"], info.get("set") or {}
+    seed = ident.get("settings", {}).get("seed") if isinstance(ident, dict) and \
+        isinstance(ident.get("settings"), dict) else None
+    if not (isinstance(info["chapter"], str) and isinstance(ident, dict)
+            and ident.get("mode") in config.RUN_MODES and isinstance(sets, dict)
+            and (seed is None or (isinstance(seed, int) and not isinstance(seed, bool)))):
+        raise ChapterError(f"{marker} does not say which chapter, mode, seed and --set entries "
+                           f"the run has. {fix}")
     if not os.path.isfile(os.path.join(str(run_dir), runs.GENERATOR)):
         raise ChapterError(f"{run_dir} has no {runs.GENERATOR} yet: the run saves it when "
                            "training ends (run `train` again to finish or resume it)")
-    ident = info["identity"]
-    return (get(info["chapter"]), ident["mode"], ident["settings"].get("seed") or 0, ident,
-            info.get("set") or {})
+    return get(info["chapter"]), ident["mode"], seed or 0, ident, sets
 
 
 def with_generator(chapter, mode, seed, generator, what, schedule=None):
@@ -193,10 +334,10 @@ def with_generator(chapter, mode, seed, generator, what, schedule=None):
     not fit."""
     gan = build(chapter, schedule or chapter.schedule(mode), seed)
     try:
-        gan.generator.set_weights(generator.get_weights())
-    except ValueError as e:
-        raise ChapterError(f"{what} does not fit chapter {chapter.name}'s {mode} model "
-                           f"({e})") from None
+        runs.fit_generator(gan.generator, generator, what, f"chapter {chapter.name}'s {mode} "
+                           "model")
+    except runs.RunFolderError as e:
+        raise ChapterError(str(e)) from None
     return gan
 
 
@@ -211,8 +352,14 @@ def _load(run_dir):
     chapter, mode, seed, _, overrides = run_info(run_dir)
     schedule = chapter.schedule(mode, overrides)
     keras.mixed_precision.set_global_policy("float32")
-    saved = keras.saving.load_model(os.path.join(str(run_dir), runs.GENERATOR))
-    gan = with_generator(chapter, mode, seed, saved, f"{run_dir}/{runs.GENERATOR}", schedule)
+    path = os.path.join(str(run_dir), runs.GENERATOR)
+    try:
+        saved = runs.load_generator(path, "Train the run again (python -m ganlib train ... "
+                                    f"--run-dir NEW_FOLDER); {run_dir}'s backup cannot "
+                                    "remake it.")
+    except runs.RunFolderError as e:
+        raise ChapterError(str(e)) from None
+    gan = with_generator(chapter, mode, seed, saved, path, schedule)
     return chapter, gan, mode, schedule
 
 
@@ -223,10 +370,15 @@ def load_reference(name):
     ``data/pretrained`` (`runs.load_shipped`: safe mode) and its ``about.json``.  The model's
     own sampling methods (`generate`, `generate_codes`, ...) then draw from the reference run,
     so a notebook measures it with the very code it measured its own run with."""
-    generator, about = runs.load_shipped(name)
-    ident = about.get("identity") or {}
+    try:
+        generator, about = runs.load_shipped(name)
+    except runs.RunFolderError as e:
+        raise ChapterError(str(e)) from None
+    ident = about.get("identity") if isinstance(about.get("identity"), dict) else {}
+    seed = (ident.get("settings") or {}).get("seed") if isinstance(ident.get("settings"),
+                                                                   dict) else None
     gan = with_generator(get(about.get("chapter") or name), config.PRETRAINED,
-                         (ident.get("settings") or {}).get("seed") or 0, generator,
+                         seed if isinstance(seed, int) else 0, generator,
                          f"the reference run {name!r}")
     return gan, about
 
@@ -263,6 +415,8 @@ def sample(run_dir, n=64, seed=0):
     """(uint8 grid, columns) of `n` images from a finished run: classes / codes by column for
     ACGAN / InfoGAN; source | translation | target rows for pix2pix."""
     from . import viz
+    n = count(n, "--n (images)", least=1, most=10000)
+    seed = check_seed(seed, "--seed")
     chapter, gan, mode, schedule = _load(run_dir)
     if chapter.family == "pix2pix":
         src, tgt = held_out_pairs(chapter, schedule, max(1, n // 3), seed)
@@ -280,17 +434,37 @@ def sample(run_dir, n=64, seed=0):
         images = gan.generate(inputs=x)
     else:
         images = gan.generate(inputs=noise)
+    _finite(images, run_dir)
     return viz.tile(images, cols, _scale(gan)), cols
+
+
+def count(n, what, least=1, most=None):
+    """`n` as a whole number from `least` to `most`; a `ChapterError` naming `what` else."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < least or \
+            (most is not None and n > most):
+        top = f" to {most}" if most is not None else " or more"
+        raise ChapterError(f"{what} {n!r}: pass a whole number from {least}{top}")
+    return int(n)
+
+
+def _finite(images, run_dir):
+    if not np.isfinite(np.asarray(images, np.float32)).all():
+        raise ChapterError(f"the generator of {run_dir} draws NaN or infinite pixels: its "
+                           "images would be blank. Train the run again into a new --run-dir.")
 
 
 def evaluate(run_dir, n=1000, seed=0):
     """The chapter's measures on a finished run, as a dict (see `ganlib.metrics`)."""
     from . import data, metrics
+    n = count(n, "--n (images per set)", least=2)
+    seed = check_seed(seed, "--seed")
     chapter, gan, mode, schedule = _load(run_dir)
-    out = {"chapter": chapter.name, "mode": mode, "n": int(n)}
+    out = {"chapter": chapter.name, "mode": mode, "n": n}
     if chapter.family == "pix2pix":
         src, tgt = held_out_pairs(chapter, schedule, n, seed)
+        out["n"] = len(src)                       # the held-out pairs there are, at most n
         pred = gan.translate(src)
+        _finite(pred, run_dir)
         src, tgt = (x.astype(np.float32) / 127.5 - 1.0 for x in (src, tgt))   # to [-1, 1]
         out.update(metrics.image_metrics(pred, tgt))
         for base, vals in metrics.baselines(src, tgt).items():
@@ -299,18 +473,23 @@ def evaluate(run_dir, n=1000, seed=0):
     ((_, _), (x_test, _)), _ = data.load_dataset(chapter.dataset, verbose=False)
     rng = np.random.default_rng(seed)
     real = x_test[rng.permutation(len(x_test))[:n]]
+    n = out["n"] = len(real)                      # the test images there are, at most n
     scale = _scale(gan)
     labels = np.arange(n) % 10
     if chapter.family == "acgan":
         images = gan.generate(labels=labels)
+    elif chapter.family == "infogan":
+        images, codes, _ = gan.generate_codes(n, seed=seed)
+    else:
+        images = gan.generate(n)
+    _finite(images, run_dir)
+    if chapter.family == "acgan":
         acc = metrics.class_accuracy(images, labels, chapter.dataset, scale)
         out.update({"class accuracy": acc["overall"],
                     "worst class accuracy": float(np.nanmin(acc["per_class"]))})
     elif chapter.family == "infogan":
-        images, codes, _ = gan.generate_codes(n, seed=seed)
         out["code purity"] = metrics.code_purity(codes, images, chapter.dataset, scale)[0]
     else:
-        images = gan.generate(n)
         out["classifier score"] = metrics.classifier_score(images, chapter.dataset, scale)
     out["FD"] = metrics.frechet_distance(images, real, chapter.dataset, scale_a=scale,
                                          scale_b="tanh")
@@ -328,12 +507,17 @@ def export(run_dir, name=None, made="", n=1000):
     name = name or chapter.name
     if not name or os.sep in name or name in (".", ".."):
         raise ChapterError(f"--name {name!r} must be a plain folder name such as 01_dcgan")
+    dest = os.path.join(runs.pretrained_root(), name)
+    try:
+        runs.check_exportable(run_dir, dest)      # before the measures take their time
+    except runs.RunFolderError as e:
+        raise ChapterError(str(e)) from None
     scores = evaluate(run_dir, n=n)
     sets = "".join(f" --set {k}={v}" for k, v in overrides.items())
     made = made or (f"python -m ganlib train {chapter.name} --mode {mode}{sets} --seed {seed} "
                     f"({ident.get('intervals', 0) * ident.get('steps_per_interval', 0)} steps, "
                     f"{ident.get('precision')})")
     try:
-        return runs.export_run(run_dir, os.path.join(runs.pretrained_root(), name), made, scores)
+        return runs.export_run(run_dir, dest, made, scores)
     except runs.RunFolderError as e:
         raise ChapterError(str(e)) from None

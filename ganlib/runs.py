@@ -111,14 +111,14 @@ def load_shipped(name):
     (`read_about`, `load_generator`): a damaged or swapped file is refused by name."""
     folder = os.path.join(pretrained_root(), name)
     path = os.path.join(folder, GENERATOR)
+    fix = shipped_fix(folder)
+    about = read_about(folder, fix)              # ({} without one; names a missing file)
     if not os.path.isfile(path):
         have = sorted(n for n in os.listdir(pretrained_root())
                       if os.path.isfile(os.path.join(pretrained_root(), n, GENERATOR))) \
             if os.path.isdir(pretrained_root()) else []
         raise FileNotFoundError(f"no reference run {name!r} is shipped (no {path}); shipped: "
                                 f"{', '.join(have) or 'none'}")
-    fix = shipped_fix(folder)
-    about = read_about(folder, fix)
     saved = load_generator(path, fix)
     inputs = [keras.Input(t.shape[1:], dtype=t.dtype) for t in saved.inputs]
     outputs = saved(inputs if len(inputs) > 1 else inputs[0])
@@ -802,6 +802,9 @@ class ShippedGenerator(RunBackup):
     def on_train_begin(self, logs=None):
         path = self._path(GENERATOR)
         name = os.path.basename(self.run_dir)
+        fix = (shipped_fix(self.run_dir)[:-1] + "; or train this run yourself: set "
+               "GANLIB_MODE=class (or unset it) and run the cell again.")
+        about = read_about(self.run_dir, fix)    # ({} without one; names a missing file)
         if not os.path.isfile(path):
             root = os.path.dirname(self.run_dir)
             have = sorted(n for n in (os.listdir(root) if os.path.isdir(root) else [])
@@ -810,9 +813,6 @@ class ShippedGenerator(RunBackup):
                 f"GANLIB_MODE=pretrained, but no generator is shipped for the run {name!r} "
                 f"(no {path}). Shipped: {', '.join(have) or 'none'}. To train this run instead, "
                 "set GANLIB_MODE=class (or unset it) and run the cell again.")
-        fix = (shipped_fix(self.run_dir)[:-1] + "; or train this run yourself: set "
-               "GANLIB_MODE=class (or unset it) and run the cell again.")
-        about = read_about(self.run_dir, fix)
         made = (about.get("identity") or {}) if isinstance(about.get("identity"), dict) else {}
         made = {"family": made.get("family"), "name": (made.get("settings") or {}).get("name")}
         here = {"family": type(self.model).__name__, "name": getattr(self.model, "name", None)}

@@ -1,10 +1,12 @@
 """`python -m ganlib`: train, sample and evaluate a chapter in smoke mode, and clear errors."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 
 import pytest
+import numpy as np
 from PIL import Image
 
 from ganlib import chapters, runlog, runs
@@ -55,8 +57,8 @@ def test_clear_errors(tmp_path, capsys):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("mine")
-    with pytest.raises(runs.RunFolderError, match="did not write"):
-        train("dcgan", mine)
+    assert train("dcgan", mine) == 2
+    assert "did not write" in capsys.readouterr().err
     assert (mine / "notes.txt").read_text() == "mine"
     existing = tmp_path / "grid.png"
     existing.write_bytes(b"keep")
@@ -157,3 +159,166 @@ def test_pretrained_mode_builds_pix2pixs_reference_networks():
     ref = chapters.get("04").schedule("pretrained")
     gen = pix2pix.build_generator((ref["image_size"],) * 2 + (3,), width=ref["width"])
     assert gen.count_params() * 2 <= 5 * 2**20        # float16 weights within data/'s 5 MB
+
+
+
+# ----------------------------------------------------------------------------- #33
+def test_bad_set_values_are_refused_before_the_folder_is_made(tmp_path, capsys):
+    """A --set value that cannot train (a count of 0 or below, steps that are not whole
+    logging intervals, a value of the wrong kind, a network that cannot be built) is refused
+    before the run folder is made or marked; the same folder then trains with good values."""
+    run = tmp_path / "run"
+    for bad, says in [("steps=25", "multiple of log_every=10"), ("steps=0", "at least 1"),
+                      ("steps=-10", "at least 1"), ("sample_every=0", "at least 1"),
+                      ("sample_every=-1", "at least 1"), ("log_every=0", "at least 1"),
+                      ("sample_every=1.5", "must be a whole number"),
+                      ("steps_per_execution=3", "must divide log_every=10"),
+                      ("batch_size=true", "must be a whole number"),
+                      ("steps=nan", "must be a whole number")]:
+        assert train("01_dcgan", run, "--set", bad) == 2, bad
+        err = capsys.readouterr().err
+        assert f"--set {bad.split('=')[0]}" in err and says in err, (bad, err)
+        assert "Traceback" not in err and not run.exists(), bad
+    pix = tmp_path / "pix"
+    for bad, says in [("width=-0.5", "at least 0"), ("width=0", "cannot be built"),
+                      ("n_train=0", "at least 1"), ("image_size=[32]", "must be a whole number")]:
+        assert train("04_pix2pix", pix, "--set", bad) == 2, bad
+        err = capsys.readouterr().err
+        assert says in err and not pix.exists(), (bad, err)
+    with pytest.raises(chapters.ChapterError, match="multiple of log_every"):
+        chapters.train("01_dcgan", "smoke", run, overrides={"steps": 25}, verbose=0)
+    with pytest.raises(chapters.ChapterError, match="seed"):
+        chapters.train("01_dcgan", "smoke", run, seed=-1, verbose=0)
+    assert not run.exists()
+    assert train("01_dcgan", run, "--set", "steps=30") == 0
+    assert json.loads((run / runs.MARKER).read_text())["set"] == {"steps": 30}
+    assert runs.load_history(run)["steps"] == 30
+
+
+KILLER = r"""
+import os, sys
+import keras
+from ganlib.__main__ import main
+saves = []
+original = keras.Model.save_weights
+def save_weights(self, path, *a, **k):
+    original(self, path, *a, **k)
+    saves.append(path)
+    if len(saves) == 3:          # the backup after interval 3: its weights are written...
+        os._exit(9)              # ...and the process is killed on the spot
+keras.Model.save_weights = save_weights
+main(sys.argv[1:])
+"""
+
+
+def test_a_run_killed_while_saving_resumes_to_exactly_its_steps(tmp_path):
+    """#33's case: `train 01_dcgan --mode smoke --steps 60`, killed (os._exit, no clean-up)
+    right after a backup's weights are written, then run again: it ends at 60 generator steps
+    with 6 logged intervals, and its resume line agrees with itself (it trained 70 and said
+    "after 30 generator steps (2 of 6 intervals)" before backups were one unit)."""
+    run = tmp_path / "run"
+    args = ["train", "01_dcgan", "--mode", "smoke", "--steps", "60", "--run-dir", str(run),
+            "--precision", "float32", "--quiet"]
+    out = subprocess.run([sys.executable, "-c", KILLER, *args], capture_output=True,
+                         text=True, timeout=600)
+    assert out.returncode == 9, out.stderr[-3000:]
+    assert not (run / runs.GENERATOR).exists()
+    out = subprocess.run([sys.executable, "-m", "ganlib", *args], capture_output=True,
+                         text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "backup after 20 generator steps (2 of 6 intervals); resuming" in out.stdout
+    history = runs.load_history(run)
+    assert history["steps"] == 60 and [len(v) for v in history["history"].values()] == [6, 6]
+    info = json.loads((run / runs.MARKER).read_text())
+    assert info["steps"] == 60 and info["intervals_done"] == 6 and info["complete"]
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    """A finished smoke run of chapter 01, copied for each test that damages it."""
+    run = tmp_path_factory.mktemp("finished") / "run"
+    assert train("01_dcgan", run) == 0
+    return run
+
+
+def damaged(finished, tmp_path, name, content):
+    run = tmp_path / "run"
+    shutil.copytree(finished, run)
+    (run / name).write_bytes(content(run / name) if callable(content) else content)
+    return run
+
+
+def one_line_error(capsys, *must):
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "\n" not in err and "Traceback" not in err, err
+    for text in must:
+        assert text in err, (text, err)
+    return err
+
+
+@pytest.mark.parametrize("case", ["json", "list", "nested", "no-identity-mode"])
+def test_a_damaged_marker_gives_a_one_line_error(case, finished, tmp_path, capsys):
+    content = {"json": b'{"made_by": "ganlib", ', "list": b"[]",
+               "nested": b"[" * 100000 + b"]" * 100000,
+               "no-identity-mode": lambda p: json.dumps(dict(
+                   json.loads(p.read_text()), identity={"settings": 3})).encode()}[case]
+    run = damaged(finished, tmp_path, runs.MARKER, content)
+    for command in (["sample", str(run), "--out", str(tmp_path / "g.png")],
+                    ["evaluate", str(run), "--n", "20"]):
+        assert main(command) == 2, command
+        one_line_error(capsys, str(run / runs.MARKER), "train the run again")
+        assert not (tmp_path / "g.png").exists()
+    with pytest.raises(chapters.ChapterError, match=runs.MARKER):
+        chapters.sample(run)
+
+
+def test_a_truncated_or_nan_generator_gives_a_one_line_error(finished, tmp_path, capsys):
+    """A truncated generator.keras (Keras said "file not found" about a file that exists)
+    and one with NaN weights (sample wrote a black PNG and exited 0) are refused by name."""
+    run = damaged(finished, tmp_path, runs.GENERATOR, lambda p: p.read_bytes()[:5000])
+    out = tmp_path / "g.png"
+    assert main(["sample", str(run), "--out", str(out)]) == 2
+    one_line_error(capsys, f"cannot read {run / runs.GENERATOR}", "not a whole .keras")
+    assert not out.exists()
+    import keras
+    shutil.rmtree(run)
+    run = damaged(finished, tmp_path, runs.HISTORY, lambda p: p.read_bytes())
+    g = keras.saving.load_model(run / runs.GENERATOR, safe_mode=True)
+    g.set_weights([w * np.nan if i == 0 else w for i, w in enumerate(g.get_weights())])
+    os.remove(run / runs.GENERATOR)
+    g.save(run / runs.GENERATOR)
+    assert main(["sample", str(run), "--out", str(out)]) == 2
+    one_line_error(capsys, str(run / runs.GENERATOR), "non-finite weights")
+    assert not out.exists()
+    assert main(["evaluate", str(run), "--n", "20"]) == 2
+    one_line_error(capsys, "non-finite weights")
+    with pytest.raises(chapters.ChapterError, match="non-finite"):
+        chapters.load(run)
+
+
+def test_bad_sample_and_evaluate_arguments_give_clear_errors(finished, tmp_path, capsys):
+    out = str(tmp_path / "g.png")
+    for argv, says in [(["sample", str(finished), "--seed", "-1", "--out", out], "--seed"),
+                       (["sample", str(finished), "--n", "0", "--out", out], "--n"),
+                       (["sample", str(finished), "--n", "-4", "--out", out], "--n"),
+                       (["evaluate", str(finished), "--n", "1"], "--n"),
+                       (["evaluate", str(finished), "--n", "-5"], "--n"),
+                       (["evaluate", str(finished), "--seed", "-2"], "--seed")]:
+        with pytest.raises(SystemExit) as e:
+            main(argv)
+        assert e.value.code == 2
+        err = capsys.readouterr().err
+        assert says in err and "Traceback" not in err, (argv, err)
+    for call, says in [(lambda: chapters.sample(finished, n=0), "--n"),
+                       (lambda: chapters.sample(finished, seed=-1), "--seed"),
+                       (lambda: chapters.sample(finished, n=2.5), "--n"),
+                       (lambda: chapters.evaluate(finished, n=1), "--n"),
+                       (lambda: chapters.evaluate(finished, n="10"), "--n"),
+                       (lambda: chapters.evaluate(finished, seed=2**40), "--seed")]:
+        with pytest.raises(ValueError, match=says):
+            call()
+    assert not os.path.exists(out)
+    from ganlib import data
+    ((_, _), (x_test, _)), _ = data.load_dataset("fashion_mnist", verbose=False)
+    scores = chapters.evaluate(finished, n=len(x_test) + 1)   # more than there are: says so
+    assert scores["n"] == len(x_test)
