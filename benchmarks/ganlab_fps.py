@@ -5,7 +5,10 @@ tf.function'd updates, then `LiveGAN.frame`: D on the surface grid, G on the fix
 the manifold grid, G's gradient arrows, the readings) plus what the widget framework does to
 send it: the canvas's state serialised as ipywidgets does (`_remove_buffers`, then JSON for
 the rest).  Printed: frames/s and GAN steps/s per steps-per-frame setting and loss, and the
-training steps/s alone; the CPU is named (lscpu).  The browser side (frames received and
+training steps/s alone; the CPU is named (lscpu), with the load average, since a machine
+shared with other work gives the benchmark a fraction of its cores: the frames per CPU
+second (this process's own CPU time, all its threads) say what the work costs whatever the
+load.  The browser side (frames received and
 drawn per second in Chromium) is measured by tests/browser/test_ganlab.py, whose timings line
 reports "GAN Lab frames/s in the browser".
 
@@ -47,13 +50,14 @@ def send_cost(widget):
 def measure(lab, steps_per_frame, seconds):
     lab.speed.value = steps_per_frame
     lab.advance()   # warm: traced already, this fills caches
-    frames, steps0, sent, t0 = 0, lab.model.g_updates, 0, time.perf_counter()
+    frames, steps0, sent = 0, lab.model.g_updates, 0
+    t0, cpu0 = time.perf_counter(), time.process_time()
     while time.perf_counter() - t0 < seconds:
         assert lab.advance(), lab.play_message.value
         sent += send_cost(lab.canvas)
         frames += 1
-    dt = time.perf_counter() - t0
-    return frames / dt, (lab.model.g_updates - steps0) / dt, sent / frames
+    dt, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    return frames / dt, (lab.model.g_updates - steps0) / dt, sent / frames, frames / cpu
 
 
 def main():
@@ -76,18 +80,20 @@ def main():
         lab.lesson(lesson)
         loss = lab.model.settings["loss"]
         lab.model.step(1)
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         lab.model.step(200)
         train = 200 / (time.perf_counter() - t)
+        train_cpu = 200 / (time.process_time() - cpu)
         line = (f"lesson {lesson!r}: loss {loss} (d_steps {lab.model.settings['d_steps']}, hidden "
                 f"{lab.model.settings['hidden']} x {lab.model.settings['depth']}): training "
-                f"alone {train:.0f} GAN steps/s")
+                f"alone {train:.0f} GAN steps/s ({train_cpu:.0f} per CPU second)")
         print(line, flush=True)
         lines.append(line)
         for spf in (1, 5, 10, 20):
-            fps, sps, size = measure(lab, spf, args.seconds)
+            fps, sps, size, per_cpu = measure(lab, spf, args.seconds)
             line = (f"  {spf:2d} steps/frame: {fps:5.1f} frames/s, {sps:6.1f} GAN steps/s, "
-                    f"{size / 1024:.1f} KiB sent per frame")
+                    f"{size / 1024:.1f} KiB sent per frame; {per_cpu:5.1f} frames per CPU "
+                    f"second ({per_cpu * spf:6.1f} steps)")
             print(line, flush=True)
             lines.append(line)
     if args.out:

@@ -96,6 +96,7 @@ def test_each_lesson_sets_what_it_says(lab, name):
     out = m.D.get_layer("d_score").activation.__name__
     assert out == ("sigmoid" if preset["loss"] in ("bce", "saturating") else "linear")
     assert "lesson: " + name in lab.lesson_message.value
+    assert lab.speed.value == max(1, 5 // preset["d_steps"])
 
 
 def test_the_vanishing_gradient_lesson_shows_what_it_says():

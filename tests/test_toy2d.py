@@ -120,3 +120,19 @@ def test_toy_networks_leave_keras_layer_numbering_alone():
     after = keras.layers.Dense(1).name
     assert int(after.rpartition("_")[2] if "_" in after else 0) == \
         int(before.rpartition("_")[2] if "_" in before else 0) + 1
+
+
+def test_the_saturating_generator_loss_is_the_minimax_one():
+    """`losses.generator_saturating` (the live demo's "saturating G loss") is E[log(1 − D)],
+    as `check.saturating_generator_loss` computes it, and its gradient through D's sigmoid
+    vanishes where D rejects a fake (D → 0), unlike the non-saturating loss's."""
+    import tensorflow as tf
+
+    from ganlib import check, losses
+    assert check.saturating_generator_loss(losses.generator_saturating)
+    logits = tf.Variable([[-9.0], [0.0]])
+    for fn, rejected_small in ((losses.generator_saturating, True), (losses.generator_bce, False)):
+        with tf.GradientTape() as tape:
+            loss = fn(tf.sigmoid(logits))
+        g = np.abs(tape.gradient(loss, logits).numpy().ravel())
+        assert (g[0] < 1e-3) == rejected_small and g[1] > 0.1, (fn.__name__, g)

@@ -1,7 +1,8 @@
 """Interactive demos (ipywidgets) for the notebooks.
 
 Each family's demo lives in its own module (`ganlib.widgets.acgan`, ...) and is built on
-`GridView`.  The logic is plain Python — set a control's `.value` and the view redraws —
+`GridView`; chapter 0's live GAN Lab (`ganlib.widgets.GANLab`, module `ganlab`) draws on a
+canvas of its own (anywidget) and trains while it plays.  The logic is plain Python — set a control's `.value` and the view redraws —
 so the tests drive it without a browser and inspect `GridView.images`.
 
 One rule for every demo: a bad request (a class, seed, code or pair number out of range) is

@@ -332,6 +332,8 @@ class GANLab:
             say(self.lesson_message, str(e))
             return False
         say(self.lesson_message, f"lesson: {name}")
+        # about 5 D updates per frame, so a 5-critic-step lesson plays as smoothly as the rest
+        self.speed.value = max(1, 5 // self.model.settings["d_steps"])
         self._sync_controls()
         self._send_real()
         self._new_run()
