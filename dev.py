@@ -30,10 +30,13 @@ headless Chromium) need Debian's `chromium` at /usr/bin/chromium (or GANLIB_CHRO
 it they are skipped with a message, unless GANLIB_BROWSER_TESTS=required (CI), which makes
 that a failure.
 """
+import codecs
 import hashlib
 import os
+import queue
 import subprocess
 import sys
+import threading
 import time
 import venv
 
@@ -45,13 +48,62 @@ STAMP = os.path.join(VENV, ".ganlib-installed")
 PYPROJECT = os.path.join(ROOT, "pyproject.toml")
 VENV_NAME = os.path.relpath(VENV, ROOT)
 # measured from a fresh clone (see README): pip's download of the notebooks' packages
-FIRST_INSTALL = "about 1 GB and takes some 2-10 minutes, depending on the connection"
+FIRST_INSTALL = ("about 650 MB (TensorFlow is 570 MB of it) and takes some 5-10 minutes "
+                 "(6 on the 2-core machine it was measured on)")
 CHROMIUM = os.environ.get("GANLIB_CHROMIUM", "/usr/bin/chromium")
 
 
 def run(*cmd, **kw):
     print("+", " ".join(cmd), flush=True)
     return subprocess.run(cmd, cwd=ROOT, **kw).returncode
+
+
+def run_with_heartbeat(*cmd, every=20.0, out=None):
+    """Run cmd (pip), copying its output as it comes; whenever it has printed nothing for
+    `every` seconds, say how long it has been working, so that a long silent step (pip
+    unpacking TensorFlow prints nothing for minutes) does not look like a hang.  On a terminal
+    pip keeps its live progress bars (FORCE_COLOR: it draws them through the pipe).
+    Returns the exit status."""
+    out = out or sys.stdout
+    print("+", " ".join(cmd), file=out, flush=True)
+    env = dict(os.environ)
+    if out.isatty():
+        env.setdefault("FORCE_COLOR", "1")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    chunks = queue.Queue()
+
+    def reader():  # a thread, not select(): pipes cannot be polled on Windows
+        while True:
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            chunks.put(chunk)
+            if not chunk:
+                return
+
+    threading.Thread(target=reader, daemon=True).start()
+    decode = codecs.getincrementaldecoder("utf-8")("replace").decode
+    start = quiet_since = time.monotonic()
+    at_line_start = True
+    while True:
+        try:
+            chunk = chunks.get(timeout=min(1.0, every))
+        except queue.Empty:
+            now = time.monotonic()
+            if now - quiet_since >= every:
+                m, sec = divmod(int(now - start), 60)
+                print(("" if at_line_start else "\n") + f"  ... still working, {m} min {sec:02d} s "
+                      f"so far (pip prints nothing while it downloads or unpacks a large package "
+                      f"such as TensorFlow)", file=out, flush=True)
+                quiet_since, at_line_start = now, True
+            continue
+        if not chunk:
+            break
+        text = decode(chunk)
+        out.write(text)
+        out.flush()
+        quiet_since = time.monotonic()
+        at_line_start = text.endswith("\n") if text else at_line_start
+    return proc.wait()
 
 
 def venv_version(py=PY):
@@ -155,7 +207,8 @@ def setup(extras=EXTRAS["setup"]):
     todo, message = plan
     print(message, flush=True)
     t = time.monotonic()
-    if run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-e", pip_target(todo)):
+    if run_with_heartbeat(PY, "-m", "pip", "install", "--disable-pip-version-check", "-e",
+                          pip_target(todo)):
         sys.exit("installing the dependencies failed (see pip's message above)")
     write_stamp(digest, todo)
     print(f"installed in {time.monotonic() - t:.0f} s", flush=True)

@@ -165,7 +165,7 @@ def fake_env(tmp_path, monkeypatch):
     monkeypatch.setattr(dev, "PY", py)
     monkeypatch.setattr(dev, "STAMP", os.path.join(venv_dir, ".ganlib-installed"))
     monkeypatch.setattr(dev, "PYPROJECT", str(toml))
-    monkeypatch.setattr(dev, "run", lambda *cmd, **kw: calls.append(cmd) or 0)
+    monkeypatch.setattr(dev, "run_with_heartbeat", lambda *cmd, **kw: calls.append(cmd) or 0)
     return calls, toml
 
 
@@ -189,7 +189,20 @@ def test_setup_lab_then_test_then_lab_installs_each_set_once(fake_env, capsys):
 
 
 def test_a_failed_install_leaves_no_stamp(fake_env, monkeypatch):
-    monkeypatch.setattr(dev, "run", lambda *cmd, **kw: 1)
+    monkeypatch.setattr(dev, "run_with_heartbeat", lambda *cmd, **kw: 1)
     with pytest.raises(SystemExit, match="installing the dependencies failed"):
         dev.setup(dev.EXTRAS["lab"])
     assert dev.read_stamp() is None
+
+
+def test_a_silent_install_step_is_answered_with_how_long_it_has_been_working(capsys):
+    script = ("import sys, time; print('Collecting tensorflow', flush=True); time.sleep(1.6); "
+              "print('Successfully installed', flush=True); sys.exit(3)")
+    rc = dev.run_with_heartbeat(sys.executable, "-c", script, every=0.5)
+    out = capsys.readouterr().out
+    assert rc == 3
+    lines = out.splitlines()
+    first, last = lines.index("Collecting tensorflow"), lines.index("Successfully installed")
+    beats = [l for l in lines[first:last] if "still working, 0 min 0" in l]
+    assert len(beats) >= 2 and all("pip prints nothing" in b for b in beats)
+    assert not any("still working" in l for l in lines[last:])
