@@ -208,7 +208,7 @@ class ACGAN(GAN):
             y = self.check_labels(labels, n)
             if noise is None:
                 noise = np.asarray(self.sample_noise(len(y)))
-            noise = np.asarray(noise, np.float32)
+            noise = config.check_finite(noise, "noise")
             if noise.shape != (len(y), self.latent_dim):
                 raise ValueError(f"noise must have shape ({len(y)}, {self.latent_dim}), got {noise.shape}")
             inputs = [noise, y[:, None]]
@@ -281,6 +281,10 @@ def make_acgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, num_classes=NUM_C
 
     `fit()` expects ``(images, labels)`` batches of ``BATCH_SIZE // 2`` (the D half batch).
     """
+    config.check_count(latent_dim, "make_acgan: latent_dim")
+    config.check_count(num_classes, "make_acgan: num_classes (an ACGAN draws at least 2 classes)",
+                       minimum=2)
+    config.check_number(lr, "make_acgan: lr", above=0)
     gan = ACGAN(build_generator(image_shape, latent_dim, num_classes, base_filters, up_filters),
                 build_discriminator(image_shape, num_classes), latent_dim=latent_dim,
                 num_classes=num_classes, class_weight=class_weight,
@@ -308,9 +312,11 @@ def train(schedule=None, dataset="fashion_mnist", images=None, labels=None, seed
           verbose=0, run_dir=None):
     """Build and train an ACGAN with a run-mode schedule; returns (gan, history).
 
-    ``dataset="mnist"`` trains on digits with nothing else changed.
+    ``dataset="mnist"`` trains on digits with nothing else changed.  `schedule` may name only
+    the entries it changes (`config.training_schedule`); `seed` seeds everything.
     """
-    schedule = schedule or config.select(SCHEDULES, verbose=False)
+    data.class_names(dataset)        # an unknown dataset is refused before anything is built
+    schedule = config.training_schedule(SCHEDULES, schedule, run_dir, seed, who="acgan.train()")
     if images is None:
         images, labels = load_images(dataset)
     gan = make_acgan(seed=seed, **recipe(schedule))

@@ -16,6 +16,9 @@ float32 elsewhere.  Losses and BatchNorm statistics stay float32 either way.
 """
 import numbers
 import os
+from collections.abc import Mapping
+
+import numpy as np
 
 MODES = ("smoke", "class", "full")              # the modes that have a training schedule
 PRETRAINED = "pretrained"
@@ -83,14 +86,24 @@ def cpu_has_bf16():
     return "amx_bf16" in flags or "avx512_bf16" in flags
 
 
+def precision_setting(name=None):
+    """The precision asked for: `name`, else ``GANLIB_PRECISION`` (default ``auto``), checked
+    to be one of `PRECISIONS` or ``auto``; not yet resolved (see `resolve_precision`)."""
+    raw = os.environ.get("GANLIB_PRECISION", "auto") if name is None else name
+    text = raw.strip().lower() if isinstance(raw, str) else raw
+    if text not in PRECISIONS + ("auto",):
+        what = "GANLIB_PRECISION=" if name is None else "precision "
+        raise ValueError(f"{what}{raw!r} is not a precision; choose one of "
+                         f"{', '.join(PRECISIONS + ('auto',))}")
+    return text
+
+
 def resolve_precision(name=None):
-    name = (name or os.environ.get("GANLIB_PRECISION", "auto")).strip().lower()
+    name = precision_setting(name)
     if name == "auto":
         import tensorflow as tf
         fast_bf16 = bool(tf.config.list_physical_devices("GPU")) or cpu_has_bf16()
         return "mixed_bfloat16" if fast_bf16 else "float32"
-    if name not in PRECISIONS:
-        raise ValueError(f"precision {name!r} is not one of {PRECISIONS + ('auto',)}")
     return name
 
 
@@ -104,10 +117,58 @@ def set_precision(name=None, verbose=True):
     return name
 
 
+MAX_SEED = 2 ** 32 - 1        # NumPy's legacy seeding (which Keras seeds too) takes 0 .. 2³²-1
+
+
+def check_seed(seed, what="seed"):
+    """`seed` as an int: a whole number from 0 to `MAX_SEED` (not a bool, text or NaN)."""
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) \
+            or not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"{what}={seed!r}: a seed is a whole number from 0 to {MAX_SEED}")
+    return int(seed)
+
+
+def check_count(value, what, minimum=1):
+    """`value` as an int: a whole number (not a bool, text or NaN) of at least `minimum`.
+    `what` names it in the error, e.g. ``"generate_codes: n"``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral,
+                                                                       float, np.floating)) \
+            or not np.isfinite(value) or not float(value).is_integer() or value < minimum:
+        raise ValueError(f"{what}={value!r}: expected a whole number, at least {minimum}")
+    return int(value)
+
+
+def check_number(value, what, minimum=None, above=None):
+    """`value` as a float: a finite real number (not a bool or text), at least `minimum` or
+    more than `above` where given (a learning rate: ``above=0``; a loss weight: ``minimum=0``)."""
+    ok = not isinstance(value, (bool, np.bool_)) and isinstance(value, numbers.Real) \
+        and np.isfinite(value) and (minimum is None or value >= minimum) \
+        and (above is None or value > above)
+    if not ok:
+        bound = (f", at least {minimum:g}" if minimum is not None else "") + \
+            (f", more than {above:g}" if above is not None else "")
+        raise ValueError(f"{what}={value!r}: expected a finite number{bound}")
+    return float(value)
+
+
+def check_finite(x, what):
+    """`x` as a float32 array, refused when it holds NaN or infinite values (a NaN input
+    would draw a flat or saturated image that looks like an answer)."""
+    try:
+        arr = np.asarray(x, np.float32)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what}: expected numbers, got {type(x).__name__}") from None
+    if not np.isfinite(arr).all():
+        bad = int((~np.isfinite(arr)).sum())
+        raise ValueError(f"{what}: {bad} of its {arr.size} values are NaN or infinite; pass "
+                         "finite numbers")
+    return arr
+
+
 def set_seed(seed):
     """Seed Python, NumPy and TensorFlow so a CPU run can be repeated exactly."""
     import keras
-    keras.utils.set_random_seed(int(seed))
+    keras.utils.set_random_seed(check_seed(seed))
 
 
 def model_kwargs(schedule, recipe):
@@ -125,21 +186,122 @@ def batch_size(schedule, default):
     return int(size)
 
 
+def _whole(schedule, key, default=None):
+    """``schedule[key]`` as an int: a whole number (``2000`` or ``2000.0``, not ``"2000"``,
+    ``20.5``, ``True`` or NaN); `default` when the schedule has no such entry."""
+    if not isinstance(schedule, Mapping):
+        raise ValueError(f"a schedule is a dict of settings (e.g. config.select(...)), got "
+                         f"{type(schedule).__name__}")
+    if key not in schedule and default is not None:
+        return default
+    value = schedule.get(key)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) \
+            or not float(value).is_integer():
+        got = "no entry" if key not in schedule else repr(value)
+        raise ValueError(f"schedule: {key} must be a whole number, got {got}")
+    return int(value)
+
+
+# schedule entries counted in logging intervals or images: whole numbers from 1
+COUNTS = ("sample_every", "purity_every", "batch_size", "n_critic")
+
+
 def intervals(schedule):
     """``(epochs, steps_per_epoch)`` for `fit()` from a schedule's `steps` and `log_every`."""
-    try:
-        steps, every = int(schedule["steps"]), int(schedule["log_every"])
-    except (KeyError, TypeError, ValueError):
-        raise ValueError("a schedule needs integer 'steps' and 'log_every', got "
-                         f"{schedule!r}") from None
+    steps, every = _whole(schedule, "steps"), _whole(schedule, "log_every")
     if every < 1:
         raise ValueError(f"schedule: log_every={every} must be at least 1")
     if steps < every or steps % every:
         raise ValueError(
             f"schedule: steps={steps} must be a positive multiple of log_every={every} (training "
             f"runs whole logging intervals); e.g. steps={max(1, -(-steps // every)) * every}")
-    spe = int(schedule.get("steps_per_execution", 1))
+    spe = _whole(schedule, "steps_per_execution", 1)
     if spe < 1 or every % spe:
         raise ValueError(f"schedule: steps_per_execution={spe} must divide log_every={every}, or "
                          "fit() overshoots each logging interval")
     return steps // every, every
+
+
+def check_schedule(schedule):
+    """Refuse a schedule whose counts mean nothing: `intervals` (steps, log_every,
+    steps_per_execution), and `COUNTS` entries (sample_every, batch_size, ...) that are not
+    whole numbers from 1.  Returns `schedule`."""
+    intervals(schedule)
+    for key in COUNTS:
+        if key in schedule and _whole(schedule, key) < 1:
+            raise ValueError(f"schedule: {key}={schedule[key]!r} must be at least 1")
+    return schedule
+
+
+# ----------------------------------------------------------------------------- environment
+OFFLINE_VALUES = ("1", "0", "")
+
+
+def offline():
+    """True when ``GANLIB_OFFLINE=1``: nothing is downloaded (``0`` or unset: downloads are
+    tried where data is missing).  Any other value is refused, not read as "online"."""
+    raw = os.environ.get("GANLIB_OFFLINE", "")
+    if raw.strip() not in OFFLINE_VALUES:
+        raise ValueError(f"GANLIB_OFFLINE={raw!r} is not understood; set GANLIB_OFFLINE=1 (never "
+                         "download) or 0 (or unset it: download what is missing)")
+    return raw.strip() == "1"
+
+
+def check_environment():
+    """Refuse an unknown value of any variable ganlib reads (``GANLIB_MODE``,
+    ``GANLIB_PRECISION``, ``GANLIB_OFFLINE``, ``GANLIB_CPU_DEVICES``), naming the variable,
+    its value and what it accepts, before anything is trained.  Returns the run mode."""
+    from .distribute import cpu_devices
+    mode = run_mode()
+    precision_setting()
+    offline()
+    cpu_devices()
+    return mode
+
+
+def training_schedule(per_mode, schedule=None, run_dir=None, seed=0, keys=(), who="train()"):
+    """What each family's ``train()`` does first: check the environment (`check_environment`),
+    seed everything with `seed` (`set_seed`: two ``train(seed=s)`` calls in one process give
+    the same run, whatever ran before), and return the schedule to train with.
+
+    `schedule` may leave out entries: those every mode's schedule names (steps, log_every,
+    ..., a recipe the modes share) are then taken from the current run mode's schedule in
+    `per_mode` (``None``: that schedule as it is); optional ones (a smoke ``batch_size``) keep
+    the recipe's default.  An entry no mode's schedule has (nor `keys`, the recipe's other
+    settings) is refused, as are counts that mean nothing (`check_schedule`).  ``GANLIB_MODE=pretrained`` trains nothing: it loads a shipped
+    run into `run_dir`, so without a `run_dir` it is refused rather than trained.
+    """
+    mode = check_environment()
+    if mode == PRETRAINED and not run_dir:
+        from .runs import GENERATOR, pretrained_root
+        root = pretrained_root()
+        shipped = sorted(n for n in (os.listdir(root) if os.path.isdir(root) else [])
+                         if os.path.isfile(os.path.join(root, n, GENERATOR)))
+        raise ValueError(
+            f"GANLIB_MODE=pretrained trains nothing: it loads the generator of a reference run "
+            f"shipped in {root}, and {who} was given no run_dir to load. Pass "
+            f"run_dir=runs.run_dir(NAME) with NAME one of {', '.join(shipped) or '(none shipped)'}"
+            ", as the notebooks' training cells do, or set GANLIB_MODE=class (or smoke or full) "
+            "to train.")
+    set_seed(seed)
+    defaults = select(per_mode, verbose=False)
+    if schedule is None:
+        return defaults
+    if not isinstance(schedule, Mapping):
+        raise ValueError(f"{who}: schedule must be a dict of settings (e.g. "
+                         f"dict(steps=200, log_every=100)), got {type(schedule).__name__}")
+    known = set(keys).union(*(per_mode[m] for m in per_mode))
+    unknown = sorted(str(k) for k in schedule if k not in known)
+    if unknown:
+        raise ValueError(f"{who}: schedule entries {', '.join(unknown)} mean nothing here; "
+                         f"choose among {', '.join(sorted(known))}")
+    # what every mode's schedule names is what a run needs: missing ones come from this mode's;
+    # optional entries (a smoke batch_size, WGAN-GP's class recipe) keep the recipe's default
+    needed = set.intersection(*(set(per_mode[m]) for m in MODES))
+    merged = {**{k: defaults[k] for k in needed if k in defaults}, **schedule}
+    try:
+        return check_schedule(merged)
+    except ValueError as e:
+        taken = [k for k in sorted(set(merged) - set(schedule)) if f"{k}=" in str(e)]
+        raise ValueError(f"{who}: {e}" + (f" ({', '.join(taken)} from the {schedule_mode(mode)} "
+                                           "schedule: give it too)" if taken else "")) from None

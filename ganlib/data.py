@@ -30,6 +30,8 @@ import zlib
 
 import numpy as np
 
+from . import config
+
 DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
 DEBIAN_FASHION_DIR = "/usr/share/datasets/fashion-mnist"
 IDX_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -244,7 +246,7 @@ def load_dataset(name, path=None, allow_download=True, verbose=True, verify=True
             verify_dataset(name, arrays, path, fix)
     else:
         arrays = source = None
-        if allow_download and os.environ.get("GANLIB_OFFLINE") != "1":
+        if allow_download and not config.offline():
             try:
                 arrays, source = _from_keras(name), f"keras.datasets.{name}"
             except Exception:  # offline, blocked, or a broken cache: fall through
@@ -366,7 +368,16 @@ def gather_batches(arrays, transform, batch_size, seed=0, shuffle=True, repeat=T
 
 
 def to_uint8(images, scale="tanh"):
-    """Inverse of the pipeline's scaling, for display and metrics."""
+    """Inverse of the pipeline's scaling, for display and metrics.  NaN or infinite values
+    are refused: cast to uint8 they would become black or white pixels, a picture (or a
+    score) that looks like an answer."""
+    if scale not in ("tanh", "sigmoid"):
+        raise ValueError(f"scale must be 'tanh' ([-1, 1]) or 'sigmoid' ([0, 1]), got {scale!r}")
     images = np.asarray(images, np.float32)
+    bad = ~np.isfinite(images)
+    if bad.any():
+        raise ValueError(f"images: {int(bad.sum())} of {images.size} values are NaN or "
+                         "infinite (a generator that diverged, or NaN inputs); they have no "
+                         "pixel value")
     x = (images + 1.0) * 127.5 if scale == "tanh" else images * 255.0
     return np.clip(np.round(x), 0, 255).astype(np.uint8)

@@ -70,6 +70,8 @@ def make_dcgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, epochs=50, reuse_
     (`GAN.reused_fakes_step`, as PyTorch's DCGAN example does): 5-15 % faster on a CPU;
     ``False``: the G update draws fresh noise (`GAN.alternating_step`).
     """
+    config.check_count(latent_dim, "make_dcgan: latent_dim")
+    config.check_count(epochs, "make_dcgan: epochs")
     gan = GAN(build_generator(image_shape, latent_dim), build_discriminator(image_shape),
               latent_dim=latent_dim, noise="uniform", joint_d_batch=True, reuse_fakes=reuse_fakes,
               seed=seed, name="dcgan")
@@ -89,8 +91,10 @@ def train(schedule=None, images=None, seed=0, callbacks=(), verbose=0, run_dir=N
     """Build and train the tutorial's DCGAN with a run-mode schedule; returns (gan, history).
 
     The notebook runs the same steps cell by cell; `benchmarks/quality.py` calls this.
+    `schedule` may name only the entries it changes (`config.training_schedule`: merged into
+    the run mode's; unknown entries refused); `seed` seeds everything (`config.set_seed`).
     """
-    schedule = schedule or config.select(SCHEDULES, verbose=False)
+    schedule = config.training_schedule(SCHEDULES, schedule, run_dir, seed, who="dcgan.train()")
     images = load_images() if images is None else images
     gan = make_dcgan(steps_per_execution=schedule["steps_per_execution"], seed=seed)
     ds = data.make_dataset(images, batch_size=config.batch_size(schedule, BATCH_SIZE),

@@ -294,11 +294,9 @@ def latent_inputs(noise, cat, cont=None, n_cat=N_CAT, n_cont=None):
     row of values for all, or one row per sample (checked by `check_codes`; pass the
     model's `n_cont` to check the number of continuous codes too).
     """
-    noise = np.asarray(noise, np.float32)
-    if noise.ndim != 2:
-        raise ValueError(f"noise must be (n, latent_dim), got shape {noise.shape}")
-    if not np.isfinite(noise).all():
-        raise ValueError("noise contains NaN or infinite values")
+    noise = config.check_finite(noise, "noise")
+    if noise.ndim != 2 or not len(noise):
+        raise ValueError(f"noise must be (n, latent_dim) with n >= 1, got shape {noise.shape}")
     n = len(noise)
     cat, cont = check_codes(n, cat, cont, n_cat, n_cont)
     parts = [noise, np.eye(n_cat, dtype=np.float32)[cat]]
@@ -310,6 +308,7 @@ def latent_inputs(noise, cat, cont=None, n_cat=N_CAT, n_cont=None):
 def code_grid_inputs(n_per_code, n_cat=N_CAT, n_cont=N_CONT, latent_dim=LATENT_DIM, seed=0,
                      cont=0.0):
     """Inputs for a grid: row k = code value k, column j = the same noise z_j in every row."""
+    n_per_code = config.check_count(n_per_code, "code_grid_inputs: n_per_code")
     noise = np.random.default_rng(seed).normal(size=(n_per_code, latent_dim)).astype(np.float32)
     rows = [latent_inputs(noise, k, np.full(n_cont, cont) if n_cont else None, n_cat, n_cont)
             for k in range(n_cat)]
@@ -322,8 +321,14 @@ def sweep_inputs(code, dim, values, n_rows=1, n_cat=N_CAT, n_cont=N_CONT, latent
 
     Row r uses noise z_r and categorical value ``code[r]`` (or `code` for all rows).
     """
-    if not 0 <= dim < n_cont:
-        raise ValueError(f"continuous code index {dim} out of range: this model has {n_cont}")
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or not 0 <= dim < n_cont:
+        raise ValueError(f"continuous code index {dim!r} out of range: this model has {n_cont} "
+                         f"(0 → c2{', 1 → c3' if n_cont > 1 else ''})")
+    values = config.check_finite(values, "sweep_inputs: values")
+    if values.ndim != 1 or not len(values):
+        raise ValueError(f"sweep_inputs: values must be a non-empty list of code values, got "
+                         f"shape {values.shape}")
+    n_rows = config.check_count(n_rows, "sweep_inputs: n_rows")
     noise = np.random.default_rng(seed).normal(size=(n_rows, latent_dim)).astype(np.float32)
     codes = np.broadcast_to(np.asarray(code), (n_rows,))
     out = []
@@ -501,7 +506,8 @@ class InfoGAN(GAN):
 
     def generate_codes(self, n, seed=0):
         """n samples with random codes, reproducibly: (images, categorical codes, continuous codes)."""
-        rng = np.random.default_rng(seed)
+        n = config.check_count(n, "generate_codes: n")
+        rng = np.random.default_rng(config.check_seed(seed, "generate_codes: seed"))
         cat = rng.integers(0, self.n_cat, n)
         cont = rng.uniform(-1, 1, (n, self.n_cont)).astype(np.float32) if self.n_cont else None
         noise = rng.normal(size=(n, self.latent_dim)).astype(np.float32)
@@ -513,8 +519,8 @@ class InfoGAN(GAN):
         if inputs is not None and not ops.is_tensor(inputs):
             x = np.asarray(inputs, np.float32)
             width = self.latent_dim + self.n_cat + self.n_cont
-            if x.ndim != 2 or x.shape[1] != width:
-                raise ValueError(f"inputs: expected shape (n, {width}) = noise ({self.latent_dim})"
+            if x.ndim != 2 or x.shape[1] != width or not len(x):
+                raise ValueError(f"inputs: expected shape (n, {width}), n >= 1: noise ({self.latent_dim})"
                                  f" + one-hot code ({self.n_cat}) + continuous codes "
                                  f"({self.n_cont}), got {x.shape}; build them with "
                                  f"latent_inputs(noise, cat, cont, n_cat, n_cont)")
@@ -536,6 +542,10 @@ def make_infogan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, n_cat=N_CAT, n_
     mode-seeking term, 0: off), `ms_cap` (its ratio cap, `losses.mode_seeking`) and
     `lambda_aug` (weight of `InfoGAN.moved_code_loss`, 0: off) see `CLASS_RECIPE`,
     `mi_trunk` the module docstring, `n_zrec`/`lambda_z` `InfoGAN`."""
+    config.check_count(latent_dim, "make_infogan: latent_dim")
+    config.check_number(lr, "make_infogan: lr", above=0)
+    if g_lr is not None:
+        config.check_number(g_lr, "make_infogan: g_lr", above=0)
     generator = build_generator(image_shape, latent_dim, n_cat, n_cont, g_filters, code_scale,
                                 cont_scale, seed=seed)
     trunk, d_head, q_head = build_discriminator_and_q(image_shape, n_cat, n_cont, d_filters,
@@ -556,8 +566,12 @@ def load_images():
 
 
 def train(schedule=None, images=None, seed=0, callbacks=(), verbose=0, run_dir=None, **model_kw):
-    """Build and train the InfoGAN with a run-mode schedule; returns (gan, history)."""
-    schedule = schedule or config.select(SCHEDULES, verbose=False)
+    """Build and train the InfoGAN with a run-mode schedule; returns (gan, history).
+
+    `schedule` may name only the entries it changes (`config.training_schedule`); `seed` seeds
+    everything; `model_kw` go to `make_infogan` over the schedule's recipe."""
+    schedule = config.training_schedule(SCHEDULES, schedule, run_dir, seed,
+                                        who="infogan.train()")
     images = load_images() if images is None else images
     gan = make_infogan(seed=seed, **{**recipe(schedule), **model_kw})
     half = config.batch_size(schedule, BATCH_SIZE) // 2

@@ -38,6 +38,7 @@ def make_gan(loss="lsgan", latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE,
     """
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
+    config.check_count(latent_dim, "make_gan: latent_dim")
     activation, d_loss_fn, g_loss_fn = LOSSES[loss]
     gan = GAN(atienza.generator(latent_dim, image_size),
               atienza.discriminator(image_size, activation=activation),
@@ -51,9 +52,12 @@ def make_gan(loss="lsgan", latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE,
 def train(schedule=None, loss="lsgan", images=None, seed=0, callbacks=(), verbose=0, run_dir=None):
     """Build and train the LSGAN (or, with ``loss="dcgan"``, the DCGAN baseline) on MNIST.
 
-    Returns (gan, history); the notebook runs the same steps cell by cell.
+    Returns (gan, history); the notebook runs the same steps cell by cell.  `schedule` may name
+    only the entries it changes (`config.training_schedule`); `seed` seeds everything.
     """
-    schedule = schedule or config.select(SCHEDULES, verbose=False)
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
+    schedule = config.training_schedule(SCHEDULES, schedule, run_dir, seed, who="lsgan.train()")
     gan = make_gan(loss, seed=seed)
     history = atienza.fit(gan, schedule, images=images, seed=seed, callbacks=callbacks,
                           verbose=verbose, run_dir=run_dir)

@@ -38,13 +38,23 @@ from collections import namedtuple
 
 import numpy as np
 
+from . import config
 from .data import DataError
 
 MAPS_URL = "http://efrosgans.eecs.berkeley.edu/pix2pix/datasets/maps.tar.gz"
-# SHA-256 of maps.tar.gz.  It could not be computed where this module was written (no
-# network): until it is filled in, a download is *not* verified (a warning says so and
-# prints the digest to paste here).  `download` verifies whenever a digest is given.
+# SHA-256 of maps.tar.gz: NOT pinned.  The Berkeley server publishes no checksum for its
+# pix2pix archives (its download script, phillipi/pix2pix datasets/download_dataset.sh, runs
+# plain wget), tensorflow_datasets has no pix2pix maps builder (so no url_checksums entry),
+# and the stored public material searched for this (code, docs and issue threads: "maps.tar.gz"
+# with sha256 / md5 / file_hash) holds no published digest; this module was written without
+# network access, so the archive could not be hashed here either.  Until a digest is pasted
+# here, a download is not verified byte for byte (a warning says so and prints its sha256);
+# what can be checked is: `download_maps` unpacks only an archive whose layout is the real
+# set's (`MAPS_TRAIN_PAIRS` JPEGs in maps/train, some in maps/val, each a 2:1 side-by-side
+# pair, nothing else), else refuses it.  `download` verifies whenever a digest is given.
 MAPS_SHA256 = None
+MAPS_TRAIN_PAIRS = 1096     # the real training split (the pix2pix paper; its datasets script)
+MAPS_IMAGE_SIZE = (1200, 600)   # width × height of each satellite|map pair
 DEFAULT_ROOT = os.path.join(os.path.expanduser("~"), ".cache", "ganlib", "pix2pix")
 SPLITS = ("train", "val")
 
@@ -220,8 +230,60 @@ def download(url, dest, sha256=None, retries=3, timeout=15, opener=None, chunk=1
     return dest
 
 
+def check_archive_layout(tar, archive, train_pairs=None):
+    """Refuse an archive (an open `tarfile`) that is not laid out as the real maps set:
+    only folders and regular ``.jpg`` files under ``maps/train`` and ``maps/val``, exactly
+    `train_pairs` of them in train and at least one in val.  What is checked of a download no
+    checksum vouches for (see `MAPS_SHA256`); the images' sizes are checked after unpacking."""
+    train_pairs = train_pairs or MAPS_TRAIN_PAIRS
+    counts, odd = {s: 0 for s in SPLITS}, []
+    for m in tar.getmembers():
+        parts = m.name.strip("/").split("/")
+        if m.isdir() and "/".join(parts) in ("maps", *(f"maps/{s}" for s in SPLITS)):
+            continue
+        if m.isfile() and len(parts) == 3 and parts[0] == "maps" and parts[1] in SPLITS \
+                and parts[2].lower().endswith(".jpg"):
+            counts[parts[1]] += 1
+            continue
+        odd.append(m.name)
+    problems = []
+    if odd:
+        problems.append(f"{len(odd)} entries outside maps/train/*.jpg and maps/val/*.jpg "
+                        f"(e.g. {odd[0]!r})")
+    if counts["train"] != train_pairs:
+        problems.append(f"{counts['train']} training images, not the real set's {train_pairs}")
+    if not counts["val"]:
+        problems.append("no validation images")
+    if problems:
+        raise DataError(f"{archive} is not the pix2pix maps archive: {'; '.join(problems)}. "
+                        "It was not unpacked; delete it and download again (or unpack the real "
+                        "set into GANLIB_MAPS_DIR/maps yourself).")
+
+
+def _check_pair_sizes(folder, archive, size=None):
+    """Each unpacked JPEG must be a real maps pair: `size` (width × height), side by side."""
+    from PIL import Image, UnidentifiedImageError
+    size = size or MAPS_IMAGE_SIZE
+    for split in SPLITS:
+        for name in list_images(os.path.join(folder, split)):
+            path = os.path.join(folder, split, name)
+            try:
+                with Image.open(path) as im:
+                    got, fmt = im.size, im.format
+            except (OSError, UnidentifiedImageError) as e:
+                raise DataError(f"{archive}: {split}/{name} is not a readable image ({e}); "
+                                "delete the archive and download again") from None
+            if fmt != "JPEG" or got != tuple(size):
+                raise DataError(f"{archive}: {split}/{name} is a {fmt} of {got[0]}×{got[1]}, "
+                                f"not a {size[0]}×{size[1]} JPEG satellite|map pair as in the "
+                                "real set; delete the archive and download again")
+
+
 def download_maps(root=None, url=MAPS_URL, sha256=MAPS_SHA256, **kw):
-    """Download and unpack the real maps set into ``<root>/maps``; returns that folder."""
+    """Download and unpack the real maps set into ``<root>/maps``; returns that folder.
+
+    With no `sha256` (the default: `MAPS_SHA256` is not pinned) the archive is unpacked only
+    when its layout (`check_archive_layout`) and every image's size are the real set's."""
     root = root or default_root()
     archive = os.path.join(root, "maps.tar.gz")
     if not os.path.exists(archive):
@@ -229,10 +291,14 @@ def download_maps(root=None, url=MAPS_URL, sha256=MAPS_SHA256, **kw):
     tmp = tempfile.mkdtemp(dir=root, prefix=".unpack_")
     try:
         with tarfile.open(archive) as tar:
+            if sha256 is None:
+                check_archive_layout(tar, archive)
             tar.extractall(tmp, filter="data")
         inner = os.path.join(tmp, "maps")
         if not os.path.isdir(os.path.join(inner, "train")):
             raise DataError(f"{archive}: no maps/train folder inside the archive")
+        if sha256 is None:
+            _check_pair_sizes(inner, archive)
         os.replace(inner, os.path.join(root, "maps"))
     except (tarfile.TarError, OSError, EOFError) as e:
         raise DataError(f"{archive}: cannot unpack ({e}); delete it and download again") from None
@@ -390,7 +456,7 @@ def load_maps(size=256, root=None, allow_download=True, n_train=None, n_val=None
     real = os.path.join(root, "maps")
     why = None
     if not os.path.isdir(os.path.join(real, "train")) and allow_download \
-            and os.environ.get("GANLIB_OFFLINE") != "1":
+            and not config.offline():
         try:
             os.makedirs(root, exist_ok=True)
             download_maps(root, verbose=verbose)

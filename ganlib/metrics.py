@@ -105,8 +105,49 @@ def load_classifier(dataset, path=None):
     if tuple(model.input_shape[1:]) != (28, 28, 1) or model.output_shape[-1] != 10:
         raise ClassifierError(f"{path}: expected 28×28×1 inputs and 10 classes, got "
                               f"{model.input_shape} → {model.output_shape}. {retrain}")
+    _check_recognises(model, dataset, path, retrain)
     _cache[key] = model
     return model
+
+
+RECOGNISE_IMAGES = 300       # held-out sample images a classifier file is checked on
+RECOGNISE_MIN_ACCURACY = 0.5  # the shipped files: over 90 %; the other dataset's file: 10-20 %
+
+
+def _sample_accuracy(model, dataset):
+    """`model`'s accuracy on the first `RECOGNISE_IMAGES` held-out (test) images of the sample
+    of `dataset` shipped in ``data/`` (never used to train the classifiers, data/README.md),
+    or None when that sample is missing."""
+    path = os.path.join(data.DATA_DIR, data.SAMPLE_FILES[dataset])
+    if not os.path.exists(path):
+        return None
+    _, (x, y) = data._load_npz(path)
+    x, y = x[:RECOGNISE_IMAGES], y[:RECOGNISE_IMAGES]
+    probs = model.predict(x[..., None].astype(np.float32) / 255.0, batch_size=500, verbose=0)
+    return float((np.argmax(probs, axis=1) == y).mean())
+
+
+def _check_recognises(model, dataset, path, retrain):
+    """Refuse a classifier file that does not recognise `dataset` (e.g. the Fashion-MNIST
+    classifier copied over the MNIST one): every metric it feeds would be silently wrong."""
+    acc = _sample_accuracy(model, dataset)
+    if acc is None:
+        warnings.warn(f"cannot check that {path} recognises {dataset}: the shipped sample "
+                      f"data/{data.SAMPLE_FILES[dataset]} is missing")
+        return
+    if acc >= RECOGNISE_MIN_ACCURACY:
+        return
+    others = {d: _sample_accuracy(model, d) for d in DATASETS if d != dataset}
+    best = max(others, key=lambda d: others[d] or 0.0)
+    looks = (f"; it is {best}'s classifier ({others[best]:.0%} on {best}'s sample)"
+             if (others[best] or 0.0) >= RECOGNISE_MIN_ACCURACY else "")
+    fix = (f"Restore the file (git checkout data/classifier_{dataset}.keras) or "
+           f"{retrain[0].lower()}{retrain[1:]}"
+           if os.path.abspath(path) == os.path.abspath(classifier_path(dataset)) else
+           f"Pass the path of a {dataset} classifier (or none: the shipped one).")
+    raise ClassifierError(f"{path} is not a {dataset} classifier: it labels only {acc:.0%} of "
+                          f"the {RECOGNISE_IMAGES} held-out images of the shipped {dataset} "
+                          f"sample right (the reference classifier: over 90 %){looks}. {fix}")
 
 
 def feature_model(dataset, path=None):

@@ -300,6 +300,10 @@ def make_pix2pix(image_size=256, channels=3, lr=2e-4, l1_weight=L1_WEIGHT, width
 
     ``adv_weight=0``: the same U-Net trained on L1 alone (D still trains, but G ignores it),
     the baseline the paper shows blurry."""
+    config.check_number(lr, "make_pix2pix: lr", above=0)
+    config.check_number(l1_weight, "make_pix2pix: l1_weight", minimum=0)
+    config.check_number(adv_weight, "make_pix2pix: adv_weight", minimum=0)
+    config.check_number(width, "make_pix2pix: width", above=0)
     shape = (image_size, image_size, channels)
     gan = Pix2Pix(build_generator(shape, width=width, seed=seed),
                   build_discriminator(shape, seed=seed), l1_weight=l1_weight,
@@ -395,10 +399,13 @@ def train(schedule=None, direction="sat2map", seed=0, data=None, callbacks=(), v
     """Build and train pix2pix for one direction with a run-mode schedule; returns (gan, history).
 
     ``data`` is a `maps_data.MapsData` (loaded with `load_data(schedule)` when omitted).
+    `schedule` may name only the entries it changes (`config.training_schedule`); `seed`
+    seeds everything.
     """
-    schedule = schedule or config.select(SCHEDULES, verbose=False)
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
+    schedule = config.training_schedule(SCHEDULES, schedule, run_dir, seed,
+                                        who="pix2pix.train()")
     data = data or load_data(schedule, seed=seed, verbose=bool(verbose))
     sources, targets = split_direction(data.train, direction)
     gan = make_pix2pix(seed=seed, **recipe(schedule))

@@ -14,6 +14,11 @@ def tile(images, ncols=None, scale="tanh", pad=1):
         images = images[..., None]
     if images.ndim != 4:
         raise ValueError(f"expected (N, H, W) or (N, H, W, C) images, got shape {images.shape}")
+    if not len(images):
+        raise ValueError("no images to show (an empty array)")
+    if ncols is not None and (isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer))
+                              or ncols < 1):
+        raise ValueError(f"ncols={ncols!r}: expected a whole number of columns, at least 1")
     if images.dtype != np.uint8:
         images = to_uint8(images, scale)
     n, h, w, c = images.shape
@@ -32,6 +37,7 @@ def show_grid(images, ncols=None, scale="tanh", title=None, ax=None, size=6, row
 
     `row_labels` / `col_labels` (e.g. class names): one per row / column of the grid.
     """
+    mosaic = tile(images, ncols, scale)          # checks the images first
     n = len(images)
     ncols = ncols or int(np.ceil(np.sqrt(n)))
     nrows = int(np.ceil(n / ncols))
@@ -40,7 +46,6 @@ def show_grid(images, ncols=None, scale="tanh", title=None, ax=None, size=6, row
         if labels is not None and len(labels) != count:
             raise ValueError(f"{arg}: got {len(labels)} labels for {count} {what}s "
                              f"({n} images, {ncols} per row); pass one label per {what}")
-    mosaic = tile(images, ncols, scale)
     if ax is None:
         _, ax = plt.subplots(figsize=(size, size * mosaic.shape[0] / mosaic.shape[1]))
     ax.imshow(mosaic.squeeze(-1) if mosaic.shape[-1] == 1 else mosaic, cmap="gray", vmin=0, vmax=255)

@@ -117,6 +117,7 @@ class WGANGP(WGAN):
 
 def make_wgan(latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE, seed=None):
     """The book's WGAN: linear critic, 5 critic steps per G step, clipping at ±0.01, RMSprop."""
+    config.check_count(latent_dim, "make_wgan: latent_dim")
     gan = WGAN(atienza.generator(latent_dim, image_size),
                atienza.discriminator(image_size, activation="linear"),
                latent_dim=latent_dim, noise="uniform", d_steps=N_CRITIC, clip_value=CLIP_VALUE,
@@ -129,6 +130,12 @@ def make_wgan(latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE, seed=None):
 def make_wgan_gp(latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE, seed=None,
                  gp_weight=GP_WEIGHT, lr=GP_LR, beta_1=GP_BETA_1, n_critic=N_CRITIC):
     """WGAN-GP on the same networks: gradient penalty, no clipping, Adam(lr, beta_1, 0.9)."""
+    config.check_count(latent_dim, "make_wgan_gp: latent_dim")
+    config.check_count(n_critic, "make_wgan_gp: n_critic")
+    config.check_number(lr, "make_wgan_gp: lr", above=0)
+    config.check_number(gp_weight, "make_wgan_gp: gp_weight", minimum=0)
+    if not 0 <= config.check_number(beta_1, "make_wgan_gp: beta_1") < 1:
+        raise ValueError(f"make_wgan_gp: beta_1={beta_1!r}: Adam's beta_1 lies in [0, 1)")
     gan = WGANGP(atienza.generator(latent_dim, image_size),
                  atienza.discriminator(image_size, activation="linear"),
                  latent_dim=latent_dim, gp_weight=gp_weight, noise="uniform", d_steps=n_critic,
@@ -160,10 +167,15 @@ def train(schedule=None, variant="wgan", images=None, seed=0, callbacks=(), verb
           run_dir=None):
     """Build and train a WGAN (``variant="wgan"``) or WGAN-GP (``"wgan-gp"``) on MNIST.
 
-    Returns (gan, history); the notebook runs the same steps cell by cell.
+    Returns (gan, history); the notebook runs the same steps cell by cell.  `schedule` may name
+    only the entries it changes (`config.training_schedule`); `seed` seeds everything.
     """
-    schedule = schedule or config.select(GP_SCHEDULES if variant == "wgan-gp" else SCHEDULES,
-                                         verbose=False)
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {sorted(VARIANTS)}, got {variant!r}")
+    schedule = config.training_schedule(GP_SCHEDULES if variant == "wgan-gp" else SCHEDULES,
+                                        schedule, run_dir, seed,
+                                        keys=GP_RECIPE if variant == "wgan-gp" else (),
+                                        who=f"wgan.train(variant={variant!r})")
     gan = make(variant, schedule, seed=seed)
     history = atienza.fit(gan, schedule, images=images, seed=seed, callbacks=callbacks,
                           verbose=verbose, run_dir=run_dir)

@@ -444,3 +444,52 @@ def test_recipe_carries_a_schedules_size_width_and_adversarial_weight():
     gan = pix2pix.make_pix2pix(seed=0, **pix2pix.recipe(schedule))
     assert gan.adv_weight == 0.5
     assert gan.generator.input_shape[1:] == (schedule["image_size"],) * 2 + (3,)
+
+
+# --------------------------------------------------------------------------- unpinned download
+def _maps_archive(tmp_path, n_train, n_val, size=32, extra=None):
+    import tarfile
+    staging = tmp_path / "staging"
+    write_pairs(str(staging / "maps" / "train"), n=n_train, size=size)
+    write_pairs(str(staging / "maps" / "val"), n=n_val, size=size)
+    if extra:
+        (staging / "maps" / extra).write_text("not an image")
+    archive = tmp_path / "maps.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(staging / "maps", arcname="maps")
+    root = tmp_path / "root"
+    os.makedirs(root)
+    return archive, root
+
+
+def test_the_maps_checksum_is_not_pinned_and_the_code_says_why():
+    assert maps_data.MAPS_SHA256 is None
+    import inspect
+    source = inspect.getsource(maps_data)
+    assert "NOT pinned" in source and "publishes no checksum" in source
+
+
+@pytest.mark.parametrize("n_train,extra,word", [
+    (3, None, "3 training images, not the real set's 2"),
+    (2, "run.sh", "entries outside maps/train"),
+])
+def test_an_unverified_archive_of_another_layout_is_refused(tmp_path, monkeypatch, n_train,
+                                                             extra, word):
+    monkeypatch.setattr(maps_data, "MAPS_TRAIN_PAIRS", 2)
+    archive, root = _maps_archive(tmp_path, n_train, 1, extra=extra)
+    with pytest.raises(maps_data.DataError, match=word):
+        maps_data.download_maps(str(root), url=archive.as_uri(), sha256=None, verbose=False)
+    assert not os.path.exists(root / "maps")          # nothing unpacked
+
+
+def test_an_unverified_archive_is_unpacked_only_with_the_real_image_size(tmp_path, monkeypatch):
+    monkeypatch.setattr(maps_data, "MAPS_TRAIN_PAIRS", 2)
+    archive, root = _maps_archive(tmp_path, 2, 1, size=32)
+    monkeypatch.setattr(maps_data, "MAPS_IMAGE_SIZE", (48, 24))
+    with pytest.raises(maps_data.DataError, match="not a 48×24 JPEG"):
+        maps_data.download_maps(str(root), url=archive.as_uri(), sha256=None, verbose=False)
+    assert not os.path.exists(root / "maps")
+    monkeypatch.setattr(maps_data, "MAPS_IMAGE_SIZE", (64, 32))
+    assert maps_data.download_maps(str(root), url=archive.as_uri(), sha256=None,
+                                   verbose=False) == os.path.join(str(root), "maps")
+    assert len(maps_data.list_images(str(root / "maps" / "train"))) == 2

@@ -18,6 +18,7 @@ A refused request never replaces a picture: the views keep what they last drew.
 import ipywidgets as W
 import numpy as np
 
+from .. import config
 from . import GridView, notice, say
 
 
@@ -47,7 +48,25 @@ class ACGANDemo:
     def __init__(self, model, class_names, latent_dim=None, count=16, seed=0, max_count=64,
                  rows=4, scale="tanh", size=5):
         self.generator = getattr(model, "generator", model)
-        self.latent_dim = int(latent_dim or getattr(model, "latent_dim"))
+        inputs = getattr(self.generator, "inputs", None)   # a Keras model's (a stub has none)
+        if not hasattr(self.generator, "predict") or (inputs is not None and len(inputs) != 2):
+            raise ValueError(
+                f"ACGANDemo draws a class-conditional generator, fed [noise, class label]: pass "
+                f"the trained ACGAN (ACGANDemo(gan, class_names)); got a "
+                f"{type(model).__name__} whose generator "
+                + (f"takes {len(inputs)} input(s)" if inputs is not None else "cannot predict"))
+        fed = inputs[0].shape[-1] if inputs else None
+        if latent_dim is None:
+            latent_dim = getattr(model, "latent_dim", None) or fed
+        if latent_dim is None:
+            raise ValueError("ACGANDemo: pass latent_dim (the noise length) for a generator "
+                             "that does not say it")
+        self.latent_dim = config.check_count(latent_dim, "ACGANDemo: latent_dim")
+        if fed is not None and fed != self.latent_dim:
+            raise ValueError(f"ACGANDemo: latent_dim={self.latent_dim}, but the generator takes "
+                             f"noise of {fed} values; leave latent_dim out")
+        if isinstance(class_names, str):
+            raise ValueError("class_names: pass one name per class (a list), not one string")
         self.class_names = list(class_names)
         self.num_classes = len(self.class_names)
         if self.num_classes < 1:
@@ -57,6 +76,14 @@ class ACGANDemo:
             raise ValueError(f"class_names: got {self.num_classes} names for a generator of "
                              f"{expected} classes; pass one name per class (e.g. "
                              f"ganlib.data.class_names('fashion_mnist'))")
+        if scale not in ("tanh", "sigmoid"):
+            raise ValueError(f"scale must be 'tanh' or 'sigmoid', got {scale!r}")
+        max_count = config.check_count(max_count, "ACGANDemo: max_count")
+        if config.check_count(count, "ACGANDemo: count") > max_count:
+            raise ValueError(f"ACGANDemo: count={count} is more than max_count={max_count}")
+        if config.check_count(rows, "ACGANDemo: rows") > 10:
+            raise ValueError(f"ACGANDemo: rows={rows}: the noise-rows slider goes from 1 to 10")
+        config.check_seed(seed, "ACGANDemo: seed")
         self.scale = scale
         self.class_picker = W.Dropdown(options=[(f"{k}: {n}", k) for k, n in enumerate(self.class_names)],
                                        value=0, description="class")
@@ -68,6 +95,7 @@ class ACGANDemo:
         self.rows = W.IntSlider(value=int(rows), min=1, max=10, description="noise rows")
         self.t = W.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.05, description="t",
                                continuous_update=False)
+        self.t_message = notice()  # why a value of t was refused (the picture stays)
         self.view = GridView(size=size)
         self.grid_view = GridView(size=size + 2)
         self.interp_view = GridView(size=size)
@@ -85,7 +113,7 @@ class ACGANDemo:
             W.HTML("<b>Same noise, every class</b> (rows: noise vectors, columns: classes)"),
             self.rows, self.grid_view.output,
             W.HTML("<b>Interpolation</b> between two noise vectors of this seed, picked class"),
-            self.t, self.interp_view.output,
+            W.HBox([self.t, self.t_message]), self.interp_view.output,
         ])
         self.redraw()
 
@@ -97,8 +125,14 @@ class ACGANDemo:
 
     def sample(self, noise, labels):
         """Run the generator on ``noise`` (N, latent_dim) and integer ``labels`` (N,)."""
-        labels = np.asarray(labels, "int32").reshape(-1, 1)
-        return np.asarray(self.generator.predict([np.asarray(noise, "float32"), labels], verbose=0))
+        noise = config.check_finite(noise, "noise")
+        labels = np.asarray(labels)
+        if noise.ndim != 2 or noise.shape[1] != self.latent_dim or len(labels) != len(noise):
+            raise ValueError(f"sample: expected noise (N, {self.latent_dim}) and N labels, got "
+                             f"noise {noise.shape} and {len(labels)} labels")
+        labels = np.asarray([self.check_class(k) for k in labels.ravel().tolist()],
+                            "int32").reshape(-1, 1)
+        return np.asarray(self.generator.predict([noise, labels], verbose=0))
 
     # ------------------------------------------------------------------ controls
     def check_class(self, k):
@@ -164,7 +198,13 @@ class ACGANDemo:
     def draw_interpolation(self):
         if not self.seed_ok():
             return
-        k, t = int(self.class_picker.value), float(self.t.value)
+        k, t = int(self.class_picker.value), self.t.value
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0.0 <= t <= 1.0:
+            say(self.t_message, f"t = {t!r} refused: t is a number from 0 to 1 (the picture "
+                                "below is the last valid t)")
+            return
+        say(self.t_message, "")
+        t = float(t)
         z0, z1 = self.noise(2, seed=int(self.seed.value) + 20_000)
         z = np.stack([z0, (1.0 - t) * z0 + t * z1, z1])
         self.interp_view.draw(self.sample(z, np.full(3, k)), ncols=3, scale=self.scale,

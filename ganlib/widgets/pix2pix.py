@@ -46,8 +46,23 @@ class TranslationDemo:
     """
 
     def __init__(self, translators, pairs, size=6):
-        if not translators:
-            raise ValueError("TranslationDemo needs at least one trained translator")
+        if not isinstance(translators, dict) or not translators:
+            raise ValueError("TranslationDemo needs {direction: trained Pix2Pix}, e.g. "
+                             "{'sat2map': gan}; got " + (type(translators).__name__
+                                                         if translators else "nothing"))
+        if not isinstance(pairs, dict):
+            raise ValueError(f"pairs: expected {{direction: (sources, targets)}}, got "
+                             f"{type(pairs).__name__}")
+        for d, model in translators.items():
+            if hasattr(model, "translate"):
+                continue
+            import keras
+            if isinstance(model, keras.Model) or not callable(model):
+                raise ValueError(
+                    f"translators[{d!r}]: pass the trained Pix2Pix itself (it has translate(), "
+                    f"which scales uint8 images to the generator's [-1, 1]), not its generator "
+                    f"or another {type(model).__name__}; a plain function of uint8 images "
+                    "returning [-1, 1] images also works")
         missing = [d for d in translators if d not in pairs]
         if missing:
             raise ValueError(f"no held-out pairs for direction(s) {missing}")
