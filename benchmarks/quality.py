@@ -53,6 +53,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import ganlib  # noqa: E402,F401  (quiet TensorFlow import)
 import numpy as np  # noqa: E402
 
+from ganlib import chapters as CLI_CHAPTERS  # noqa: E402
 from ganlib import config, data, metrics  # noqa: E402
 from ganlib.compare import Stopwatch, seed_summary  # noqa: E402
 
@@ -60,19 +61,21 @@ CHAPTERS = {}
 
 
 def chapter(name, dataset, history=None, pass_train_images=False, scale="tanh", module=None,
-            schedules="SCHEDULES", train_kwargs=None):
+            schedules="SCHEDULES", train_kwargs=None, recipe=None):
     """Register `fn(gan, module, ctx) -> {metric: value}` as the measure of chapter `name`.
 
     `history(ctx) -> fn(gan)`, if given, is recorded during training (MetricHistory).
     The family module is ``ganlib.<module or name>``, trained through its
     ``train(schedule, **train_kwargs)`` with the mode's schedule from ``module.<schedules>``
-    (one module can hold several runs: WGAN's clipped critic and its gradient penalty).
+    (one module can hold several runs: WGAN's clipped critic and its gradient penalty),
+    changed by `recipe` (the schedule entries of a CLI chapter's ``recipe``, e.g. plain
+    InfoGAN's).
     """
     def register(fn):
         CHAPTERS[name] = dict(measure=fn, dataset=dataset, history=history,
                               pass_train_images=pass_train_images, scale=scale,
                               module=module or name, schedules=schedules,
-                              train_kwargs=dict(train_kwargs or {}))
+                              train_kwargs=dict(train_kwargs or {}), recipe=dict(recipe or {}))
         return fn
     return register
 
@@ -206,6 +209,28 @@ def measure_pix2pix(gan, module, ctx):
     return out
 
 
+# chapter 2's comparison (#35): what the auxiliary classifier adds.  The conditional GAN
+# (label into D) and the ACGAN recipe without the class term in G's loss, both on the chapter's
+# networks and schedule; measured as ACGAN is.
+chapter("cgan", "fashion_mnist", history=conditional_fd)(measure_acgan)
+chapter("acgan-noaux", "fashion_mnist", history=conditional_fd, module="acgan",
+        recipe=CLI_CHAPTERS.get("02_acgan_noaux").recipe)(measure_acgan)
+# chapter 3's: plain InfoGAN (the paper's losses and lambda) on the chapter's networks
+chapter("infogan-plain", "mnist", history=fd_of_generator, module="infogan",
+        recipe=CLI_CHAPTERS.get("03_infogan_plain").recipe)(measure_infogan)
+
+
+# chapter 4's real paired task: edges -> garments, pix2pix against the same U-Net on L1 alone
+@chapter("edges", "fashion_mnist")
+def measure_edges(gan, module, ctx):
+    data = module.load_data(ctx.schedule, seed=ctx.seed)
+    return module.evaluate(gan, data.val[0][:ctx.n], data.val[1][:ctx.n])
+
+
+chapter("edges-l1only", "fashion_mnist", module="edges",
+        recipe=CLI_CHAPTERS.get("04_pix2pix_edges_l1only").recipe)(measure_edges)
+
+
 def atienza_scores(gan, module, ctx):
     """FD and classifier score of Atienza's MNIST generators (chapters 5 and 6)."""
     images = generate(gan, ctx.n)
@@ -274,7 +299,7 @@ def run_chapter(name, mode, seed, n, history_points, verbose=0, overrides=None):
     dataset = getattr(module, "DATASET", spec["dataset"])
     ctx = Context(dataset, n, seed) if dataset in metrics.DATASETS else \
         type("Ctx", (), dict(n=n, dataset=dataset, seed=seed))()
-    schedule = dict(getattr(module, spec["schedules"])[mode])
+    schedule = dict(getattr(module, spec["schedules"])[mode], **spec["recipe"])
     schedule_set, model_set = split_overrides(module, spec, name, mode, schedule, overrides or {})
     schedule.update(schedule_set)
     ctx.schedule = schedule

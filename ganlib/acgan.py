@@ -218,13 +218,19 @@ class ACGAN(GAN):
     def discriminator_loss(self, real, labels):
         n = ops.shape(real)[0]
         if labels is None:
-            raise ValueError("ACGAN trains on (images, labels) batches; got images only")
+            raise ValueError(f"{type(self).__name__} trains on (images, labels) batches; got "
+                             "images only")
         fake_labels = self.sample_labels(n)
         # G in inference mode (the tutorial's `predict()`): no G variable moves here.
         fake = ops.stop_gradient(self.generator(self.generator_inputs(n, fake_labels),
                                                 training=False))
+        return self.discriminator_verdicts(real, labels, ops.cast(fake, real.dtype), fake_labels)
+
+    def discriminator_verdicts(self, real, labels, fake, fake_labels):
+        """D's loss on a real batch (with its labels) and a fake batch (with the labels G was
+        asked for), each scored in a batch of its own: the source term and the class term."""
         real_src, real_cls = self.discriminator(real, training=True)
-        fake_src, fake_cls = self.discriminator(ops.cast(fake, real.dtype), training=True)
+        fake_src, fake_cls = self.discriminator(fake, training=True)
         d_source = 0.5 * (losses.bce(self.real_target, real_src) + losses.bce(0.0, fake_src))
         d_class = 0.5 * (losses.sparse_class_ce(labels, real_cls)
                          + self.fake_class_weight * losses.sparse_class_ce(fake_labels, fake_cls))
@@ -262,16 +268,20 @@ class ACGAN(GAN):
             wanted = self.sample_labels(n)
         inputs = self.generator_inputs(n, wanted)
         fake = self.generator(inputs, training=True)
-        src, cls = self.discriminate_for_generator(fake)
-        g_source = losses.bce(1.0, src)
-        g_class = losses.sparse_class_ce(wanted, cls)
-        loss = g_source + self.class_weight * g_class
-        logs = {"g_source": g_source, "g_class": g_class}
+        loss, logs = self.generator_verdict(fake, wanted)
         if self.lambda_ms:   # two noises, one class: the images should differ (MSGAN)
             h, z = n // 2, inputs[0]
             logs["ms_loss"] = losses.mode_seeking(fake[:h], fake[h:], z[:h], z[h:])
             loss = loss + self.lambda_ms * logs["ms_loss"]
         return loss, {"g_loss": loss, **logs}
+
+    def generator_verdict(self, fake, wanted):
+        """G's loss on its fakes of the classes `wanted`: "real" to D's source head, and the
+        wanted class to D's class head (weighted by `class_weight`)."""
+        src, cls = self.discriminate_for_generator(fake)
+        g_source = losses.bce(1.0, src)
+        g_class = losses.sparse_class_ce(wanted, cls)
+        return g_source + self.class_weight * g_class, {"g_source": g_source, "g_class": g_class}
 
 
 def make_acgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, num_classes=NUM_CLASSES,
@@ -309,17 +319,20 @@ def load_images(dataset="fashion_mnist"):
 
 
 def train(schedule=None, dataset="fashion_mnist", images=None, labels=None, seed=0, callbacks=(),
-          verbose=0, run_dir=None):
+          verbose=0, run_dir=None, make=None, schedules=None):
     """Build and train an ACGAN with a run-mode schedule; returns (gan, history).
 
     ``dataset="mnist"`` trains on digits with nothing else changed.  `schedule` may name only
-    the entries it changes (`config.training_schedule`); `seed` seeds everything.
+    the entries it changes (`config.training_schedule`); `seed` seeds everything.  `make`
+    builds another class-conditional model from the schedule's recipe instead
+    (`cgan.make_cgan`), whose run-mode `schedules` then complete a partial schedule.
     """
     data.class_names(dataset)        # an unknown dataset is refused before anything is built
-    schedule = config.training_schedule(SCHEDULES, schedule, run_dir, seed, who="acgan.train()")
+    schedule = config.training_schedule(schedules or SCHEDULES, schedule, run_dir, seed,
+                                        who=f"{(make or make_acgan).__module__}.train()")
     if images is None:
         images, labels = load_images(dataset)
-    gan = make_acgan(seed=seed, **recipe(schedule))
+    gan = (make or make_acgan)(seed=seed, **recipe(schedule))
     half = config.batch_size(schedule, BATCH_SIZE) // 2
     ds = data.make_dataset(images, labels, batch_size=half, scale="tanh", seed=seed)
     # the models alone do not tell Fashion-MNIST from MNIST: a backup must match the data too

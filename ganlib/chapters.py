@@ -383,16 +383,19 @@ def load_reference(name):
     return gan, about
 
 
+CONDITIONAL = ("acgan", "cgan")    # a class label in, as G's second input
+PAIRED = ("pix2pix", "edges")      # image-to-image translation of held-out pairs
+
+
 def build(chapter, schedule, seed):
     """The chapter's untrained model for a schedule, as its ``train()`` builds it."""
     m, o = chapter.module, chapter.options
     if chapter.family == "dcgan":
         return m.make_dcgan(steps_per_execution=schedule["steps_per_execution"], seed=seed)
-    if chapter.family in ("acgan", "infogan"):
-        make = m.make_acgan if chapter.family == "acgan" else m.make_infogan
+    if chapter.family in CONDITIONAL + ("infogan",) + PAIRED:
+        make = getattr(m, "make_pix2pix" if chapter.family in PAIRED
+                       else f"make_{chapter.family}")
         return make(seed=seed, **m.recipe(schedule))
-    if chapter.family == "pix2pix":
-        return m.make_pix2pix(seed=seed, **m.recipe(schedule))
     if chapter.family == "wgan":
         return m.make(o["variant"], schedule, seed=seed)
     return m.make_gan(o["loss"], seed=seed)
@@ -418,14 +421,14 @@ def sample(run_dir, n=64, seed=0):
     n = count(n, "--n (images)", least=1, most=10000)
     seed = check_seed(seed, "--seed")
     chapter, gan, mode, schedule = _load(run_dir)
-    if chapter.family == "pix2pix":
+    if chapter.family in PAIRED:
         src, tgt = held_out_pairs(chapter, schedule, max(1, n // 3), seed)
         gen = gan.translate(src)
         from .pix2pix import triplets
         return viz.tile(triplets(src, gen, tgt), 3, "tanh"), 3
     cols = getattr(gan, "preview_columns", 8)
     noise = gan.preview_noise(n, seed=seed)
-    if chapter.family == "acgan":
+    if chapter.family in CONDITIONAL:
         images = gan.generate(labels=np.arange(n) % gan.num_classes, noise=noise)
     elif chapter.family == "infogan":
         from .infogan import latent_inputs
@@ -460,11 +463,13 @@ def evaluate(run_dir, n=1000, seed=0):
     seed = check_seed(seed, "--seed")
     chapter, gan, mode, schedule = _load(run_dir)
     out = {"chapter": chapter.name, "mode": mode, "n": n}
-    if chapter.family == "pix2pix":
+    if chapter.family in PAIRED:
         src, tgt = held_out_pairs(chapter, schedule, n, seed)
         out["n"] = len(src)                       # the held-out pairs there are, at most n
         pred = gan.translate(src)
         _finite(pred, run_dir)
+        if hasattr(chapter.module, "evaluate"):   # the task's own measures (edges: FD, ...)
+            out.update(chapter.module.evaluate(gan, src, tgt))
         src, tgt = (x.astype(np.float32) / 127.5 - 1.0 for x in (src, tgt))   # to [-1, 1]
         out.update(metrics.image_metrics(pred, tgt))
         for base, vals in metrics.baselines(src, tgt).items():
@@ -476,14 +481,14 @@ def evaluate(run_dir, n=1000, seed=0):
     n = out["n"] = len(real)                      # the test images there are, at most n
     scale = _scale(gan)
     labels = np.arange(n) % 10
-    if chapter.family == "acgan":
+    if chapter.family in CONDITIONAL:
         images = gan.generate(labels=labels)
     elif chapter.family == "infogan":
         images, codes, _ = gan.generate_codes(n, seed=seed)
     else:
         images = gan.generate(n)
     _finite(images, run_dir)
-    if chapter.family == "acgan":
+    if chapter.family in CONDITIONAL:
         acc = metrics.class_accuracy(images, labels, chapter.dataset, scale)
         out.update({"class accuracy": acc["overall"],
                     "worst class accuracy": float(np.nanmin(acc["per_class"]))})

@@ -289,9 +289,9 @@ def check_sources(sources, shape, name="sources"):
 
 
 def recipe(schedule):
-    """The model keyword arguments of a schedule (image size, width, adversarial weight), for
-    ``make_pix2pix(seed=..., **recipe(schedule))``."""
-    return config.model_kwargs(schedule, ("image_size", "width", "adv_weight"))
+    """The model keyword arguments of a schedule (image size, width, adversarial weight, and
+    channels where it names them), for ``make_pix2pix(seed=..., **recipe(schedule))``."""
+    return config.model_kwargs(schedule, ("image_size", "channels", "width", "adv_weight"))
 
 
 def make_pix2pix(image_size=256, channels=3, lr=2e-4, l1_weight=L1_WEIGHT, width=1.0, seed=None,
@@ -395,16 +395,17 @@ class PairSamples(SampleGrid):
 
 # --------------------------------------------------------------------------- training
 def train(schedule=None, direction="sat2map", seed=0, data=None, callbacks=(), verbose=0,
-          run_dir=None):
+          run_dir=None, schedules=None):
     """Build and train pix2pix for one direction with a run-mode schedule; returns (gan, history).
 
     ``data`` is a `maps_data.MapsData` (loaded with `load_data(schedule)` when omitted).
     `schedule` may name only the entries it changes (`config.training_schedule`); `seed`
-    seeds everything.
+    seeds everything.  Another paired task passes its `data` (the same layout: ``train`` and
+    ``val`` as (sources, targets)) and its run-mode `schedules` (`edges`).
     """
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
-    schedule = config.training_schedule(SCHEDULES, schedule, run_dir, seed,
+    schedule = config.training_schedule(schedules or SCHEDULES, schedule, run_dir, seed,
                                         who="pix2pix.train()")
     data = data or load_data(schedule, seed=seed, verbose=bool(verbose))
     sources, targets = split_direction(data.train, direction)
