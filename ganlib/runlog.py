@@ -246,7 +246,8 @@ class RunProgress(keras.callbacks.Callback):
     It counts generator steps over all of `fit()`'s logging intervals (a resumed run starts
     from the steps its backup holds, and says so), shows the time spent and the time left,
     and the latest losses.  In a notebook the line is one output updated in place (what the
-    notebook keeps is its last state); in a terminal it is redrawn with a carriage return.
+    notebook keeps is its last state); in a terminal it is redrawn with a carriage return; in
+    a log file (output not a terminal) a line is written at each tenth of the run.
     A run with nothing left to train (finished, or a shipped run in ``pretrained`` mode)
     prints nothing: the backup's own one-line message says what was loaded.
     """
@@ -274,7 +275,14 @@ class RunProgress(keras.callbacks.Callback):
                 self._handle.update({"text/plain": line}, raw=True)
         else:
             import sys
-            sys.stdout.write("\r" + line + ("\n" if final else ""))
+            if sys.stdout.isatty():         # a terminal: redraw the line in place
+                sys.stdout.write("\r" + line + ("\n" if final else ""))
+            else:                           # a log file: a line per tenth of the run
+                tenth = int(10 * self.done / self.total) if self.total else 10
+                if not final and tenth == getattr(self, "_tenth", None):
+                    return
+                self._tenth = tenth
+                sys.stdout.write(line + "\n")
             sys.stdout.flush()
 
     def on_train_begin(self, logs=None):

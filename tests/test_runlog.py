@@ -163,3 +163,15 @@ def test_fit_shows_one_whole_run_progress_line_and_says_where_a_resume_starts(tm
     fit_schedule(gan, ds, sched, str(run2),
                  callbacks=[runlog.RunProgress(every_seconds=0, out=lines.append)], verbose=1)
     assert lines == [] and "nothing left to train" in capsys.readouterr().out
+
+
+def test_progress_in_a_log_file_writes_a_line_per_tenth_of_the_run(capsys):
+    progress = runlog.RunProgress(every_seconds=0)
+    progress.done, progress.total = 0, 100
+    for done in range(0, 101, 5):
+        progress.done = done
+        progress._show(runlog.progress_line(done, 100, 1.0), final=done == 100)
+    lines = capsys.readouterr().out.splitlines()      # pytest's capture is not a terminal
+    assert len(lines) == 11 and "\r" not in "".join(lines)
+    assert lines[0].startswith("generator step 0/100") and lines[-1].startswith(
+        "generator step 100/100")
