@@ -52,7 +52,7 @@ config.use_mode(MODE)
 SIZES = config.select({
     "smoke": dict(fd_sizes=(50, 100, 200, 400), n=300, n_memo=200, n_search=1000, n_eye=100),
     "class": dict(fd_sizes=(100, 200, 500, 1000, 2000, 5000, 10000), n=2000, n_memo=2000,
-                  n_search=None, n_eye=500),        # n_search None: every training image
+                  n_search=20000, n_eye=500),       # n_search: training images searched
     "full": dict(fd_sizes=(100, 200, 500, 1000, 2000, 5000, 10000, 20000), n=5000, n_memo=5000,
                  n_search=None, n_eye=2000),
 })
@@ -314,9 +314,9 @@ plt.show()
 # The test for it: find each sample's **nearest training image** and look at both. Nearest in
 # pixels catches near-exact copies; nearest in the classifier's features catches the same item
 # redrawn (shifted, thickened). The next cell searches the training images loaded here (see the
-# data source printed in section 1: a sample of the full set offline; `smoke` mode searches only
-# the first thousand) with `metrics.nearest_neighbours` and shows the samples that came closest to
-# a training image.
+# data source printed in section 1: a sample of the full set offline; the first `n_search` of the
+# run mode's table, all of them in `full` mode) with `metrics.nearest_neighbours` and shows the
+# samples that came closest to a training image.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -367,7 +367,8 @@ print("verdict: " + ("MORE than twice as many samples sit that close as new real
 # A generator that copies shows a pile of samples at distance near 0, far left of every real test
 # image. Smooth, blurry samples can also sit close in pixels without copying anything (a blur is
 # near many images at once), which is why the pictures and the feature-space neighbours are part of
-# the test. Note the limit: only the training images loaded here are searched.
+# the test. Note the limit: a copy of a training image outside the searched ones (the picture's
+# title says how many) goes unseen.
 
 # %% [markdown]
 # ## 6. Truncation: quality against diversity
@@ -392,6 +393,8 @@ for ax, (q, d) in zip(axes, (("precision", "recall"), ("density", "coverage"))):
         ax.annotate(label, (x_, y_), textcoords="offset points", xytext=(5, 5))
     ax.set_xlabel(f"{d} (diversity)")
     ax.set_ylabel(f"{q} (quality)")
+    ax.set_xlim(0, 1.02)                      # coverage and recall lie in [0, 1]
+    ax.set_ylim(0, max(1.02, 1.05 * max(ys)))  # density may pass 1
     ax.grid(alpha=0.3)
 axes[0].set_title("noise scale: precision against recall")
 axes[1].set_title("density against coverage")

@@ -40,6 +40,7 @@ good, scale = metrics.draw(dcgan, n, seed=SEED)
 # many test images):
 
 # %%
+# NBVAL_IGNORE_OUTPUT
 full = metrics.quality_table(x_test[:n], {"DCGAN": (good, scale)}, DATASET, verbose=False)["DCGAN"]
 quarter = metrics.quality_table(x_test[:n // 4], {"DCGAN": (good[:n // 4], scale)}, DATASET,
                                 verbose=False)["DCGAN"]
@@ -56,6 +57,7 @@ print(f"the FD on n // 4 is {'higher' if quarter['FD'] > full['FD'] else 'NOT hi
 # "sample" is at distance 0 from a training image. The measurement:
 
 # %%
+# NBVAL_IGNORE_OUTPUT
 copies = x_train[:n]
 print(metrics.quality_table(x_test[:n], {"copycat": copies}, DATASET, verbose=False)["copycat"])
 px = lambda x: metrics.prepare_images(x, "tanh").reshape(len(x), -1)   # noqa: E731
