@@ -261,6 +261,20 @@ def test_play_runs_in_the_event_loop_and_pause_stops_it(lab):
     assert lab.play_button.description == "play"
 
 
+def test_a_second_lab_that_plays_pauses_the_first(lab):
+    other = GANLab(**SMALL)
+
+    async def session():
+        lab.play()
+        other.play()
+        await asyncio.sleep(0.1)
+        state = lab.playing, other.playing, lab.play_button.value
+        other.pause()
+        return state
+
+    assert asyncio.run(session()) == (False, True, False)
+
+
 def test_views_payload_and_static_twin(lab):
     lab.view_boxes["manifold"].value = False
     assert "manifold" not in lab.canvas.views and "surface" in lab.canvas.views
@@ -284,3 +298,19 @@ def test_data_presets_fit_the_plane(name):
         assert toy2d.modes_covered(points, modes=modes)[0] == len(modes)
     assert toy2d.grid_divergence(points, points) == 0.0
     assert toy2d.grid_divergence(points, points + 10) == 1.0
+
+
+def test_the_voila_page_builds_the_demo():
+    """tools/ganlab.ipynb (served by `voila tools/ganlab.ipynb`) shows a GANLab."""
+    import os
+
+    import nbformat
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    nb = nbformat.read(os.path.join(root, "tools", "ganlab.ipynb"), as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert len(code) == 1
+    *body, last = code[0].strip().splitlines()
+    scope = {}
+    exec("\n".join(body), scope)
+    shown = eval(last, scope)
+    assert isinstance(shown, GANLab) and shown.model.data_name == "ring"

@@ -29,6 +29,7 @@ import asyncio
 import html
 import pathlib
 import time
+import weakref
 
 import anywidget
 import ipywidgets as W
@@ -46,6 +47,7 @@ LOSS_LABELS = {"GAN loss (non-saturating G)": "bce", "saturating G loss": "satur
 DATA_LABELS = {"ring of Gaussians": "ring", "grid of Gaussians": "grid", "line": "line",
                "two moons": "moons", "spiral": "spiral", "draw your own": "drawn"}
 CHART_STEPS = 400   # history points sent to the charts
+_PLAYING = weakref.WeakSet()   # labs playing now: one at a time (a re-run cell leaves its old one)
 
 
 def _f32(a):
@@ -186,21 +188,28 @@ class GANLab:
         return self.task is not None and not self.task.done()
 
     def play(self):
-        """Start the training loop (an asyncio task on the running event loop)."""
+        """Start the training loop (an asyncio task on the running event loop).  Any other
+        GANLab playing in this kernel (e.g. the one of a cell run again) is paused: they
+        would share the CPU."""
         if self.playing:
             return
         if not self._data_ready("play"):
             self._set_play_button(False)
             return
+        for other in list(_PLAYING):
+            if other is not self:
+                other.pause()
         say(self.play_message, "")
         self._set_play_button(True)
         self.task = asyncio.get_event_loop().create_task(self._run())
+        _PLAYING.add(self)
 
     def pause(self):
         """Stop the training loop after the frame it is drawing."""
         if self.task is not None:
             self.task.cancel()
             self.task = None
+        _PLAYING.discard(self)
         self._set_play_button(False)
         self.canvas.phase = ""
 
