@@ -103,6 +103,13 @@ def pretrained_root():
         os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "pretrained")
 
 
+def shipped_runs(root=None):
+    """The names of the reference runs shipped in `root` (default `pretrained_root()`)."""
+    root = root or pretrained_root()
+    return sorted(n for n in (os.listdir(root) if os.path.isdir(root) else [])
+                  if os.path.isfile(os.path.join(root, n, GENERATOR)))
+
+
 def load_shipped(name):
     """(generator, about) of the reference run `name` shipped in `pretrained_root()`: its
     ``generator.keras`` (safe mode; float16 weights, a float32 output) and ``about.json`` (how
@@ -114,11 +121,8 @@ def load_shipped(name):
     fix = shipped_fix(folder)
     about = read_about(folder, fix)              # ({} without one; names a missing file)
     if not os.path.isfile(path):
-        have = sorted(n for n in os.listdir(pretrained_root())
-                      if os.path.isfile(os.path.join(pretrained_root(), n, GENERATOR))) \
-            if os.path.isdir(pretrained_root()) else []
         raise FileNotFoundError(f"no reference run {name!r} is shipped (no {path}); shipped: "
-                                f"{', '.join(have) or 'none'}")
+                                f"{', '.join(shipped_runs()) or 'none'}")
     saved = load_generator(path, fix)
     inputs = [keras.Input(t.shape[1:], dtype=t.dtype) for t in saved.inputs]
     outputs = saved(inputs if len(inputs) > 1 else inputs[0])
@@ -203,19 +207,31 @@ def _io_shapes(model):
         return None
 
 
-def fit_generator(generator, saved, what, target, fix=""):
+def fit_generator(generator, saved, what, target, fix="", assign=True):
     """Copy the weights of `saved` (a loaded generator) into `generator` after checking that
-    it takes the same inputs and makes the same images; a `RunFolderError` saying that `what`
-    does not fit `target` otherwise."""
+    it takes the same inputs, makes the same images and has weights of the same shapes; a
+    `RunFolderError` saying that `what` does not fit `target` otherwise (and `generator`
+    untouched).  ``assign=False``: check only."""
     mine, theirs = _io_shapes(generator), _io_shapes(saved)
     if mine and theirs and mine != theirs:
         raise RunFolderError(
             f"{what} does not fit {target} (it takes inputs {theirs[0]} and makes {theirs[1]}; "
             f"{target} takes {mine[0]} and makes {mine[1]}). {fix}".rstrip())
     try:
+        have = [tuple(w.shape) for w in generator.weights]
+    except AttributeError:
+        raise RunFolderError(f"{what} does not fit {target}: it has no generator. "
+                             f"{fix}".rstrip()) from None
+    want = [tuple(w.shape) for w in saved.weights]
+    if have != want:
+        first = next((i for i, (a, b) in enumerate(zip(have, want)) if a != b),
+                     min(len(have), len(want)))
+        raise RunFolderError(
+            f"{what} does not fit {target} ({len(want)} weight arrays against {len(have)}; the "
+            f"first that differs, #{first}: {want[first] if first < len(want) else 'none'} "
+            f"against {have[first] if first < len(have) else 'none'}). {fix}".rstrip())
+    if assign:
         generator.set_weights(saved.get_weights())
-    except (ValueError, AttributeError) as e:
-        raise RunFolderError(f"{what} does not fit {target} ({e}). {fix}".rstrip()) from None
 
 
 def check_history(record, path, fix):
@@ -806,13 +822,14 @@ class ShippedGenerator(RunBackup):
                "GANLIB_MODE=class (or unset it) and run the cell again.")
         about = read_about(self.run_dir, fix)    # ({} without one; names a missing file)
         if not os.path.isfile(path):
-            root = os.path.dirname(self.run_dir)
-            have = sorted(n for n in (os.listdir(root) if os.path.isdir(root) else [])
-                          if os.path.isfile(os.path.join(root, n, GENERATOR)))
+            have = shipped_runs(os.path.dirname(self.run_dir))
             raise RunFolderError(
                 f"GANLIB_MODE=pretrained, but no generator is shipped for the run {name!r} "
                 f"(no {path}). Shipped: {', '.join(have) or 'none'}. To train this run instead, "
                 "set GANLIB_MODE=class (or unset it) and run the cell again.")
+        saved = load_generator(path, fix)
+        generator = getattr(self.model, "generator", None)
+        fit_generator(generator, saved, path, "this model's generator", fix, assign=False)
         made = (about.get("identity") or {}) if isinstance(about.get("identity"), dict) else {}
         made = {"family": made.get("family"), "name": (made.get("settings") or {}).get("name")}
         here = {"family": type(self.model).__name__, "name": getattr(self.model, "name", None)}
@@ -820,15 +837,13 @@ class ShippedGenerator(RunBackup):
             raise RunFolderError(
                 f"{self.run_dir} ships a {made['family']} run named {made['name']!r} "
                 f"(about.json), but this model is a {here['family']} named {here['name']!r}: "
-                f"the folder holds another run's files. {fix}")
-        saved = load_generator(path, fix)
-        fit_generator(getattr(self.model, "generator", None), saved, path,
-                      "this model's generator", fix)
+                f"the shipped folder is of another run than this one. {fix}")
         if not os.path.isfile(self._path(HISTORY)):
             raise RunFolderError(f"{self._path(HISTORY)} is missing, so the shipped run's steps "
                                  f"and losses are unknown. {fix}")
         record = check_history(_read_json(self._path(HISTORY), self.run_dir, fix),
                                self._path(HISTORY), fix)
+        generator.set_weights(saved.get_weights())    # every check passed: load it
         self.history = {k: list(v) for k, v in record["history"].items()}
         for cb in self.peers:
             key = self._peer_key(cb)

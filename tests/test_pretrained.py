@@ -67,6 +67,8 @@ def test_export_writes_what_a_teacher_needs(shipped):
     assert about["metrics"]["FD"] > 0 and about["stored_as"] == "float16"
     size = (folder / runs.GENERATOR).stat().st_size
     assert about["generator_bytes"] == size < 0.6 * (run / runs.GENERATOR).stat().st_size
+    assert sorted(about["sha256"]) == [runs.GENERATOR, runs.HISTORY, "strip.png"]
+    assert all(about["sha256"][n] == runs.sha256_file(folder / n) for n in about["sha256"])
     # exporting again never overwrites what is there
     os.environ["GANLIB_PRETRAINED_DIR"] = str(root)
     try:
@@ -278,6 +280,9 @@ def test_every_shipped_run_is_small_safe_and_says_how_it_was_made():
         keras.saving.load_model(path, safe_mode=True, compile=False)
         about = json.load(open(os.path.join(folder, runs.ABOUT)))
         assert about["made"] and about["metrics"] and about["steps"] > 0, name
+        # every shipped file is checksummed, and is what the checksum says
+        assert sorted(about["sha256"]) == sorted(n for n in os.listdir(folder) if n != runs.ABOUT)
+        assert runs.read_about(folder) == about
         assert os.path.isfile(os.path.join(folder, runs.HISTORY)), name
         # it fits the model its notebook builds with MODE = "pretrained" (class networks;
         # pix2pix: its quarter-width reference networks)
@@ -293,3 +298,133 @@ def test_every_shipped_run_is_small_safe_and_says_how_it_was_made():
         else:
             images = gan.generate(4)
         assert np.isfinite(np.asarray(images)).all() and np.std(images) > 0.05, name
+
+
+
+# ----------------------------------------------------------------------------- #33: checked files
+@pytest.fixture
+def shipped_copy(shipped, tmp_path, monkeypatch):
+    """A copy of the shipped folder to damage, as GANLIB_PRETRAINED_DIR, in pretrained mode."""
+    import shutil
+    root = tmp_path / "shipped"
+    shutil.copytree(shipped[1], root)
+    monkeypatch.setenv("GANLIB_PRETRAINED_DIR", str(root))
+    monkeypatch.setenv("GANLIB_MODE", "pretrained")
+    return root / "01_dcgan"
+
+
+def every_loader_refuses(folder, *says):
+    """load_shipped, load_reference and a pretrained-mode fit() each refuse `folder`."""
+    with pytest.raises(runs.RunFolderError) as e:
+        runs.load_shipped(folder.name)
+    for text in says:
+        assert text in str(e.value), (text, str(e.value))
+    with pytest.raises(chapters.ChapterError) as e:
+        chapters.load_reference(folder.name)
+    for text in says:
+        assert text in str(e.value), (text, str(e.value))
+    gan = dcgan.make_dcgan(seed=0)
+    with pytest.raises(runs.RunFolderError) as e:
+        gan.fit(small_dataset(), epochs=1, steps_per_epoch=2, verbose=0,
+                callbacks=training_callbacks(str(folder)))
+    for text in says:
+        assert text in str(e.value), (text, str(e.value))
+    assert int(gan.g_optimizer.iterations.numpy()) == 0
+
+
+def reseal(folder):
+    """Write about.json's checksums anew (as if the damaged files had been exported so)."""
+    about = json.loads((folder / runs.ABOUT).read_text())
+    about["sha256"] = {n: runs.sha256_file(folder / n) for n in about["sha256"]}
+    (folder / runs.ABOUT).write_text(json.dumps(about))
+
+
+def test_a_changed_or_swapped_shipped_file_is_refused_by_name(shipped_copy):
+    """#33: a shipped file whose bytes are not those about.json's sha256 records (damaged, or
+    another chapter's generator copied over it) is refused, naming the file and the fix."""
+    from ganlib import lsgan
+    import keras
+    folder = shipped_copy
+    (folder / runs.HISTORY).write_text((folder / runs.HISTORY).read_text().replace("1", "2", 1))
+    every_loader_refuses(folder, str(folder / runs.HISTORY), "not the file that was shipped",
+                         "git checkout")
+    reseal(folder)
+    keras.mixed_precision.set_global_policy("float32")
+    os.remove(folder / runs.GENERATOR)          # same-shaped G of another chapter's networks
+    lsgan.make_gan("lsgan", seed=0).generator.save(str(folder / runs.GENERATOR))
+    every_loader_refuses(folder, str(folder / runs.GENERATOR), "sha256")
+    os.remove(folder / runs.GENERATOR)
+    every_loader_refuses(folder, str(folder / runs.GENERATOR), "missing")
+
+
+def test_a_shipped_generator_with_nan_weights_is_refused(shipped_copy):
+    """#33: NaN or infinite weights (it drew NaN or saturated images) are refused, even with
+    checksums that match, and without an about.json."""
+    import keras
+    folder = shipped_copy
+    g = keras.saving.load_model(str(folder / runs.GENERATOR), safe_mode=True)
+    weights = g.get_weights()
+    weights[-1] = np.full_like(weights[-1], np.inf)
+    g.set_weights(weights)
+    os.remove(folder / runs.GENERATOR)
+    g.save(str(folder / runs.GENERATOR))
+    reseal(folder)
+    every_loader_refuses(folder, str(folder / runs.GENERATOR), "non-finite weights")
+    os.remove(folder / runs.ABOUT)
+    with pytest.raises(runs.RunFolderError, match="non-finite weights"):
+        runs.load_shipped(folder.name)
+
+
+def test_a_truncated_shipped_generator_or_missing_history_is_refused(shipped_copy):
+    """A truncated generator.keras is named as such (Keras said "file not found"), and a
+    missing history.json is refused instead of reporting 0 generator steps."""
+    folder = shipped_copy
+    (folder / runs.ABOUT).unlink()                       # no checksums to catch it first
+    data_ = (folder / runs.GENERATOR).read_bytes()
+    (folder / runs.GENERATOR).write_bytes(data_[:len(data_) // 2])
+    every_loader_refuses(folder, f"cannot read {folder / runs.GENERATOR}", "not a whole .keras")
+    (folder / runs.GENERATOR).write_bytes(data_)
+    os.remove(folder / runs.HISTORY)
+    gan = dcgan.make_dcgan(seed=0)
+    with pytest.raises(runs.RunFolderError, match=f"{runs.HISTORY} is missing"):
+        gan.fit(small_dataset(), epochs=1, steps_per_epoch=2, verbose=0,
+                callbacks=training_callbacks(str(folder)))
+    (folder / runs.HISTORY).write_text("[1, 2]")
+    with pytest.raises(runs.RunFolderError, match="not a run's history"):
+        gan.fit(small_dataset(), epochs=1, steps_per_epoch=2, verbose=0,
+                callbacks=training_callbacks(str(folder)))
+
+
+def test_another_runs_whole_folder_in_a_shipped_runs_place_is_refused(tmp_path, monkeypatch):
+    """06_lsgan's shipped folder copied whole (about.json too) as 05_wgan: the generators have
+    the same shapes, so only about.json can tell; a WGAN model refuses to load it."""
+    import shutil
+    from ganlib import wgan
+    real = runs.pretrained_root()
+    root = tmp_path / "root"
+    shutil.copytree(os.path.join(real, "06_lsgan"), root / "05_wgan")
+    monkeypatch.setenv("GANLIB_PRETRAINED_DIR", str(root))
+    monkeypatch.setenv("GANLIB_MODE", "pretrained")
+    import keras
+    keras.mixed_precision.set_global_policy("float32")
+    gan = wgan.make_wgan(seed=0)
+    images = np.random.default_rng(0).integers(0, 256, (64, 28, 28), dtype=np.uint8)
+    with pytest.raises(runs.RunFolderError, match="ships a GAN run named 'lsgan'.*WGAN named"):
+        gan.fit(data.make_dataset(images, batch_size=16, scale="tanh", seed=0), epochs=1,
+                steps_per_epoch=1, verbose=0, callbacks=training_callbacks(str(root / "05_wgan")))
+
+
+def test_export_refuses_a_damaged_history_and_leaves_nothing(shipped, tmp_path, capsys,
+                                                             monkeypatch):
+    """#33: export shipped a corrupt history.json; now it is refused and no folder is made."""
+    import shutil
+    run = tmp_path / "run"
+    shutil.copytree(shipped[0], run)
+    monkeypatch.setenv("GANLIB_PRETRAINED_DIR", str(tmp_path / "root"))
+    for bad in ('{"history": {"d_loss": [0.5, "x"]}, "steps": 20}', '{"history": {',
+                '{"history": {}, "steps": 7}'):
+        (run / runs.HISTORY).write_text(bad)
+        assert main(["export", str(run), "--n", "20"]) == 2
+        err = capsys.readouterr().err
+        assert str(run / runs.HISTORY) in err and "Traceback" not in err, err
+        assert not (tmp_path / "root").exists() or not os.listdir(tmp_path / "root")

@@ -79,3 +79,46 @@ def test_every_familys_saved_generator_loads_without_ganlib(tmp_path):
         here, there = np.load(base + ".here.npy"), np.load(base + ".loaded.npy")
         assert here.shape == there.shape, family
         np.testing.assert_allclose(there, here, atol=1e-6, err_msg=family)
+
+
+def test_every_model_load_in_ganlib_names_safe_mode():
+    """#33: ganlib loads models with ``safe_mode=True`` written out wherever it loads one, not
+    by relying on Keras' default (one call in chapters.py did)."""
+    import ast
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ganlib")
+    calls = []
+    for root, _, files in os.walk(here):
+        for name in files:
+            if not name.endswith(".py"):
+                continue
+            path = os.path.join(root, name)
+            for node in ast.walk(ast.parse(open(path).read())):
+                if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(
+                        node.func, "id", None)) == "load_model":
+                    safe = [k for k in node.keywords if k.arg == "safe_mode"]
+                    calls.append((f"{name}:{node.lineno}", bool(safe) and isinstance(
+                        safe[0].value, ast.Constant) and safe[0].value.value is True))
+    assert len(calls) >= 2, calls
+    assert all(ok for _, ok in calls), [where for where, ok in calls if not ok]
+
+
+def test_a_generator_file_with_code_in_it_is_refused_by_name(tmp_path, capsys):
+    """A run folder whose generator.keras holds a Lambda layer (code that loading would run)
+    is refused by safe mode, with a one-line error naming the file, not a Keras traceback."""
+    from ganlib import chapters, runs
+    from ganlib.__main__ import main
+    run = tmp_path / "run"
+    assert main(["train", "06_lsgan", "--mode", "smoke", "--run-dir", str(run),
+                 "--precision", "float32", "--quiet"]) == 0
+    z = keras.Input(keras.saving.load_model(run / runs.GENERATOR, safe_mode=True).input_shape[1:])
+    evil = keras.Model(z, keras.layers.Lambda(lambda t: t * 0 + 1)(z))
+    os.remove(run / runs.GENERATOR)
+    evil.save(run / runs.GENERATOR)
+    out = tmp_path / "g.png"
+    capsys.readouterr()
+    assert main(["sample", str(run), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot read {run / runs.GENERATOR}" in err and "Lambda" in err, err
+    assert "\n" not in err.strip() and not out.exists()
+    with pytest.raises(chapters.ChapterError, match="Lambda"):
+        chapters.load(run)
