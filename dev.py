@@ -48,8 +48,8 @@ STAMP = os.path.join(VENV, ".ganlib-installed")
 PYPROJECT = os.path.join(ROOT, "pyproject.toml")
 VENV_NAME = os.path.relpath(VENV, ROOT)
 # measured from a fresh clone (see README): pip's download of the notebooks' packages
-FIRST_INSTALL = ("about 650 MB (TensorFlow is 570 MB of it) and takes some 5-10 minutes "
-                 "(6 on the 2-core machine it was measured on)")
+FIRST_INSTALL = ("about 650 MB (TensorFlow is 570 MB of it) and took 4 to 6 minutes on a "
+                 "2-core machine with a fast connection")
 CHROMIUM = os.environ.get("GANLIB_CHROMIUM", "/usr/bin/chromium")
 
 
