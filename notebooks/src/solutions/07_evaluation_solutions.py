@@ -45,7 +45,7 @@ full = metrics.quality_table(x_test[:n], {"DCGAN": (good, scale)}, DATASET, verb
 quarter = metrics.quality_table(x_test[:n // 4], {"DCGAN": (good[:n // 4], scale)}, DATASET,
                                 verbose=False)["DCGAN"]
 for m in metrics.QUALITY_MEASURES:
-    print(f"{m:>9}: n={n}: {full[m]:.3f}   n={n // 4}: {quarter[m]:.3f}")
+    print(f"{m:>9} at n={n}: {full[m]:.3f}, at n={n // 4}: {quarter[m]:.3f}")
 print(f"the FD on n // 4 is {'higher' if quarter['FD'] > full['FD'] else 'NOT higher'} than on n")
 
 # %% [markdown]
