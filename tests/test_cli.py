@@ -200,22 +200,25 @@ import os, sys
 import keras
 from ganlib.__main__ import main
 saves = []
-original = keras.Model.save_weights
-def save_weights(self, path, *a, **k):
-    original(self, path, *a, **k)
+save_weights, replace = keras.Model.save_weights, os.replace
+def counted_save(self, path, *a, **k):
+    save_weights(self, path, *a, **k)
     saves.append(path)
-    if len(saves) == 3:          # the backup after interval 3: its weights are written...
-        os._exit(9)              # ...and the process is killed on the spot
-keras.Model.save_weights = save_weights
+def killing_replace(src, dst):
+    replace(src, dst)
+    if len(saves) == 3:    # the backup after interval 3: its weights are written and the next
+        os._exit(9)        # file put in place, then the process is killed on the spot
+keras.Model.save_weights, os.replace = counted_save, killing_replace
 main(sys.argv[1:])
 """
 
 
 def test_a_run_killed_while_saving_resumes_to_exactly_its_steps(tmp_path):
     """#33's case: `train 01_dcgan --mode smoke --steps 60`, killed (os._exit, no clean-up)
-    right after a backup's weights are written, then run again: it ends at 60 generator steps
-    with 6 logged intervals, and its resume line agrees with itself (it trained 70 and said
-    "after 30 generator steps (2 of 6 intervals)" before backups were one unit)."""
+    right after a backup's weights are put in place (before the layout of one unit: replaced,
+    with the interval not yet written), then run again: it ends at 60 generator steps with 6
+    logged intervals, and its resume line agrees with itself (it trained 70 and said "after
+    30 generator steps (2 of 6 intervals)" before backups were one unit)."""
     run = tmp_path / "run"
     args = ["train", "01_dcgan", "--mode", "smoke", "--steps", "60", "--run-dir", str(run),
             "--precision", "float32", "--quiet"]
