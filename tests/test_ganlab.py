@@ -314,3 +314,15 @@ def test_the_voila_page_builds_the_demo():
     exec("\n".join(body), scope)
     shown = eval(last, scope)
     assert isinstance(shown, GANLab) and shown.model.data_name == "ring"
+
+
+def test_reset_starts_over_from_the_seeds_networks(lab):
+    fresh = values(lab.model.G.weights)
+    lab.speed.value = 3
+    lab.advance()
+    lab.d_lr.value = 0.002
+    lab.reset()
+    assert lab.model.g_updates == 0 and lab.model.history["step"] == [] and lab.fit["step"] == [0]
+    for a, b in zip(fresh, lab.model.G.weights):
+        np.testing.assert_array_equal(a, b.numpy())
+    assert lab.model.settings["d_lr"] == 0.002           # the settings stay

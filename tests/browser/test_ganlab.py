@@ -83,6 +83,17 @@ class TestGANLab:
             assert button(demo, label).count() == 1, label
         nb.assert_clean()
 
+    def test_each_view_switches_on_and_off(self, nb, demo):
+        for label, layer in (("G's manifold", "manifold"), ("D(x) over the plane", "surface"),
+                             ("real points", "real")):
+            box = demo.locator(".widget-checkbox", has_text=label).locator("input")
+            canvas = demo.locator(f"canvas.ganlab-{layer}")
+            box.uncheck()
+            wait_until(lambda: not canvas.is_visible(), REDRAW_TIMEOUT, f"{layer} hidden")
+            box.check()
+            wait_until(canvas.is_visible, REDRAW_TIMEOUT, f"{layer} shown again")
+        nb.assert_clean()
+
     def test_step_d_changes_the_surface_only(self, nb, demo):
         before = {k: picture(demo, k) for k in ("surface", "fake", "manifold")}
         d = attr(demo, "d-updates")
