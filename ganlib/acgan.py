@@ -295,6 +295,11 @@ def make_acgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, num_classes=NUM_C
     config.check_count(num_classes, "make_acgan: num_classes (an ACGAN draws at least 2 classes)",
                        minimum=2)
     config.check_number(lr, "make_acgan: lr", above=0)
+    for name, value in (("base_filters", base_filters), ("up_filters", up_filters)):
+        config.check_count(value, f"make_acgan: {name}")
+    for name, value in (("class_weight", class_weight), ("fake_class_weight", fake_class_weight),
+                        ("lambda_ms", lambda_ms)):
+        config.check_number(value, f"make_acgan: {name}", minimum=0)
     gan = ACGAN(build_generator(image_shape, latent_dim, num_classes, base_filters, up_filters),
                 build_discriminator(image_shape, num_classes), latent_dim=latent_dim,
                 num_classes=num_classes, class_weight=class_weight,

@@ -55,9 +55,13 @@ def schedule_mode(mode=None):
 def select(per_mode, mode=None, verbose=True):
     """Pick the schedule of the current run mode from ``{"smoke": {...}, "class": {...}, "full": {...}}``."""
     mode = mode or run_mode()
+    if mode not in RUN_MODES:
+        raise ValueError(f"mode {mode!r} is not a run mode; choose one of {RUN_MODES}")
     missing = [m for m in MODES if m not in per_mode]
     if missing:
         raise ValueError(f"schedule is missing run mode(s) {missing}")
+    if not all(isinstance(per_mode[m], Mapping) for m in per_mode):
+        raise ValueError("per_mode: expected {mode: schedule dict}, e.g. dcgan.SCHEDULES")
     # A family whose shipped reference runs have other networks than its class recipe (pix2pix:
     # the class U-Net is over data/'s 5 MB per file) names them in a "pretrained" entry.
     chosen = dict(per_mode[mode] if mode == PRETRAINED and PRETRAINED in per_mode
@@ -173,6 +177,9 @@ def set_seed(seed):
 
 def model_kwargs(schedule, recipe):
     """The model keyword arguments a run-mode schedule carries: its values for `recipe`'s keys."""
+    if not isinstance(schedule, Mapping):
+        raise ValueError(f"a schedule is a dict of settings (e.g. config.select(...)), got "
+                         f"{type(schedule).__name__}")
     return {k: schedule[k] for k in recipe if k in schedule}
 
 

@@ -343,6 +343,7 @@ def gather_batches(arrays, transform, batch_size, seed=0, shuffle=True, repeat=T
     machine, and no float copy of the whole set.
     """
     import tensorflow as tf
+    seed = config.check_seed(seed, "seed (the pipeline's shuffle)")
     n = len(arrays[0])
     if n == 0:
         raise DataError("no images: the pipeline needs at least one image")

@@ -58,6 +58,8 @@ def build_discriminator(image_shape=(28, 28, 1), alpha=0.2):
 
 def tutorial_optimizer(lr=2e-4, epochs=50):
     """Adam(lr, β1=0.5) with the tutorial's legacy `decay=lr/epochs`, applied per step."""
+    lr = config.check_number(lr, "tutorial_optimizer: lr", above=0)
+    epochs = config.check_count(epochs, "tutorial_optimizer: epochs")
     schedule = keras.optimizers.schedules.InverseTimeDecay(lr, 1, lr / epochs)
     return keras.optimizers.Adam(schedule, beta_1=0.5)
 
@@ -72,6 +74,7 @@ def make_dcgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, epochs=50, reuse_
     """
     config.check_count(latent_dim, "make_dcgan: latent_dim")
     config.check_count(epochs, "make_dcgan: epochs")
+    config.check_count(steps_per_execution, "make_dcgan: steps_per_execution")
     gan = GAN(build_generator(image_shape, latent_dim), build_discriminator(image_shape),
               latent_dim=latent_dim, noise="uniform", joint_d_batch=True, reuse_fakes=reuse_fakes,
               seed=seed, name="dcgan")

@@ -320,7 +320,7 @@ class GAN(keras.Model):
             if n is None or isinstance(n, bool) or not float(n).is_integer() or int(n) < 1:
                 raise ValueError(f"generate needs a number of images n >= 1 (or inputs), got n={n!r}")
             inputs = self.generator_inputs(int(n))
-        elif isinstance(inputs, np.ndarray) and len(self.generator.inputs) == 1:
+        elif isinstance(inputs, (np.ndarray, list, tuple)) and len(self.generator.inputs) == 1:
             shape = tuple(self.generator.input_shape[1:])   # a NaN input draws a plausible image
             inputs = config.check_finite(inputs, "inputs")
             if inputs.shape[1:] != shape or not len(inputs):

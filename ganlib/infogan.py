@@ -500,8 +500,22 @@ class InfoGAN(GAN):
 
     # ------------------------------------------------------------------ convenience
     def predict_codes(self, images, batch_size=256):
-        """Q's reading of images: (categorical probabilities (n, n_cat), continuous means)."""
-        out = np.asarray(self.q_network.predict(images, batch_size=batch_size, verbose=0), np.float32)
+        """Q's reading of images: (categorical probabilities (n, n_cat), continuous means).
+        `images`: G's output range [-1, 1] (as `generate` gives them), or uint8 (0..255)."""
+        x = np.asarray(images)
+        if x.dtype == np.uint8:
+            x = x.astype(np.float32) / 127.5 - 1.0
+        x = config.check_finite(x, "predict_codes: images")
+        if x.ndim == 3:
+            x = x[..., None]
+        want = tuple(self.q_network.input_shape[1:])
+        if x.shape[1:] != want or not len(x):
+            raise ValueError(f"predict_codes: expected images (n, {', '.join(map(str, want))}) "
+                             f"with n >= 1, got {x.shape}")
+        if x.min() < -1.0 - 1e-3 or x.max() > 1.0 + 1e-3:
+            raise ValueError(f"predict_codes: float images must lie in [-1, 1] (G's range), got "
+                             f"{x.min():g}..{x.max():g}; pass uint8 images as uint8")
+        out = np.asarray(self.q_network.predict(x, batch_size=batch_size, verbose=0), np.float32)
         return out[:, :self.n_cat], out[:, self.n_cat:self.n_cat + self.n_cont]
 
     def generate_codes(self, n, seed=0):
@@ -546,6 +560,12 @@ def make_infogan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, n_cat=N_CAT, n_
     config.check_number(lr, "make_infogan: lr", above=0)
     if g_lr is not None:
         config.check_number(g_lr, "make_infogan: g_lr", above=0)
+    for name, value in (("code_scale", code_scale), ("cont_scale", cont_scale)):
+        config.check_number(value, f"make_infogan: {name}", above=0)
+    for name, value in (("lambda_cat", lambda_cat), ("lambda_cont", lambda_cont),
+                        ("lambda_ms", lambda_ms), ("lambda_z", lambda_z),
+                        ("lambda_aug", lambda_aug)):
+        config.check_number(value, f"make_infogan: {name}", minimum=0)
     generator = build_generator(image_shape, latent_dim, n_cat, n_cont, g_filters, code_scale,
                                 cont_scale, seed=seed)
     trunk, d_head, q_head = build_discriminator_and_q(image_shape, n_cat, n_cont, d_filters,

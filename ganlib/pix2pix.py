@@ -319,6 +319,10 @@ def split_direction(pairs, direction):
     """``(satellite, map)`` arrays → ``(sources, targets)`` for "sat2map" or "map2sat"."""
     if direction not in DIRECTIONS:
         raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
+    if not isinstance(pairs, (tuple, list)) or len(pairs) != 2:
+        raise ValueError("pairs: expected (satellite, map) arrays, e.g. maps.train of "
+                         f"load_data(...); got {type(pairs).__name__}"
+                         + (f" of {len(pairs)}" if isinstance(pairs, (tuple, list)) else ""))
     sat, mp = pairs
     check_pairs(sat, mp, "satellite", "map")
     return (sat, mp) if direction == "sat2map" else (mp, sat)
@@ -355,6 +359,12 @@ def pair_dataset(sources, targets, batch_size=1, seed=0, shuffle=True, repeat=Tr
 
 def load_data(schedule, seed=0, **kw):
     """The maps data (real or synthetic, see `maps_data.load_maps`) at the schedule's size."""
+    if not isinstance(schedule, dict) or "image_size" not in schedule:
+        raise ValueError("load_data needs a pix2pix schedule naming image_size (and n_train, "
+                         "n_val), e.g. config.select(pix2pix.SCHEDULES)")
+    for key in ("n_train", "n_val"):
+        if schedule.get(key) is not None:
+            config.check_count(schedule[key], f"schedule: {key} (None: all pairs)")
     return maps_data.load_maps(size=schedule["image_size"], n_train=schedule.get("n_train"),
                                n_val=schedule.get("n_val"), seed=seed, **kw)
 

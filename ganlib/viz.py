@@ -72,7 +72,13 @@ class SampleGrid(keras.callbacks.Callback):
     def __init__(self, inputs, every=1, ncols=None, scale="tanh", save_dir=None, display=True,
                  size=4):
         super().__init__()
-        self.inputs, self.every, self.ncols, self.scale = inputs, max(1, int(every)), ncols, scale
+        from . import config
+        every = config.check_count(every, "SampleGrid: every (logging intervals)")
+        if scale not in ("tanh", "sigmoid"):
+            raise ValueError(f"SampleGrid: scale must be 'tanh' or 'sigmoid', got {scale!r}")
+        if isinstance(inputs, np.ndarray) and inputs.dtype.kind == "f":
+            config.check_finite(inputs, "SampleGrid: inputs")
+        self.inputs, self.every, self.ncols, self.scale = inputs, every, ncols, scale
         self.save_dir, self.display, self.size = save_dir, display, size
         self.handle = None
         self.saved = []
@@ -153,7 +159,17 @@ def plot_history(history, keys=None, ax=None, title="losses (mean per logging in
                  steps_per_epoch=None):
     """Loss curves from a `fit()` History (or its `.history` dict)."""
     hist = getattr(history, "history", history)
+    if not isinstance(hist, dict):
+        raise ValueError(f"plot_history: expected a fit() History or its .history dict, got "
+                         f"{type(history).__name__}")
     keys = keys or [k for k in hist if k.endswith("loss") or k.startswith(("d_", "g_"))]
+    missing = [k for k in keys if k not in hist]
+    if missing:
+        raise ValueError(f"plot_history: no {', '.join(map(repr, missing))} in this history; it "
+                         f"has {', '.join(map(repr, hist)) or 'nothing'}")
+    if steps_per_epoch is not None:
+        from . import config
+        steps_per_epoch = config.check_count(steps_per_epoch, "plot_history: steps_per_epoch")
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.5))
     for k in keys:

@@ -309,3 +309,48 @@ def test_a_classifier_of_the_other_dataset_is_refused(tmp_path):
                        match="(?s)not a mnist classifier.*it is fashion_mnist's classifier"):
         metrics.load_classifier("mnist", path=str(wrong))
     assert metrics.load_classifier("mnist") is metrics.load_classifier("mnist")   # the real one
+
+
+# ----------------------------------------------------------------------------- the rest of the probe
+@pytest.mark.parametrize("call,word", [
+    (lambda: config.select(dcgan.SCHEDULES, mode="bogus"), "mode 'bogus' is not a run mode"),
+    (lambda: config.select({"smoke": 1, "class": 2, "full": 3}, mode="smoke"),
+     "expected \\{mode: schedule dict\\}"),
+    (lambda: pix2pix.recipe(None), "a schedule is a dict"),
+    (lambda: acgan.recipe([]), "a schedule is a dict"),
+    (lambda: viz.plot_history(None), "expected a fit\\(\\) History"),
+    (lambda: viz.plot_history({"d_loss": [1.0]}, keys=["x"]), "no 'x' in this history"),
+    (lambda: viz.plot_history({"d_loss": [1.0]}, steps_per_epoch=0), "steps_per_epoch=0"),
+    (lambda: viz.SampleGrid(np.zeros((4, 100)), every=0), "every.*=0"),
+    (lambda: viz.SampleGrid(np.full((4, 100), np.nan)), "inputs: 400 of its 400 values are NaN"),
+    (lambda: viz.SampleGrid(np.zeros((4, 100)), scale="relu"), "scale"),
+    (lambda: data.make_dataset(np.zeros((4, 28, 28), np.uint8), batch_size=2, seed=-1),
+     "seed.*=-1"),
+    (lambda: pix2pix.split_direction((np.zeros((2, 8, 8, 3), np.uint8),), "sat2map"),
+     "expected \\(satellite, map\\) arrays.*tuple of 1"),
+    (lambda: pix2pix.load_data(None), "load_data needs a pix2pix schedule"),
+    (lambda: pix2pix.load_data(dict(pix2pix.SCHEDULES["smoke"], n_train=0)), "n_train.*=0"),
+    (lambda: dcgan.tutorial_optimizer(epochs=0), "epochs=0"),
+    (lambda: dcgan.tutorial_optimizer(lr=0), "lr=0"),
+    (lambda: dcgan.make_dcgan(steps_per_execution=0), "steps_per_execution=0"),
+    (lambda: infogan.make_infogan(code_scale=float("nan")), "code_scale=nan"),
+    (lambda: acgan.make_acgan(class_weight=float("nan")), "class_weight=nan"),
+    (lambda: acgan.make_acgan(base_filters=0), "base_filters=0"),
+])
+def test_other_public_functions_refuse_what_they_cannot_use(call, word):
+    """Each of these gave a KeyError/TypeError/ZeroDivisionError traceback, or silently did
+    something else (n_train=0 loaded every pair, every=0 meant 1, NaN weights trained NaN)."""
+    with pytest.raises(ValueError, match=word):
+        call()
+
+
+def test_predict_codes_scales_uint8_and_refuses_empty_nan_or_0_255_floats(small_infogan):
+    images = np.full((2, 28, 28, 1), 255, np.uint8)
+    probs, _ = small_infogan.predict_codes(images)
+    same, _ = small_infogan.predict_codes(np.ones((2, 28, 28, 1), np.float32))
+    np.testing.assert_allclose(probs, same, atol=1e-6)     # uint8 255 is G's +1
+    for bad, word in ((np.zeros((0, 28, 28, 1), np.float32), "n >= 1"),
+                      (np.full((1, 28, 28, 1), np.nan, np.float32), "NaN"),
+                      (np.full((1, 28, 28, 1), 255.0, np.float32), "must lie in \\[-1, 1\\]")):
+        with pytest.raises(ValueError, match=word):
+            small_infogan.predict_codes(bad)
