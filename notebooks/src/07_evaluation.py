@@ -191,7 +191,8 @@ plt.show()
 #   images inside the generated manifold — how much of the data the generator reaches.
 # * **Density** and **coverage** (Naeem et al., 2020) repair a weakness of these two: a few
 #   outlying generated points have huge balls and can swallow most of the real data, inflating
-#   recall. Both use the real balls only. **Density**: how many real balls contain a sample, on
+#   recall; likewise a few unusual real images have huge balls, and samples that all land in one
+#   of them count as precise. Both use the real balls only, and density counts them. **Density**: how many real balls contain a sample, on
 #   average, divided by $k$ (about 1 when the samples are distributed like the data, above 1 when
 #   they crowd into its densest parts). **Coverage**: the fraction of real images whose ball
 #   contains at least one sample.

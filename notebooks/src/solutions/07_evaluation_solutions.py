@@ -113,6 +113,10 @@ check.knn_coverage(my_coverage);
 # python -m ganlib evaluate /tmp/my_dcgan
 # ```
 #
-# A `smoke` run trains a handful of steps: expect it near the "half junk" or "pixel noise" rows
-# of section 3 or beyond them — a high FD, low precision and density — since its images are still
-# mostly noise. Which measures place it there is what the exercise asks you to read off.
+# A `smoke` run trains a handful of steps, and its images are still nearly all alike: expect a
+# high FD and recall and coverage near 0 (few real images have a sample near them). Read its
+# precision with care. When nearly all samples fall on one point of feature space, and that
+# point happens to lie inside the ball of some unusual real image, every sample counts as
+# precise and precision comes out high for a generator that draws nothing recognisable. Density
+# counts the real balls around each sample, so one stray ball weighs little there; this is why
+# the chapter reads the four measures together, and FD next to them, rather than any one alone.
