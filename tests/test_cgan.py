@@ -3,17 +3,8 @@ import keras
 import numpy as np
 import pytest
 
-from ganlib import acgan, cgan, config, data
-
-TINY = dict(base_filters=16, up_filters=8)
-
-
-def weights(model):
-    return [v.numpy().copy() for v in model.weights]
-
-
-def moved(before, model):
-    return [not np.array_equal(a, v.numpy()) for a, v in zip(before, model.weights)]
+from ganlib import acgan, cgan, config
+from test_acgan import TINY, moved, weights   # the same tiny networks and weight checks
 
 
 @pytest.fixture(autouse=True)
