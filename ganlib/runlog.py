@@ -8,7 +8,8 @@
                                    tensorboard --logdir runs/
         samples/step_0000400.png   the generator's images for one fixed set of inputs after
                                each logging interval (the same inputs all run long, resume included)
-        strip.png              up to eight of those grids side by side, labelled by step:
+        strip.png              up to eight of those grids, labelled by step (wide ones one
+                               under another, square ones side by side):
                                learning at a glance
         training.gif           every grid in turn, an animation of training
 

@@ -259,8 +259,9 @@ history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"],
 
 # %% [markdown]
 # **The training strip.** The run folder keeps a picture of the generator's images for one fixed
-# set of inputs after every logging interval; the strip shows up to eight of them side by side,
-# labelled by step. Read it left to right: each panel is the *same* inputs, so what changes is
+# set of inputs after every logging interval; the strip shows up to eight of them, each labelled
+# by its step (wide grids one under another, square ones side by side). Read them in step order:
+# each panel is the *same* inputs, so what changes is
 # only what $G$ has learned — from noise, to blurry blobs, to garments (how far it gets depends on
 # the run mode).
 

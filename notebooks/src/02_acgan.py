@@ -226,8 +226,10 @@ for name, t in [("tutorial: label channel beside the 7x7x384 noise map", embed_c
 # %%
 show(acgan.ACGAN.generator_inputs)
 show(acgan.ACGAN.discriminator_loss)
+show(acgan.ACGAN.discriminator_verdicts)
 show(acgan.ACGAN.discriminate_for_generator)
 show(acgan.ACGAN.generator_loss)
+show(acgan.ACGAN.generator_verdict)
 
 # %% [markdown]
 # **Why `class` mode does not run the tutorial's recipe.** The tutorial trains 100 epochs
@@ -297,9 +299,10 @@ history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"],
 
 # %% [markdown]
 # **The training strip.** The run folder keeps a picture of G's output for the same fixed
-# inputs after every logging interval; `strip.png` puts up to eight of them side by side, the
-# untrained generator (step 0) on the left. In each frame, column $k$ asks for class $k$ and
-# each of the two rows keeps one noise vector: read a column from left to right to see when
+# inputs after every logging interval; `strip.png` puts up to eight of them one under another,
+# the untrained generator (step 0) first, each labelled by its step. In each frame, column $k$
+# asks for class $k$ and each of the two rows keeps one noise vector: follow a column down
+# the frames to see when
 # that class becomes recognisable, and compare the columns of one frame to see when the label
 # starts to matter.
 

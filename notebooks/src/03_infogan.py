@@ -265,8 +265,9 @@ history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"],
 
 # %% [markdown]
 # **The training strip.** The run folder keeps a picture of $G$'s output for the same fixed
-# inputs after every logging interval, and `strip.png` puts up to eight of them side by side,
-# the untrained generator (step 0) on the left. Here the code runs along the *columns*: in each
+# inputs after every logging interval, and `strip.png` puts up to eight of them one under
+# another, the untrained generator (step 0) first, each labelled by its step. Here the code runs
+# along the *columns*: in each
 # frame, column $k$ has $c_1 = k$ (with $c_2 = c_3 = 0$) and each of the two rows keeps one noise
 # vector. Early frames look the same in every column; the step at which the columns start to
 # differ is when $G$ began writing the code into its images, and a column that keeps one digit

@@ -271,8 +271,8 @@ history = atienza.fit(gan, SCHEDULE, images=x_train, seed=SEED, verbose=2,
 
 # %% [markdown]
 # **The training strip.** The run folder keeps the generator's images for one fixed set of inputs
-# after every logging interval; the strip shows up to eight of them side by side, labelled by step.
-# Read it left to right: the inputs never change, so every difference between panels is what $G$
+# after every logging interval; the strip shows up to eight of them, each labelled by its step.
+# Read them in step order: the inputs never change, so every difference between panels is what $G$
 # learned in between (how far it gets depends on the run mode).
 
 # %%
