@@ -58,3 +58,22 @@ def test_ci_runs_the_readme_test_command():
     readme = open(os.path.join(ROOT, "README.md")).read()
     ci = open(os.path.join(ROOT, ".ci", "run")).read()
     assert "python dev.py test" in readme and "python3 dev.py test" in ci
+
+
+def test_a_wheel_holds_every_subpackage_and_the_widgets_front_end():
+    """`pip install .` (not editable) must carry ganlib.widgets and GAN Lab's .js/.css."""
+    import fnmatch
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
+        setuptools = tomllib.load(f)["tool"]["setuptools"]
+    subpackages = sorted(
+        os.path.relpath(d, ROOT).replace(os.sep, ".")
+        for d, _, files in os.walk(os.path.join(ROOT, "ganlib"))
+        if "__init__.py" in files)
+    assert sorted(setuptools["packages"]) == subpackages
+    for package in subpackages:
+        folder = os.path.join(ROOT, *package.split("."))
+        data = [n for n in os.listdir(folder) if os.path.isfile(os.path.join(folder, n))
+                and not n.endswith((".py", ".pyc"))]
+        patterns = setuptools.get("package-data", {}).get(package, [])
+        missing = [n for n in data if not any(fnmatch.fnmatch(n, p) for p in patterns)]
+        assert not missing, f"{package}: {missing} would be left out of a wheel"

@@ -154,6 +154,10 @@ show(losses.generator_wasserstein)
 # optimality before each generator step: WGAN takes $n_\text{critic} = 5$ critic updates per
 # generator update. And since a momentum-based optimiser (Adam) made training unstable in the
 # paper's experiments, it uses RMSprop with a small learning rate, $5 \times 10^{-5}$.
+#
+# **Live:** in chapter 0's live demo (GAN Lab, §4 of `00_gan_2d.ipynb`) the **WGAN critic**
+# lesson trains this loss on the 2-D ring: watch the critic's unbounded score surface and its
+# push on the fakes, and switch the loss mid-run to compare it with the cross-entropy game.
 
 # %% [markdown]
 # ## 3. Data

@@ -89,6 +89,10 @@ config.set_seed(SEED)
 # $b - c = 1$ and $b - a = 2$ the generator minimises the Pearson $\chi^2$ divergence between
 # $p_\text{data} + p_g$ and $2p_g$.)
 #
+# **Live:** in chapter 0's live demo (GAN Lab, §4 of `00_gan_2d.ipynb`) the **LSGAN boundary**
+# lesson trains least squares on the 2-D ring: watch fakes on the real side of the ½ boundary
+# still being pushed, and compare with the **vanishing gradients** lesson.
+#
 # The two loss pairs, as `ganlib.losses` implements them:
 
 # %%
