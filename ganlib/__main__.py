@@ -82,10 +82,15 @@ def main(argv=None):
         _new_file(p, args.out, "--out")
     if args.command == "evaluate" and args.json:
         _new_file(p, args.json, "--json")
+    from . import chapters, config
+    try:       # an unknown GANLIB_* value: one line naming it, before TensorFlow works
+        config.check_environment()
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     if os.environ.get("GANLIB_CPU_DEVICES"):
         from .distribute import split_cpu
         split_cpu(os.environ["GANLIB_CPU_DEVICES"])
-    from . import chapters
     try:
         if args.command == "chapters":
             for c in CHAPTERS.values():

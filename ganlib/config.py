@@ -275,15 +275,15 @@ def training_schedule(per_mode, schedule=None, run_dir=None, seed=0, keys=(), wh
     ..., a recipe the modes share) are then taken from the current run mode's schedule in
     `per_mode` (``None``: that schedule as it is); optional ones (a smoke ``batch_size``) keep
     the recipe's default.  An entry no mode's schedule has (nor `keys`, the recipe's other
-    settings) is refused, as are counts that mean nothing (`check_schedule`).  ``GANLIB_MODE=pretrained`` trains nothing: it loads a shipped
-    run into `run_dir`, so without a `run_dir` it is refused rather than trained.
+    settings) is refused, as are counts that mean nothing (`check_schedule`).
+    ``GANLIB_MODE=pretrained`` trains nothing: it loads a shipped run into `run_dir`, so
+    without a `run_dir` it is refused rather than trained.
     """
     mode = check_environment()
     if mode == PRETRAINED and not run_dir:
-        from .runs import GENERATOR, pretrained_root
+        from .runs import pretrained_root, shipped_runs
         root = pretrained_root()
-        shipped = sorted(n for n in (os.listdir(root) if os.path.isdir(root) else [])
-                         if os.path.isfile(os.path.join(root, n, GENERATOR)))
+        shipped = shipped_runs(root)
         raise ValueError(
             f"GANLIB_MODE=pretrained trains nothing: it loads the generator of a reference run "
             f"shipped in {root}, and {who} was given no run_dir to load. Pass "

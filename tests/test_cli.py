@@ -325,3 +325,15 @@ def test_bad_sample_and_evaluate_arguments_give_clear_errors(finished, tmp_path,
     ((_, _), (x_test, _)), _ = data.load_dataset("fashion_mnist", verbose=False)
     scores = chapters.evaluate(finished, n=len(x_test) + 1)   # more than there are: says so
     assert scores["n"] == len(x_test)
+
+
+@pytest.mark.parametrize("name,value", [("GANLIB_CPU_DEVICES", "abc"), ("GANLIB_MODE", "bogus"),
+                                        ("GANLIB_PRECISION", "half")])
+def test_an_unknown_environment_value_is_one_line_naming_it(name, value, tmp_path):
+    env = dict(os.environ, **{name: value})
+    out = subprocess.run([sys.executable, "-m", "ganlib", "train", "01_dcgan", "--mode", "smoke",
+                          "--run-dir", str(tmp_path / "r")], capture_output=True, text=True,
+                         env=env, cwd=str(tmp_path))
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr[-2000:]
+    assert name in out.stderr and value in out.stderr
+    assert not (tmp_path / "r").exists()
