@@ -147,7 +147,8 @@ print(f"{max(snaps)} generator steps in {time.time() - t0:.1f} s; final losses: 
 # %% [markdown]
 # **The training strip** — the run folder's `strip.png`: the generator's points for the same
 # noise (red) over real points (grey) at up to eight steps, the untrained generator first. Read
-# it from left to right: where the red cloud starts, and how it spreads out over the ring.
+# the frames in the order of their step labels: where the red cloud starts, and how it spreads
+# out over the ring.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
