@@ -87,8 +87,8 @@ class GAN(keras.Model):
             if self.d_steps != 1 or self.g_batch_factor != 1 or not takes_fake:
                 raise ValueError("reuse_fakes needs d_steps=1, g_batch_factor=1 and "
                                  "discriminator_loss/generator_loss that accept `fake`")
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed = None if seed is None else config.check_seed(seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
         names = ("d_loss", "g_loss") + tuple(self.extra_loss_names)
         self.trackers = {n: keras.metrics.Mean(name=n) for n in names}
         self.built = generator.built and discriminator.built

@@ -354,3 +354,10 @@ def test_predict_codes_scales_uint8_and_refuses_empty_nan_or_0_255_floats(small_
                       (np.full((1, 28, 28, 1), 255.0, np.float32), "must lie in \\[-1, 1\\]")):
         with pytest.raises(ValueError, match=word):
             small_infogan.predict_codes(bad)
+
+
+@pytest.mark.parametrize("seed", [-1, 2.5, "3", True, float("nan")])
+def test_a_gan_built_with_a_bad_seed_is_refused_by_name(seed):
+    from ganlib import dcgan
+    with pytest.raises(ValueError, match="seed"):
+        dcgan.make_dcgan(seed=seed)
