@@ -27,14 +27,17 @@ from .models import check_image_shape, gan_init
 LATENT_DIM = acgan.LATENT_DIM
 NUM_CLASSES = acgan.NUM_CLASSES
 BATCH_SIZE = acgan.BATCH_SIZE
-# ACGAN's class recipe without its class head's weights: the same networks, steps and
+
+
+def _without_class_head(settings):
+    return {k: v for k, v in settings.items() if k not in ("class_weight", "fake_class_weight")}
+
+
+# ACGAN's recipes and schedules without its class head's weights: the same networks, steps and
 # mode-seeking term, so the comparison isolates how the label reaches D.
-LIGHT_RECIPE = {k: v for k, v in acgan.LIGHT_RECIPE.items()
-                if k not in ("class_weight", "fake_class_weight")}
-SEED_RECIPE = {k: v for k, v in acgan.SEED_RECIPE.items()
-               if k not in ("class_weight", "fake_class_weight")}
-SCHEDULES = {mode: {k: v for k, v in s.items() if k not in ("class_weight", "fake_class_weight")}
-             for mode, s in acgan.SCHEDULES.items()}
+LIGHT_RECIPE = _without_class_head(acgan.LIGHT_RECIPE)
+SEED_RECIPE = _without_class_head(acgan.SEED_RECIPE)
+SCHEDULES = {mode: _without_class_head(s) for mode, s in acgan.SCHEDULES.items()}
 
 
 def build_discriminator(image_shape=(28, 28, 1), num_classes=NUM_CLASSES, alpha=0.2,

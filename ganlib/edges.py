@@ -94,10 +94,14 @@ def load_data(schedule, seed=0, verbose=False):
     return EdgesData(picks[0], picks[1], source, False)
 
 
-def split_direction(pairs, direction=DIRECTION):
-    """``(edges, garments)`` → ``(sources, targets)``: this task has one direction."""
+def check_direction(direction):
     if direction != DIRECTION:
         raise ValueError(f"direction must be {DIRECTION!r}, got {direction!r}")
+
+
+def split_direction(pairs, direction=DIRECTION):
+    """``(edges, garments)`` → ``(sources, targets)``: this task has one direction."""
+    check_direction(direction)
     return pairs
 
 
@@ -115,7 +119,7 @@ def train(schedule=None, direction=DIRECTION, seed=0, data=None, callbacks=(), v
           run_dir=None):
     """Train pix2pix on edges → garments; returns (gan, history).  `schedule` may name only
     the entries it changes (`adv_weight=0`: the same U-Net on L1 alone)."""
-    split_direction(((), ()), direction)
+    check_direction(direction)
     schedule = config.training_schedule(SCHEDULES, schedule, run_dir, seed, who="edges.train()")
     data = data or load_data(schedule, seed=seed, verbose=bool(verbose))
     return pix2pix.train(schedule, "sat2map", seed=seed, data=data, callbacks=callbacks,

@@ -18,6 +18,7 @@ Nothing here is needed to resume a run; all of it is rewritten from ``samples/``
 import glob
 import os
 import re
+import time
 
 import keras
 import numpy as np
@@ -287,7 +288,6 @@ class RunProgress(keras.callbacks.Callback):
             sys.stdout.flush()
 
     def on_train_begin(self, logs=None):
-        import time
         params = self.params or {}
         self.per_epoch = int(params.get("steps") or 0)
         self.total = int(params.get("epochs") or 0) * self.per_epoch
@@ -305,7 +305,6 @@ class RunProgress(keras.callbacks.Callback):
         self.epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        import time
         if not self.active:
             return
         self.done = self.epoch * self.per_epoch + batch + 1
@@ -316,7 +315,6 @@ class RunProgress(keras.callbacks.Callback):
             self._show(progress_line(self.done, self.total, now - self.t0, self.start, self.logs))
 
     def on_train_end(self, logs=None):
-        import time
         if self.active:
             line = progress_line(self.done, self.total, time.monotonic() - self.t0, self.start,
                                  self.logs)

@@ -4,20 +4,12 @@ import numpy as np
 import pytest
 
 from ganlib import acgan, cgan, config
-from test_acgan import TINY, moved, weights   # the same tiny networks and weight checks
+from test_acgan import TINY, batch, moved, weights  # noqa: F401  (batch: the same fixture)
 
 
 @pytest.fixture(autouse=True)
 def float32():
     keras.mixed_precision.set_global_policy("float32")
-
-
-@pytest.fixture
-def batch():
-    rng = np.random.default_rng(0)
-    x = keras.ops.convert_to_tensor(rng.uniform(-1, 1, (16, 28, 28, 1)).astype("float32"))
-    y = keras.ops.convert_to_tensor(np.arange(16) % 10, dtype="int32")
-    return x, y
 
 
 def test_d_update_moves_every_d_weight_and_no_g_weight(batch):
