@@ -30,14 +30,18 @@ DIRECTION = "edges2garments"
 
 EdgesData = namedtuple("EdgesData", "train val source synthetic")
 
-# Per run mode, as pix2pix's: one-channel 32×32 pairs, a four-level U-Net at half width.
+# Per run mode, as pix2pix's: one-channel 32×32 pairs.  The class recipe narrows both networks
+# to a quarter (the U-Net's `width`, the PatchGAN's `d_width`): at 32×32 the tutorial's full-width
+# PatchGAN costs more than the U-Net it judges (benchmarks/speed_edges.py: about 8 times the
+# time a step of both at a quarter, in float32 on 2 cores; benchmarks/results/speed_edges.txt).
 SCHEDULES = {
     "smoke": dict(image_size=SIZE, channels=1, batch_size=4, steps=4, log_every=2,
-                  sample_every=1, n_train=64, n_val=16, width=0.25, adv_weight=1.0),
-    "class": dict(image_size=SIZE, channels=1, batch_size=16, steps=2000, log_every=100,
-                  sample_every=4, n_train=20000, n_val=1000, width=0.5, adv_weight=1.0),
+                  sample_every=1, n_train=64, n_val=16, width=0.25, d_width=0.25, adv_weight=1.0),
+    "class": dict(image_size=SIZE, channels=1, batch_size=16, steps=3000, log_every=100,
+                  sample_every=5, n_train=20000, n_val=1000, width=0.25, d_width=0.25,
+                  adv_weight=1.0),
     "full": dict(image_size=SIZE, channels=1, batch_size=16, steps=20000, log_every=500,
-                 sample_every=4, n_train=None, n_val=None, width=1.0, adv_weight=1.0),
+                 sample_every=4, n_train=None, n_val=None, width=1.0, d_width=1.0, adv_weight=1.0),
 }
 SCHEDULES["pretrained"] = dict(SCHEDULES["class"])
 
@@ -105,7 +109,7 @@ def split_direction(pairs, direction=DIRECTION):
     return pairs
 
 
-recipe = pix2pix.recipe          # image size, channels, width, adversarial weight
+recipe = pix2pix.recipe          # image size, channels, widths, adversarial weight
 
 
 def make_pix2pix(seed=None, **kw):

@@ -145,19 +145,23 @@ def build_generator(image_shape=(256, 256, 3), out_channels=None, dropout_blocks
     return keras.Model(source, out, name="unet_generator")
 
 
-def build_discriminator(image_shape=(256, 256, 3), target_channels=None, alpha=0.2, seed=None):
-    """The 70×70 PatchGAN: ``[source, target]`` → (S/8 − 2)² patch probabilities (30×30 at 256)."""
+def build_discriminator(image_shape=(256, 256, 3), target_channels=None, alpha=0.2, seed=None,
+                        width=1.0):
+    """The 70×70 PatchGAN: ``[source, target]`` → (S/8 − 2)² patch probabilities (30×30 at 256).
+    `width` scales its filters (C64-C128-C256-C512 at 1.0), as the U-Net's `width` does."""
     size, c = check_size(image_shape, "PatchGAN discriminator")
+    config.check_number(width, "PatchGAN discriminator: width", above=0)
+    scaled = lambda f: max(1, int(round(f * width)))  # noqa: E731
     source = keras.Input((size, size, c), name="source")
     target = keras.Input((size, size, target_channels or c), name="target")
     x = layers.Concatenate(name="source_target")([source, target])
     for i, f in enumerate((64, 128, 256)):            # C64 - C128 - C256, stride 2
-        x = _conv(f, name=f"c{f}", seed=seed)(x)
+        x = _conv(scaled(f), name=f"c{f}", seed=seed)(x)
         if i > 0:
             x = instance_norm(f"c{f}_norm")(x)
         x = layers.LeakyReLU(alpha, name=f"c{f}_lrelu")(x)
     x = layers.ZeroPadding2D(1, name="pad1")(x)        # C512, stride 1
-    x = _conv(512, strides=1, padding="valid", name="c512", seed=seed)(x)
+    x = _conv(scaled(512), strides=1, padding="valid", name="c512", seed=seed)(x)
     x = instance_norm("c512_norm")(x)
     x = layers.LeakyReLU(alpha, name="c512_lrelu")(x)
     x = layers.ZeroPadding2D(1, name="pad2")(x)        # one probability per patch
@@ -291,22 +295,24 @@ def check_sources(sources, shape, name="sources"):
 def recipe(schedule):
     """The model keyword arguments of a schedule (image size, width, adversarial weight, and
     channels where it names them), for ``make_pix2pix(seed=..., **recipe(schedule))``."""
-    return config.model_kwargs(schedule, ("image_size", "channels", "width", "adv_weight"))
+    return config.model_kwargs(schedule, ("image_size", "channels", "width", "adv_weight",
+                                          "d_width"))
 
 
 def make_pix2pix(image_size=256, channels=3, lr=2e-4, l1_weight=L1_WEIGHT, width=1.0, seed=None,
-                 adv_weight=1.0):
+                 adv_weight=1.0, d_width=1.0):
     """The tutorial's pix2pix, compiled and ready for `fit()` on a `pair_dataset`.
 
     ``adv_weight=0``: the same U-Net trained on L1 alone (D still trains, but G ignores it),
-    the baseline the paper shows blurry."""
+    the baseline the paper shows blurry.  ``width`` scales the U-Net's filters and ``d_width``
+    the PatchGAN's (1.0: the tutorial's)."""
     config.check_number(lr, "make_pix2pix: lr", above=0)
     config.check_number(l1_weight, "make_pix2pix: l1_weight", minimum=0)
     config.check_number(adv_weight, "make_pix2pix: adv_weight", minimum=0)
     config.check_number(width, "make_pix2pix: width", above=0)
     shape = (image_size, image_size, channels)
     gan = Pix2Pix(build_generator(shape, width=width, seed=seed),
-                  build_discriminator(shape, seed=seed), l1_weight=l1_weight,
+                  build_discriminator(shape, seed=seed, width=d_width), l1_weight=l1_weight,
                   adv_weight=adv_weight, seed=seed, name="pix2pix")
     gan.compile(d_optimizer=keras.optimizers.Adam(lr, beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(lr, beta_1=0.5),

@@ -493,3 +493,16 @@ def test_an_unverified_archive_is_unpacked_only_with_the_real_image_size(tmp_pat
     assert maps_data.download_maps(str(root), url=archive.as_uri(), sha256=None,
                                    verbose=False) == os.path.join(str(root), "maps")
     assert len(maps_data.list_images(str(root / "maps" / "train"))) == 2
+
+
+def test_patchgan_width_scales_its_filters_and_keeps_its_patches():
+    full = pix2pix.build_discriminator((32, 32, 1), seed=1)
+    quarter = pix2pix.build_discriminator((32, 32, 1), seed=1, width=0.25)
+    assert quarter.output_shape == full.output_shape
+    assert [quarter.get_layer(n).filters for n in ("c64", "c128", "c256", "c512")] == \
+        [16, 32, 64, 128]
+    assert full.get_layer("c512").filters == 512
+    gan = pix2pix.make_pix2pix(image_size=32, channels=1, width=0.25, d_width=0.25, seed=1)
+    assert gan.discriminator.count_params() == quarter.count_params()
+    with pytest.raises(ValueError, match="width"):
+        pix2pix.build_discriminator((32, 32, 1), width=0)
