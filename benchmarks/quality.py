@@ -174,13 +174,14 @@ def _to_scale(x, scale):
     return x.astype(np.float32)
 
 
-def held_out_pairs(module, n, schedule=None, seed=0):
-    """(sources, targets) the pix2pix model never trained on, from the module's own loaders."""
+def held_out_pairs(module, n, schedule=None, seed=0, direction=None):
+    """(sources, targets) the pix2pix model never trained on, from the module's own loaders
+    (`direction`: the module's first where None)."""
     if hasattr(module, "held_out_pairs"):
         return module.held_out_pairs(n)
     if hasattr(module, "load_data") and hasattr(module, "split_direction"):
         maps = module.load_data(schedule, seed=seed, verbose=False)  # MapsData(train, val, ...)
-        src, tgt = module.split_direction(maps.val, module.DIRECTIONS[0])
+        src, tgt = module.split_direction(maps.val, direction or module.DIRECTIONS[0])
         return src[:n], tgt[:n]
     for name in ("load_pairs", "load_data"):
         if hasattr(module, name):
@@ -195,7 +196,8 @@ def held_out_pairs(module, n, schedule=None, seed=0):
 @chapter("pix2pix", "maps")
 def measure_pix2pix(gan, module, ctx):
     scale = scale_of(module)
-    src, tgt = held_out_pairs(module, ctx.n, ctx.schedule, ctx.seed)
+    src, tgt = held_out_pairs(module, ctx.n, ctx.schedule, ctx.seed,
+                              ctx.train_kwargs.get("direction"))
     src, tgt = _to_scale(src, scale), _to_scale(tgt, scale)
     if hasattr(gan, "translate"):
         pred = np.asarray(gan.translate(src), np.float32)
@@ -207,6 +209,14 @@ def measure_pix2pix(gan, module, ctx):
     for base, vals in metrics.baselines(src, tgt, scale).items():
         out.update({f"{k} ({base})": v for k, v in vals.items()})
     return out
+
+
+# map -> satellite, where the target is uncertain (#35): pix2pix against its U-Net on L1 alone
+chapter("pix2pix-map2sat", "maps", train_kwargs=dict(direction="map2sat"), module="pix2pix")(
+    measure_pix2pix)
+chapter("pix2pix-map2sat-l1only", "maps", train_kwargs=dict(direction="map2sat"),
+        module="pix2pix", recipe=CLI_CHAPTERS.get("04_pix2pix_map2sat_l1only").recipe)(
+    measure_pix2pix)
 
 
 # chapter 2's comparison (#35): what the auxiliary classifier adds.  The conditional GAN
@@ -303,6 +313,7 @@ def run_chapter(name, mode, seed, n, history_points, verbose=0, overrides=None):
     schedule_set, model_set = split_overrides(module, spec, name, mode, schedule, overrides or {})
     schedule.update(schedule_set)
     ctx.schedule = schedule
+    ctx.train_kwargs = spec["train_kwargs"]
     _default_scale[spec["module"]] = spec["scale"]
     intervals = max(1, schedule["steps"] // schedule["log_every"])
     params = inspect.signature(module.train).parameters
