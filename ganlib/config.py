@@ -121,6 +121,20 @@ def set_precision(name=None, verbose=True):
     return name
 
 
+def describe_run(schedule, mode=None):
+    """One line for the top of a training section: the run mode, the precision Keras computes
+    in and the generator steps, and the two variables that change them."""
+    import keras
+    mode = mode or run_mode()
+    policy = keras.mixed_precision.global_policy().name
+    what = ("no training: the shipped run is loaded" if mode == PRETRAINED
+            else f"{schedule['steps']:,} generator steps" if "steps" in schedule else "")
+    line = f"{mode} mode, {policy}" + (f": {what}" if what else "")
+    print(f"{line}   (GANLIB_MODE: smoke, class, full or pretrained; "
+          f"GANLIB_PRECISION: float32, mixed_bfloat16 or auto)")
+    return line
+
+
 MAX_SEED = 2 ** 32 - 1        # NumPy's legacy seeding (which Keras seeds too) takes 0 .. 2³²-1
 
 

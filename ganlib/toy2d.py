@@ -8,7 +8,8 @@ small enough to draw the whole game in the plane:
 * `make_toy_gan(loss="bce" | "lsgan" | "wgan-gp")` — G: z → 2-D point, D: point → score;
 * `train` — a run-mode schedule through `gan.fit_schedule`'s callbacks, with a run folder
   whose pictures (`samples/`, `strip.png`) are scatter plots instead of image grids;
-* `modes_covered` — how many modes get a fair share of the samples;
+* `modes_covered` — how many modes get a fair share of the samples; `ModeCounts` records
+  where G's points go through training and `plot_mode_counts` draws it (modes × steps);
 * `plot_*` — points over training, D's surface, G's gradient field.
 """
 import io
@@ -212,14 +213,97 @@ class Snapshots(keras.callbacks.Callback):
         self._take()
 
 
+class ModeCounts(keras.callbacks.Callback):
+    """Where G puts its points through training: for `n` fixed inputs, the share of points
+    whose nearest mode is each mode (the ring cut into `n_modes` sectors, however far from
+    the mode's centre), and the share lying *on* a mode (within ``within`` standard deviations
+    of a centre, as `modes_covered` counts), recorded at the start and after every call of
+    the train function (every ``steps_per_execution`` generator steps).  After training:
+    `steps` (T,), `shares` (T, n_modes) and `on_mode` (T,)."""
+
+    def __init__(self, n=1000, n_modes=N_MODES, seed=1, within=3.0):
+        super().__init__()
+        self.n = int(config.check_count(n, "ModeCounts: n"))
+        self.n_modes, self.seed, self.within = n_modes, seed, within
+        self._steps, self._shares, self._on = [], [], []
+
+    def _take(self):
+        step = generator_steps(self.model)
+        if self._steps and self._steps[-1] == step:
+            return
+        points = np.asarray(self.model.generator(self.inputs), np.float64)
+        dist = np.linalg.norm(points[:, None, :] - centers(self.n_modes)[None], axis=-1)
+        nearest = dist.argmin(1)
+        self._steps.append(step)
+        self._shares.append(np.bincount(nearest, minlength=self.n_modes) / len(points))
+        self._on.append(float((dist.min(1) <= self.within * STD).mean()))
+
+    def on_train_begin(self, logs=None):
+        self.inputs = self.model.preview_noise(self.n, seed=self.seed)
+        self._take()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._take()
+
+    @property
+    def steps(self):
+        return np.asarray(self._steps, np.int64)
+
+    @property
+    def shares(self):
+        return np.asarray(self._shares, np.float64).reshape(-1, self.n_modes)
+
+    @property
+    def on_mode(self):
+        return np.asarray(self._on, np.float64)
+
+    def summary(self, last=0.5, crowded=0.5):
+        """The picture as numbers, over the `last` fraction of training: how many times the
+        mode holding the most points changed (`hops`), how many different modes led, the
+        mean number of modes holding a fair share (at least half of 1/n_modes) and the mean
+        largest share; and, over all of it, the share of records where one mode held at
+        least `crowded` of the points."""
+        s = self.shares
+        tail = s[int(len(s) * (1 - last)):]
+        lead = tail.argmax(1)
+        return dict(records=len(s), hops=int((lead[1:] != lead[:-1]).sum()),
+                    modes_that_led=len(set(lead.tolist())),
+                    fair_modes=float((tail >= 0.5 / self.n_modes).sum(1).mean()),
+                    largest_share=float(tail.max(1).mean()),
+                    crowded_records=float((s.max(1) >= crowded).mean()),
+                    on_mode_end=float(self.on_mode[-1]))
+
+
+def plot_mode_counts(counter, ax=None, title=None, vmax=None):
+    """Modes × generator steps: each mode's share of G's points (a `ModeCounts`).  A healthy
+    run fills every row evenly (1/n_modes each); a collapsing one lights one or two rows at a
+    time, and the lit rows move as G hops from mode to mode."""
+    import matplotlib.pyplot as plt
+    ax = ax or plt.gca()
+    s, steps = counter.shares, counter.steps
+    vmax = vmax or max(2.0 / counter.n_modes, float(s.max()))
+    last = steps[-1] + (steps[-1] - steps[-2] if len(steps) > 1 else 1)
+    im = ax.pcolormesh(np.append(steps, last), np.arange(counter.n_modes + 1) - 0.5, s.T,
+                       cmap="magma", vmin=0, vmax=vmax, shading="flat")
+    ax.set_yticks(range(counter.n_modes))
+    ax.set_yticklabels([f"mode {i}" for i in range(counter.n_modes)], fontsize=7)
+    ax.set_xlabel("generator step")
+    if title:
+        ax.set_title(title, fontsize=10)
+    plt.colorbar(im, ax=ax, label="share of G's points", fraction=0.04)
+    return ax
+
+
 def train(loss="bce", schedule=None, seed=0, run_dir=None, n_modes=N_MODES, n_points=20000,
-          n_preview=512, verbose=0, **model_kwargs):
+          n_preview=512, verbose=0, callbacks=(), **model_kwargs):
     """Build and train a toy GAN with a run-mode schedule; returns ``(gan, history, snapshots)``.
 
     `snapshots`: {generator step: G's points for the same `n_preview` inputs}, at the start
     and after every logging interval. With a `run_dir`, the run folder gets the backup
-    (resume), TensorBoard logs and scatter pictures as every chapter's run does.
+    (resume), TensorBoard logs and scatter pictures as every chapter's run does.  `callbacks`
+    are added to fit's (e.g. a `ModeCounts`).
     """
+    extra = list(callbacks)
     schedule = schedule or config.select(SCHEDULES, verbose=False)
     gan = make_toy_gan(loss, seed=seed, steps_per_execution=schedule.get("steps_per_execution", 1),
                        **model_kwargs)
@@ -231,6 +315,7 @@ def train(loss="bce", schedule=None, seed=0, run_dir=None, n_modes=N_MODES, n_po
                                    pictures=pictures)
     if not run_dir:   # no run folder: only the loss guard, and the snapshots
         callbacks.append(pictures)
+    callbacks.extend(extra)
     epochs, every = config.intervals(schedule)
     history = gan.fit(ds, epochs=epochs, steps_per_epoch=every, verbose=verbose,
                       callbacks=callbacks)
@@ -396,14 +481,20 @@ def plot_snapshots(snapshots, real, steps=None, n=5, size=2.6):
 def plot_surface(gan, real, fake, ax=None, title=None, boundary=None, label=None):
     """D's output over the plane as a filled contour, real (grey) and fake (red) points on top.
 
-    `boundary`: a level to draw as a black line (0.5 for a probability, D's decision boundary).
+    `boundary`: a level to draw as a black line (0.5 for a probability, D's decision boundary);
+    the colour map is centred there (white), so "real" and "fake" sides read at a glance.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.colors import TwoSlopeNorm
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4.3))
     xx, yy, flat = _grid()
     out = np.asarray(gan.discriminator(flat, training=False), np.float32).reshape(xx.shape)
-    cs = ax.contourf(xx, yy, out, levels=20, cmap="coolwarm_r")
+    norm = None
+    if boundary is not None:
+        reach = max(abs(float(out.max()) - boundary), abs(float(out.min()) - boundary), 1e-6)
+        norm = TwoSlopeNorm(vcenter=boundary, vmin=boundary - reach, vmax=boundary + reach)
+    cs = ax.contourf(xx, yy, out, levels=20, cmap="coolwarm_r", norm=norm)
     ax.figure.colorbar(cs, ax=ax, label=label or "D(x)")
     if boundary is not None and out.min() < boundary < out.max():
         ax.contour(xx, yy, out, levels=[boundary], colors="k", linewidths=1.2)

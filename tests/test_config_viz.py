@@ -146,3 +146,14 @@ def test_smoke_runs_train_small_batches_and_class_runs_keep_the_recipes(monkeypa
     with pytest.raises(ValueError, match="batch_size must be a positive whole number, got 0"):
         config.batch_size({"batch_size": 0}, 64)
     assert config.batch_size({}, 64) == 64
+
+
+def test_describe_run_is_one_line_naming_mode_precision_and_steps(capsys, monkeypatch):
+    from ganlib import config
+    monkeypatch.setenv("GANLIB_MODE", "class")
+    line = config.describe_run({"steps": 6000, "log_every": 100})
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and line in out
+    assert line.startswith("class mode, ") and "6,000 generator steps" in line
+    monkeypatch.setenv("GANLIB_MODE", "pretrained")
+    assert "no training" in config.describe_run({"steps": 6000, "log_every": 100})

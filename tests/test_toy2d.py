@@ -136,3 +136,36 @@ def test_the_saturating_generator_loss_is_the_minimax_one():
             loss = fn(tf.sigmoid(logits))
         g = np.abs(tape.gradient(loss, logits).numpy().ravel())
         assert (g[0] < 1e-3) == rejected_small and g[1] > 0.1, (fn.__name__, g)
+
+
+def test_mode_counts_record_every_call_and_follow_the_points():
+    counter = toy2d.ModeCounts(n=200)
+    gan, _, _ = toy2d.train("bce", dict(steps=40, log_every=20, steps_per_execution=10), seed=0,
+                            callbacks=[counter])
+    assert counter.steps.tolist() == [0, 10, 20, 30, 40]
+    assert counter.shares.shape == (5, toy2d.N_MODES)
+    np.testing.assert_allclose(counter.shares.sum(1), 1.0)
+    # the last record is the generator's points now, sector by sector
+    points = np.asarray(gan.generator(gan.preview_noise(200, seed=1)), np.float64)
+    nearest = np.linalg.norm(points[:, None] - toy2d.centers()[None], axis=-1).argmin(1)
+    np.testing.assert_allclose(counter.shares[-1], np.bincount(nearest, minlength=8) / 200)
+    assert 0.0 <= counter.on_mode[-1] <= 1.0
+    ax = toy2d.plot_mode_counts(counter, title="t")
+    assert len(ax.get_yticklabels()) == toy2d.N_MODES
+    plt.close("all")
+
+
+def test_mode_counts_summary_counts_hops_and_fair_modes():
+    counter = toy2d.ModeCounts(n=10)
+    even = np.full(8, 1 / 8)
+    onehot = np.eye(8)
+    counter._steps = list(range(8))
+    counter._shares = [even] * 4 + [onehot[2], onehot[5], onehot[5], onehot[1]]
+    counter._on = [1.0] * 8
+    s = counter.summary(last=0.5)           # the last four records: modes 2, 5, 5, 1
+    assert (s["hops"], s["modes_that_led"]) == (2, 3)
+    assert s["fair_modes"] == 1.0 and s["largest_share"] == 1.0
+    assert s["crowded_records"] == 0.5
+    counter._shares = [even] * 8
+    s = counter.summary()
+    assert s["fair_modes"] == 8.0 and s["crowded_records"] == 0.0
