@@ -211,7 +211,10 @@ def measure_pix2pix(gan, module, ctx):
     return out
 
 
-# map -> satellite, where the target is uncertain (#35): pix2pix against its U-Net on L1 alone
+# the same U-Net on L1 alone (chapter 4's baseline), and map -> satellite, where the target is
+# uncertain (#35): pix2pix against its U-Net on L1 alone
+chapter("pix2pix-l1only", "maps", module="pix2pix",
+        recipe=CLI_CHAPTERS.get("04_pix2pix_l1only").recipe)(measure_pix2pix)
 chapter("pix2pix-map2sat", "maps", train_kwargs=dict(direction="map2sat"), module="pix2pix")(
     measure_pix2pix)
 chapter("pix2pix-map2sat-l1only", "maps", train_kwargs=dict(direction="map2sat"),
