@@ -9,8 +9,8 @@
         samples/step_0000400.png   the generator's images for one fixed set of inputs after
                                each logging interval (the same inputs all run long, resume included)
         strip.png              up to eight of those grids, labelled by step (wide ones one
-                               under another, square ones side by side):
-                               learning at a glance
+                               under another, twice-as-wide ones two to a row, square ones
+                               side by side): learning at a glance
         training.gif           every grid in turn, an animation of training
 
 Nothing here is needed to resume a run; all of it is rewritten from ``samples/`` at the end.
@@ -90,6 +90,14 @@ def write_strip(run_dir, n=STRIP_FRAMES):
         fig, axes = plt.subplots(len(frames), 1, squeeze=False,
                                  figsize=(width, len(frames) * (width * h / w + 0.25) + 0.4))
         axes = axes[:, 0]
+    elif w >= 1.5 * h:   # grids twice as wide as high (pix2pix's 2 × 4): two per row, so that
+        cols = 2         # each image keeps about an inch; read left to right, top to bottom
+        rows = -(-len(frames) // cols)
+        fig, axes = plt.subplots(rows, cols, squeeze=False,
+                                 figsize=(9.0, rows * (4.4 * h / w + 0.3) + 0.4))
+        axes = axes.ravel()
+        for ax in axes[len(frames):]:
+            ax.axis("off")
     else:
         fig, axes = plt.subplots(1, len(frames), figsize=(2.2 * len(frames), 2.2 * h / w + 0.4),
                                  squeeze=False)

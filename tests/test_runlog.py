@@ -175,3 +175,14 @@ def test_progress_in_a_log_file_writes_a_line_per_tenth_of_the_run(capsys):
     assert len(lines) == 11 and "\r" not in "".join(lines)
     assert lines[0].startswith("generator step 0/100") and lines[-1].startswith(
         "generator step 100/100")
+
+
+def test_strip_puts_twice_as_wide_grids_two_to_a_row(tmp_path):
+    """pix2pix's 2 × 4 grids of translations: two frames a row, each image about an inch."""
+    from PIL import Image
+    os.makedirs(tmp_path / runlog.SAMPLES)
+    for step in range(0, 800, 100):
+        Image.fromarray(np.zeros((128, 256, 3), np.uint8)).save(runlog.frame_path(str(tmp_path), step))
+    strip = Image.open(runlog.write_strip(str(tmp_path)))
+    assert 800 <= strip.width <= 1000                       # 9 inches at 100 dpi
+    assert strip.height > strip.width                       # four rows of two
