@@ -87,6 +87,75 @@ def load_seeds(name, mode="class", results_dir=None):
         return seed_summary(json.load(f))
 
 
+# Which way is better, per measure: "lower", "higher", or "nearer 1" (edge sharpness: the
+# real images' own edge contrast is 1, below is blurred, above is extra texture or noise).
+BETTER = {"FD": "lower", "l1": "lower", "psnr": "higher", "ssim": "higher",
+          "edge sharpness": "nearer 1", "edges": "nearer 1", "class accuracy": "higher",
+          "worst class": "higher", "within-class variety": "higher", "purity": "higher",
+          "classifier score": "higher", "precision": "higher", "recall": "higher",
+          "density": "nearer 1", "coverage": "higher"}
+
+
+def better_of(measure, a, b, way=None):
+    """+1 when value `a` is better than `b` on `measure`, -1 when worse, 0 on a tie."""
+    way = way or BETTER.get(measure)
+    if way not in ("lower", "higher", "nearer 1"):
+        raise KeyError(f"no direction known for {measure!r}: pass way='lower', 'higher' or "
+                       "'nearer 1'")
+    if way == "nearer 1":
+        a, b, way = abs(a - 1.0), abs(b - 1.0), "lower"
+    if a == b:
+        return 0
+    return 1 if (a < b) == (way == "lower") else -1
+
+
+def load_seed_rows(name, mode="class", results_dir=None):
+    """The raw rows (one per run and seed) of ``quality_<mode>_seeds_<name>.json``."""
+    path = os.path.join(results_dir or RESULTS_DIR, f"quality_{mode}_seeds_{name}.json")
+    if not os.path.exists(path):
+        load_seeds(name, mode, results_dir)          # the clear error
+    with open(path) as f:
+        return json.load(f)
+
+
+def duel(rows, a, b, measures):
+    """Run `a` against run `b` over the seeds both have, from `load_seed_rows` rows: per
+    measure, the medians [min-max], which is better on the medians, and on how many seeds
+    `a` beats `b`.  Returns {measure: dict(a=(med, lo, hi), b=..., median=+1/0/-1,
+    a_wins=k, seeds=n)}."""
+    by = {}
+    for r in rows:
+        if "seed" in r:
+            by.setdefault(r["chapter"].strip(), {})[r["seed"]] = numeric_metrics(r)
+    for name in (a, b):
+        if name not in by:
+            raise KeyError(f"no rows {name!r} in this seed table; it has {sorted(by)}")
+    seeds = sorted(set(by[a]) & set(by[b]))
+    out = {}
+    for m in measures:
+        va = np.array([by[a][s][m] for s in seeds], float)
+        vb = np.array([by[b][s][m] for s in seeds], float)
+        out[m] = dict(a=(float(np.median(va)), float(va.min()), float(va.max())),
+                      b=(float(np.median(vb)), float(vb.min()), float(vb.max())),
+                      median=better_of(m, float(np.median(va)), float(np.median(vb))),
+                      a_wins=sum(better_of(m, x, y) > 0 for x, y in zip(va, vb)),
+                      seeds=len(seeds))
+    return out
+
+
+def duel_lines(result, a, b, digits=4):
+    """`duel`'s result as one sentence per measure, saying which run is better."""
+    lines = []
+    for m, r in result.items():
+        fa, fb = (f"{v[0]:.{digits}g} [{v[1]:.{digits}g}-{v[2]:.{digits}g}]"
+                  for v in (r["a"], r["b"]))
+        way = BETTER.get(m, "")
+        verdict = {1: f"{a} better", -1: f"{b} better", 0: "a tie"}[r["median"]]
+        lines.append(f"{m} ({way} is better): {a} {fa}, {b} {fb} -> on the medians {verdict}; "
+                     f"{a} better on {r['a_wins']} of {r['seeds']} seeds")
+    return "\n".join(lines)
+
+
 def seed_lines(seeds, names=None, measures=("FD", "classifier score"), ranked_by=None):
     """One line per run of a `load_seeds` summary: each measure's median [min-max] over the
     seeds.  `names` picks and orders the rows (default: all but reference rows such as

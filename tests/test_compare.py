@@ -170,3 +170,24 @@ def test_side_by_side_puts_each_measure_on_a_row_and_each_run_in_a_column():
     assert len({len(line.rstrip()) for line in (head, fd)}) == 1     # columns line up
     with pytest.raises(ValueError, match="at least one run"):
         compare.side_by_side({})
+
+
+def test_duel_pairs_seeds_and_knows_which_way_is_better():
+    rows = [dict(chapter="gan", seed=s, metrics={"ssim": v, "FD": f, "edge sharpness": e})
+            for s, v, f, e in ((1, 0.8, 10.0, 1.3), (2, 0.7, 12.0, 1.1), (3, 0.9, 9.0, 0.95))]
+    rows += [dict(chapter="l1", seed=s, metrics={"ssim": v, "FD": f, "edge sharpness": e})
+             for s, v, f, e in ((1, 0.75, 11.0, 0.8), (2, 0.72, 11.0, 0.8), (3, 0.6, 20.0, 0.9),
+                                (4, 0.99, 1.0, 1.0))]          # seed 4: no partner, left out
+    d = compare.duel(rows, "gan", "l1", ["ssim", "FD", "edge sharpness"])
+    assert d["ssim"]["seeds"] == 3 and d["ssim"]["a_wins"] == 2 and d["ssim"]["median"] == 1
+    assert d["ssim"]["a"] == (0.8, 0.7, 0.9)
+    assert d["FD"]["a_wins"] == 2 and d["FD"]["median"] == 1          # lower is better
+    # nearer 1: 1.3 vs 0.8 (worse), 1.1 vs 0.8 (better), 0.95 vs 0.9 (better)
+    assert d["edge sharpness"]["a_wins"] == 2
+    text = compare.duel_lines(d, "gan", "l1")
+    assert "on the medians gan better" in text and "2 of 3 seeds" in text
+    assert compare.better_of("l1", 0.1, 0.2) == 1 and compare.better_of("l1", 0.2, 0.2) == 0
+    with pytest.raises(KeyError, match="no direction"):
+        compare.better_of("mystery", 1, 2)
+    with pytest.raises(KeyError, match="no rows"):
+        compare.duel(rows, "gan", "nope", ["ssim"])
