@@ -25,14 +25,13 @@ import gzip
 import io
 import os
 import warnings
-import zipfile
-import zlib
 
 import numpy as np
 
 from . import config
+from .datafiles import DATA_DIR, SAMPLE_FILES, DataError  # noqa: F401  (data's names)
+from .datafiles import check_arrays as _check, load_npz as _load_npz
 
-DATA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")
 DEBIAN_FASHION_DIR = "/usr/share/datasets/fashion-mnist"
 IDX_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
              "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
@@ -42,17 +41,12 @@ CLASS_NAMES = {
     "fashion_mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
 }
-SAMPLE_FILES = {"mnist": "mnist_sample.npz", "fashion_mnist": "fashion_mnist_sample.npz"}
 
 VERIFY_IMAGES = 300          # images the plausibility check classifies (user-supplied files only)
 VERIFY_MIN_ACCURACY = 0.5    # below this agreement with the labels, the files are refused
 
 _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 _announced = set()
-
-
-class DataError(RuntimeError):
-    """Raised when a data file is missing, corrupt or of the wrong shape."""
 
 
 # --------------------------------------------------------------------------- IDX files
@@ -84,47 +78,6 @@ def read_idx(path):
 def _load_idx_dir(directory):
     xtr, ytr, xte, yte = (read_idx(os.path.join(directory, n)) for n in IDX_FILES)
     return _check(((xtr, ytr), (xte, yte)), directory)
-
-
-def _load_npz(path, fix="Download or copy it again, delete it, or point the path elsewhere."):
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4)
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
-    except OSError as e:
-        raise DataError(f"{path}: cannot read ({e}). {fix}") from None
-    if not head.startswith(b"PK"):  # every .npz is a zip archive
-        raise DataError(f"{path}: not an .npz file (no zip header: "
-                        f"{'the file is empty' if not head else 'it starts with ' + head.hex()}). "
-                        f"{fix}")
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            if "x_train" not in z:
-                raise DataError(f"{path}: expected arrays x_train, y_train, x_test, y_test; "
-                                f"found {sorted(z.files)}")
-            arrays = ((z["x_train"], z["y_train"]), (z["x_test"], z["y_test"]))
-    except DataError:
-        raise
-    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError) as e:
-        raise DataError(f"{path}: not a valid, complete .npz file ({type(e).__name__}: {e}); "
-                        f"it is probably truncated (an interrupted download or copy). "
-                        f"{fix}") from None
-    return _check(arrays, path)
-
-
-def _check(arrays, where):
-    """Validate the keras.datasets convention: uint8 (N, 28, 28) images, N labels in 0..9."""
-    (xtr, ytr), (xte, yte) = arrays
-    for x, y, part in ((xtr, ytr, "train"), (xte, yte, "test")):
-        if x.ndim != 3 or x.shape[1:] != (28, 28) or x.dtype != np.uint8:
-            raise DataError(f"{where}: {part} images must be uint8 (N, 28, 28), "
-                            f"got {x.dtype} {x.shape}")
-        if y.shape != (len(x),):
-            raise DataError(f"{where}: {len(x)} {part} images but labels of shape {y.shape}")
-        if len(y) and (y.min() < 0 or y.max() > 9):
-            raise DataError(f"{where}: {part} labels outside 0..9")
-    return (xtr, ytr.astype(np.uint8)), (xte, yte.astype(np.uint8))
 
 
 # --------------------------------------------------------------------------- sources

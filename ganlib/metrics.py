@@ -28,7 +28,7 @@ import warnings
 import keras
 import numpy as np
 
-from . import data
+from . import datafiles
 
 DATASETS = ("mnist", "fashion_mnist")
 FEATURE_LAYER = "features"
@@ -69,7 +69,7 @@ def build_classifier(num_classes=10, feature_dim=128, dropout=0.3):
 
 def classifier_path(dataset):
     _check_dataset(dataset)
-    return os.path.join(data.DATA_DIR, f"classifier_{dataset}.keras")
+    return os.path.join(datafiles.DATA_DIR, f"classifier_{dataset}.keras")
 
 
 def _check_dataset(dataset):
@@ -118,10 +118,10 @@ def _sample_accuracy(model, dataset):
     """`model`'s accuracy on the first `RECOGNISE_IMAGES` held-out (test) images of the sample
     of `dataset` shipped in ``data/`` (never used to train the classifiers, data/README.md),
     or None when that sample is missing."""
-    path = os.path.join(data.DATA_DIR, data.SAMPLE_FILES[dataset])
+    path = os.path.join(datafiles.DATA_DIR, datafiles.SAMPLE_FILES[dataset])
     if not os.path.exists(path):
         return None
-    _, (x, y) = data._load_npz(path)
+    _, (x, y) = datafiles.load_npz(path)
     x, y = x[:RECOGNISE_IMAGES], y[:RECOGNISE_IMAGES]
     probs = model.predict(x[..., None].astype(np.float32) / 255.0, batch_size=500, verbose=0)
     return float((np.argmax(probs, axis=1) == y).mean())
@@ -133,7 +133,7 @@ def _check_recognises(model, dataset, path, retrain):
     acc = _sample_accuracy(model, dataset)
     if acc is None:
         warnings.warn(f"cannot check that {path} recognises {dataset}: the shipped sample "
-                      f"data/{data.SAMPLE_FILES[dataset]} is missing")
+                      f"data/{datafiles.SAMPLE_FILES[dataset]} is missing")
         return
     if acc >= RECOGNISE_MIN_ACCURACY:
         return

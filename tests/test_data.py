@@ -270,3 +270,21 @@ def test_make_dataset_refuses_bad_batch_sizes(batch_size):
 def test_make_dataset_refuses_empty_images():
     with pytest.raises(DataError, match="no images"):
         data.make_dataset(np.zeros((0, 28, 28), np.uint8), batch_size=1)
+
+
+def test_data_and_metrics_do_not_import_each_other_both_ways():
+    """metrics reads the shipped files through ganlib.datafiles; only data uses metrics (its
+    classifiers check a user's dataset files), lazily."""
+    import ast
+    import pathlib
+
+    def imports(name):
+        tree = ast.parse((pathlib.Path(data.__file__).parent / f"{name}.py").read_text())
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                found.update([node.module] if node.module else [a.name for a in node.names])
+        return found
+
+    assert "data" not in imports("metrics")
+    assert "data" not in imports("datafiles") and "metrics" not in imports("datafiles")
