@@ -53,12 +53,14 @@ TRAIN_PAIRS = 1096  # the tutorial's training set: one epoch = 1,096 steps at ba
 # higher, narrowly (0.7615 [0.7541-0.7685] against 0.7574 [0.7550-0.7584], bfloat16).
 SCHEDULES = {
     "smoke": dict(image_size=32, batch_size=1, steps=4, log_every=2, sample_every=1,
-                  n_train=16, n_val=8, width=0.25, d_width=1.0, adv_weight=0.25),
+                  n_train=16, n_val=8, width=0.25, d_width=1.0, adv_weight=0.25,
+                  l1_weight=L1_WEIGHT),
     "class": dict(image_size=64, batch_size=4, steps=1000, log_every=100, sample_every=2,
-                  n_train=1000, n_val=100, width=0.5, d_width=1.0, adv_weight=0.25),
+                  n_train=1000, n_val=100, width=0.5, d_width=1.0, adv_weight=0.25,
+                  l1_weight=L1_WEIGHT),
     "full": dict(image_size=256, batch_size=1, steps=100 * TRAIN_PAIRS, log_every=TRAIN_PAIRS,
                  sample_every=10, n_train=None, n_val=None, width=1.0, d_width=1.0,
-                 adv_weight=1.0),
+                 adv_weight=1.0, l1_weight=L1_WEIGHT),
 }
 # GANLIB_MODE=pretrained builds the networks of the reference runs shipped in data/pretrained:
 # the class recipe at a quarter of the tutorial's width (C16 … C128, 1.8 M parameters, 3.7 MB
@@ -294,10 +296,10 @@ def check_sources(sources, shape, name="sources"):
 
 
 def recipe(schedule):
-    """The model keyword arguments of a schedule (image size, width, adversarial weight, and
+    """The model keyword arguments of a schedule (image size, widths, the two loss weights, and
     channels where it names them), for ``make_pix2pix(seed=..., **recipe(schedule))``."""
     return config.model_kwargs(schedule, ("image_size", "channels", "width", "adv_weight",
-                                          "d_width"))
+                                          "d_width", "l1_weight"))
 
 
 def make_pix2pix(image_size=256, channels=3, lr=2e-4, l1_weight=L1_WEIGHT, width=1.0, seed=None,
