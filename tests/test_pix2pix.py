@@ -437,12 +437,14 @@ def test_truncated_pairs_cache_is_rebuilt_not_a_zip_error(tmp_path):
     np.testing.assert_array_equal(a[1], b[1])
 
 
-def test_recipe_carries_a_schedules_size_width_and_adversarial_weight():
-    schedule = dict(pix2pix.SCHEDULES["smoke"], adv_weight=0.5, width=0.25)
+def test_recipe_carries_a_schedules_size_widths_and_loss_weights():
+    schedule = dict(pix2pix.SCHEDULES["smoke"], adv_weight=0.5, width=0.25, d_width=0.5,
+                    l1_weight=10.0)
     assert pix2pix.recipe(schedule) == dict(image_size=schedule["image_size"], width=0.25,
-                                            adv_weight=0.5)
+                                            adv_weight=0.5, d_width=0.5, l1_weight=10.0)
     gan = pix2pix.make_pix2pix(seed=0, **pix2pix.recipe(schedule))
-    assert gan.adv_weight == 0.5
+    assert gan.adv_weight == 0.5 and gan.l1_weight == 10.0
+    assert gan.discriminator.get_layer("c512").filters == 256
     assert gan.generator.input_shape[1:] == (schedule["image_size"],) * 2 + (3,)
 
 
