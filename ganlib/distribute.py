@@ -7,8 +7,8 @@
 
 or ``python -m ganlib train 01_dcgan --strategy mirrored``.  The recipe's batch stays the
 *global* batch: with 2 devices each computes half of it.  The GAN trainer divides each
-replica's loss by the number of replicas (`gan.per_replica`), so the summed gradients are
-those of the global batch, and gives each replica its own rows of the noise
+replica's gradients by the number of replicas (`gan.per_replica`), so their sum is the
+gradient of the global batch, and gives each replica its own rows of the noise
 (`GAN.replica_rows`).  BatchNorm layers normalise with their replica's statistics, as in
 any Keras model under `MirroredStrategy`.
 

@@ -31,17 +31,19 @@ from . import config, losses
 PREVIEW_SEED = 20261202   # the fixed inputs of the pictures a run folder keeps
 
 
-def per_replica(loss):
-    """The share of `loss` one replica differentiates under `tf.distribute`.
+def per_replica(grads):
+    """One replica's share of the gradients under `tf.distribute`.
 
     Each replica computes its loss as a mean over *its* slice of the global batch, and the
-    optimizers add the replicas' gradients (an all-reduce SUM), so each replica's loss is
-    divided by the number of replicas: the sum is then the gradient of the mean over the
-    global batch, the same update as on one device.  (Keras' own losses do this inside
+    optimizers add the replicas' gradients (an all-reduce SUM), so each replica's gradients
+    are divided by the number of replicas: the sum is then the gradient of the mean over the
+    global batch, the same update as on one device.  (Keras' own losses divide the loss inside
     `Loss.__call__`; the GAN losses here are plain functions.)  No-op on one device.
     """
     replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    return loss if replicas == 1 else loss / ops.cast(replicas, loss.dtype)
+    if replicas == 1:
+        return grads
+    return [g if g is None else g / ops.cast(replicas, g.dtype) for g in grads]
 
 
 class GAN(keras.Model):
@@ -210,10 +212,16 @@ class GAN(keras.Model):
         """One gradient step of `optimizer` on `variables` only; returns the loss logs."""
         with tf.GradientTape() as tape:
             loss, logs = loss_fn(*args)
-            loss = per_replica(loss)
-        grads = tape.gradient(loss, variables)
+        grads = self.gradients(tape, loss, variables)
         optimizer.apply_gradients(zip(grads, variables))
         return logs
+
+    @staticmethod
+    def gradients(tape, loss, variables):
+        """d loss / d variables, from `tape`; under `tf.distribute`, this replica's share
+        (`per_replica`: the optimizer adds the replicas' gradients).  On one device, just
+        ``tape.gradient(loss, variables)``."""
+        return per_replica(tape.gradient(loss, variables))
 
     def clip_discriminator(self):
         for v in self.d_variables:
@@ -262,8 +270,7 @@ class GAN(keras.Model):
                 logs = self.apply_update(self.discriminator_loss, self.d_variables,
                                          self.d_optimizer, real, labels, fake)
             g_loss, g_logs = self.generator_loss(real, labels, fake)
-            g_loss = per_replica(g_loss)
-        grads = g_tape.gradient(g_loss, self.g_variables)
+        grads = self.gradients(g_tape, g_loss, self.g_variables)
         self.g_optimizer.apply_gradients(zip(grads, self.g_variables))
         return {**logs, **g_logs}
 
