@@ -124,13 +124,13 @@ SEED_RECIPE = dict(code_scale=1.0, g_lr=2e-4, lambda_cat=LAMBDA_CAT, lambda_ms=0
 #    2 (`lambda_cont`, the tutorial-style 0.5 before): unscaled and at 0.5, c2 and c3 moved the
 #    digits a little but controlled nothing measurable (|r| of either code with slant or stroke
 #    mass within a digit code 0.031 [0.030-0.049], seeds 1-3, float32; the table
-#    quality_class_seeds_infogan_before_cont.txt).  Scale 4 (bfloat16, seeds 1-3,
-#    quality_class_seeds_infogan_cs4.txt): best |r| 0.40 [0.35-0.74] (seed 1: c3 with stroke
+#    experiments/quality_class_seeds_infogan_before_cont.txt).  Scale 4 (bfloat16, seeds 1-3,
+#    experiments/quality_class_seeds_infogan_cs4.txt): best |r| 0.40 [0.35-0.74] (seed 1: c3 with stroke
 #    mass 0.74; seeds 2, 3: one code moves slant and stroke mass together, |r| 0.3-0.4 each),
 #    purity 98.6 % [77.4-99.1], FD 18.1 [17.4-33.0] (before: 85.1 % [84.6-92.8], FD 38.8
 #    [38.3-45.0]).  Scale 8, the recipe (quality_class_seeds_infogan.txt): best |r| 0.65
 #    [0.42-0.81], stroke mass in every seed, purity 98.1 % [94.4-98.9], FD 16.8 [15.6-18.8].
-#    Also tried (quality_class_infogan_experiments.txt): weight 4 at scale 4 (0.48, 0.37) and
+#    Also tried (experiments/quality_class_infogan_experiments.txt): weight 4 at scale 4 (0.48, 0.37) and
 #    16 noise dimensions instead of 62 (0.38, 0.36).
 CLASS_RECIPE = dict(code_scale=8.0, g_lr=1e-3, lambda_cat=3.0, lambda_ms=0.1, ms_cap=None,
                     lambda_aug=3.0, g_filters=(256, 64, 32), d_filters=(16, 32, 64),

@@ -655,10 +655,10 @@ plt.show()
 #   the categorical code's 3 and the moved-copy term's 3. Without this change $c_2$ and $c_3$
 #   moved the digits a little but controlled nothing we could measure: the largest $|r|$ of
 #   either code with slant or stroke mass, within a digit code, was 0.031 [0.030–0.049] over
-#   seeds 1–3 (`quality_class_seeds_infogan_before_cont.txt`). Scaled by 4 it was 0.40
-#   [0.35–0.74] (`quality_class_seeds_infogan_cs4.txt`), by 8 0.65 [0.42–0.81], with purity
+#   seeds 1–3 (`experiments/quality_class_seeds_infogan_before_cont.txt`). Scaled by 4 it was 0.40
+#   [0.35–0.74] (`experiments/quality_class_seeds_infogan_cs4.txt`), by 8 0.65 [0.42–0.81], with purity
 #   and FD as good or better; a weight of 4 instead of 2, or 16 noise numbers instead of 62,
-#   did not help (`quality_class_infogan_experiments.txt`). The measurements are in section 10
+#   did not help (`experiments/quality_class_infogan_experiments.txt`). The measurements are in section 10
 #   and `quality_class_seeds_infogan.txt`.
 #
 # `full` mode keeps the tutorial's model (`infogan.SEED_RECIPE`), with none of these.
