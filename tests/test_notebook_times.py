@@ -33,3 +33,10 @@ def test_every_committed_chapter_has_a_timing_record():
     found = dict(notebook_times.rows())
     assert "01_dcgan.ipynb" in found
     assert all(t is not None and t["seconds"] > 0 for t in found.values()), found
+
+
+def test_mode_and_precision_come_from_the_one_line_of_describe_run():
+    nb = {"cells": [cell("2026-01-01T10:00:00Z", "2026-01-01T10:00:03Z",
+                         "class mode, mixed_bfloat16: 6,000 generator steps   (GANLIB_MODE: ...)\n")]}
+    t = notebook_times.notebook_time(nb)
+    assert (t["mode"], t["precision"]) == ("class", "mixed_bfloat16")

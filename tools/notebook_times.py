@@ -42,11 +42,14 @@ def notebook_time(nb):
     if not timed:
         return None
     joined = "\n".join(text)
-    mode = re.search(r"run mode: (\w+)", joined)
+    # `config.describe_run`'s line ("class mode, float32: ..."), or the older two lines
+    line = re.search(r"^(smoke|class|full|pretrained) mode, (\w+)", joined, re.M)
+    mode = line or re.search(r"run mode: (\w+)", joined)
     precision = re.search(r"precision: (\w+)", joined)
     return {"seconds": seconds,
             "mode": mode.group(1) if mode else "not printed",
-            "precision": precision.group(1) if precision else "not printed"}
+            "precision": line.group(2) if line else precision.group(1) if precision
+            else "not printed"}
 
 
 def rows(folder=os.path.join(ROOT, "notebooks")):
