@@ -33,10 +33,6 @@
 # * Python and NumPy; a first look at Keras (`Sequential`, `Dense`, `fit`);
 # * gradients and gradient descent; what a probability density and a Gaussian are;
 # * binary cross-entropy (logistic regression) helps.
-#
-# **Run modes.** `GANLIB_MODE` picks how long to train: `smoke` (a few dozen steps, for the
-# tests), `class` (the default: a few thousand steps, seconds per model on a laptop CPU) or
-# `full` (longer runs).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -51,7 +47,7 @@ from ganlib.gan import GAN
 from ganlib.show import show
 from ganlib.widgets import GANLab
 
-SCHEDULE = config.select(toy2d.SCHEDULES)   # generator steps, steps per log line, ...
+SCHEDULE = config.select(toy2d.SCHEDULES, verbose=False)   # generator steps, log interval, ...
 SEED = 0
 
 # %% [markdown]
@@ -132,15 +128,22 @@ show(GAN.alternating_step)
 # returns *snapshots*: the generator's points for the same 512 noise vectors at the start and
 # after every logging interval. In `class` mode the run folder is `runs/class/00_gan_2d`; run the
 # cell again and it loads the finished run instead of training (delete the folder to start over).
+#
+# **How long it trains.** The environment variable `GANLIB_MODE` picks the schedule: `smoke` (a
+# few dozen steps, for the tests), `class` (the default: a few thousand steps, seconds on a
+# laptop CPU) or `full` (ten times longer). The training cell prints the mode and the
+# precision the networks compute in (`float32` here; the image chapters use `bfloat16` where the
+# CPU has units for it), then one progress bar over the whole run.
 
 # %%
 show(toy2d.train)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+config.describe_run(SCHEDULE)
 RUN_DIR = runs.run_dir("00_gan_2d")
 t0 = time.time()
-gan, history, snaps = toy2d.train("bce", SCHEDULE, seed=SEED, run_dir=RUN_DIR)
+gan, history, snaps = toy2d.train("bce", SCHEDULE, seed=SEED, run_dir=RUN_DIR, verbose=1)
 print(f"{max(snaps)} generator steps in {time.time() - t0:.1f} s; final losses: "
       f"D {history.history['d_loss'][-1]:.3f}, G {history.history['g_loss'][-1]:.3f}")
 
@@ -219,9 +222,8 @@ for step, points in snaps.items():
           f"mean distance from the ring {toy2d.distance_to_ring(points):.3f}")
 
 # %% [markdown]
-# Compare the printed counts with the panels: the first line is the untrained generator, a
-# blob near the origin (no mode covered); the last line says how many modes the finished run
-# covers and how much of its mass sits on them.
+# Compare the printed counts with the panels: the first line is the untrained generator, the
+# last the finished run — how many modes it covers and how much of its mass sits on them.
 
 # %% [markdown]
 # ## 5. What the discriminator believes: its surface
@@ -271,9 +273,10 @@ show(toy2d.generator_gradients)
 # %%
 # NBVAL_IGNORE_OUTPUT
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
-toy2d.plot_gradient_field(gan, real[:1000], snaps[0], ax=axes[0],
-                          title="untrained G's points, trained D")
-toy2d.plot_gradient_field(gan, real[:1000], fake, ax=axes[1], title="trained G's points")
+toy2d.plot_gradient_field(gan, real[:1000], snaps[0], ax=axes[0], boundary=0.5,
+                          title="untrained G's points, trained D (black: D = 0.5)")
+toy2d.plot_gradient_field(gan, real[:1000], fake, ax=axes[1], boundary=0.5,
+                          title="trained G's points")
 plt.tight_layout()
 plt.show()
 
@@ -312,14 +315,30 @@ for name, points in [("untrained G", snaps[0][:200]), ("trained G", fake[:200])]
 # (`toy2d.COLLAPSE`), so that $G$ jumps to $D$'s current favourite region before $D$ has
 # adjusted. We train that setting with the same schedule and seed as §4 (no run folder: it is a
 # comparison, not a run to keep) and count modes for both.
+#
+# A picture at the end of training shows *where* the points are, not the chase. So both runs
+# also carry a `toy2d.ModeCounts` callback: after every call of the train function it cuts the
+# ring into eight sectors, one per mode, and records the share of $G$'s points (the same 1,000
+# inputs each time) in each sector. Drawn as modes × steps, a generator that covers the data
+# fills every row evenly (an eighth each); one that collapses lights one row at a time, and
+# the lit row moves when it hops.
+
+# %%
+show(toy2d.ModeCounts._take)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 print("collapse setting:", toy2d.COLLAPSE)
+chase = {"default (lr 1e-3 for both)": toy2d.ModeCounts(),
+         "G learns 50× faster than D": toy2d.ModeCounts()}
 t0 = time.time()
-gan_fast_g, _, snaps_fast_g = toy2d.train("bce", SCHEDULE, seed=SEED, **toy2d.COLLAPSE)
-print(f"trained in {time.time() - t0:.1f} s")
-results = {"default (lr 1e-3 for both)": snaps[max(snaps)],
+_, _, snaps_default = toy2d.train("bce", SCHEDULE, seed=SEED,
+                                  callbacks=[chase["default (lr 1e-3 for both)"]])
+gan_fast_g, _, snaps_fast_g = toy2d.train("bce", SCHEDULE, seed=SEED,
+                                          callbacks=[chase["G learns 50× faster than D"]],
+                                          **toy2d.COLLAPSE)
+print(f"trained both in {time.time() - t0:.1f} s")
+results = {"default (lr 1e-3 for both)": snaps_default[max(snaps_default)],
            "G learns 50× faster than D": snaps_fast_g[max(snaps_fast_g)]}
 fig, axes = plt.subplots(1, 2, figsize=(8, 4.2))
 for ax, (name, points) in zip(axes, results.items()):
@@ -331,13 +350,41 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
+# The same two runs over time: each column is one moment of training, each row one mode's
+# sector, the colour the share of $G$'s points there.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+fig, axes = plt.subplots(2, 1, figsize=(9, 5.2), sharex=True)
+for ax, (name, counter) in zip(axes, chase.items()):
+    toy2d.plot_mode_counts(counter, ax, title=name)
+plt.tight_layout()
+plt.show()
+summary = {name: counter.summary() for name, counter in chase.items()}
+for name, s in summary.items():
+    print(f"{name}, second half of training: the sector with the most points changed "
+          f"{s['hops']} times ({s['modes_that_led']} different modes led); on average "
+          f"{s['fair_modes']:.1f} of 8 sectors held a fair share (at least half of an eighth) and "
+          f"the fullest held {s['largest_share']:.0%}")
+healthy, fast = summary.values()
+hopped = fast["hops"] >= 3 and fast["modes_that_led"] >= 3 and \
+    fast["largest_share"] >= 2 * healthy["largest_share"]
+print("Reading:", "the fast generator piles its points into one sector at a time and moves on "
+      f"— {fast['hops']} hops — while the default keeps its points spread over the ring: the "
+      "chase, drawn." if hopped else "in this run the fast generator did not hop from mode to "
+      "mode (see the numbers above): the chase is not guaranteed, it depends on the seed and "
+      "the learning rates.")
+
+# %% [markdown]
 # **Live:** the **mode collapse** lesson sets the same learning rates in the demo; press play
 # and watch the fakes pile up, and the share of modes covered in the lower chart.
 #
 # Read the counts per mode: a covering generator has all eight counts of similar size; a
 # collapsed one has most of its counts at zero and its points piled up in a few places (or in
-# between modes, where $D$ happened to score high). A loss value does not count modes; the
-# picture and the count do, which is why GAN papers on this toy report modes covered.
+# between modes, where $D$ happened to score high). The modes × steps picture adds the time
+# axis: a collapsed generator's points are not stuck on one mode for good, they move from mode
+# to mode as $D$ catches up with each. A loss value does not count modes; the pictures and the
+# counts do, which is why GAN papers on this toy report modes covered.
 
 # %% [markdown]
 # ## 8. The same toy with a WGAN critic and an LSGAN discriminator

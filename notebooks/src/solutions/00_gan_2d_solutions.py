@@ -11,15 +11,42 @@
 #
 # Answers to the exercises of [`00_gan_2d.ipynb`](../00_gan_2d.ipynb). The code exercises are
 # checked with `ganlib.check` exactly as in the chapter; the retraining exercises are answered
-# in words (train them in the chapter, seconds each), and exercise 6 with a computation on a hand-made
-# discriminator, so that no training is needed here.
+# in words and then measured here (two seeds each, seconds per run in `class` mode), and
+# exercise 6 with a computation on a hand-made discriminator.
 
 # %%
 import ganlib  # noqa: F401  first: it imports TensorFlow with the start-up log lines muted
 import numpy as np
 from keras import ops
 
-from ganlib import check, losses, toy2d
+from ganlib import check, config, losses, toy2d
+
+SCHEDULE = config.select(toy2d.SCHEDULES, verbose=False)
+SEEDS = (0, 1)
+
+
+def measure(seeds=SEEDS, n_modes=toy2d.N_MODES, **settings):
+    """Train the toy once per seed with `settings`; per seed: modes covered at the end, the
+    first snapshot step with every mode covered (None: never), and `ModeCounts.summary()`."""
+    rows = []
+    for seed in seeds:
+        counter = toy2d.ModeCounts(n_modes=n_modes)
+        _, _, snaps = toy2d.train("bce", SCHEDULE, seed=seed, n_modes=n_modes,
+                                  callbacks=[counter], **settings)
+        covered = {step: toy2d.modes_covered(p, n_modes)[0] for step, p in snaps.items()}
+        first = next((step for step, c in covered.items() if c == n_modes), None)
+        rows.append(dict(seed=seed, covered=covered[max(covered)], first_all=first,
+                         **counter.summary()))
+    return rows
+
+
+def report(name, rows, n_modes=toy2d.N_MODES):
+    for r in rows:
+        when = ("never all covered" if r["first_all"] is None
+                else f"all covered from step {r['first_all']}")
+        print(f"{name}, seed {r['seed']}: {r['covered']} of {n_modes} modes covered at the end; "
+              f"{when}; second half: fullest sector "
+              f"{r['largest_share']:.0%}, {r['hops']} hops")
 
 # %% [markdown]
 # ## Exercise 1 — fewer modes
@@ -28,17 +55,44 @@ from ganlib import check, losses, toy2d
 # of an eighth, and the generator has fewer gaps to learn to leave empty. Expect all three to be
 # covered, usually in fewer steps than the eight of §4; what you see depends on the seed, so
 # train two seeds before concluding. Count with `toy2d.modes_covered(points, n_modes=3)`: the
-# default `n_modes=8` would look for eight centres that the data do not have.
-#
+# default `n_modes=8` would look for eight centres that the data do not have. The measurement
+# says whether that expectation held on two seeds (snapshots every `log_every` steps, so "from
+# step" is that coarse):
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+eight, three = measure(), measure(n_modes=3)
+report("8 modes", eight)
+report("3 modes", three, n_modes=3)
+never = 10 ** 9
+faster = [(t["first_all"] or never) < (e["first_all"] or never) for t, e in zip(three, eight)]
+print("Reading: three modes were", "all covered" if all(t["covered"] == 3 for t in three) else
+      "not all covered", "on every seed, and reached full cover",
+      "sooner than eight on every seed" if all(faster) else
+      f"sooner than eight on {sum(faster)} of {len(faster)} seeds")
+
+# %% [markdown]
 # ## Exercise 2 — a faster generator
 #
 # The gap matters more than the absolute rate. With $G$ faster than $D$, $G$ jumps to wherever
 # the current $D$ scores highest before $D$ can adapt, so its points pile up (§7 is the extreme
 # case); a 5× gap collapses less reliably than 50×. With $D$ faster, $D$ tracks the fakes
-# closely and $G$ gets a more up-to-date surface; the usual risk there is a $D$ so sure of
-# itself that $G$'s gradient is weak, which on this small toy is mild. The faster player's loss
+# closely and $G$ gets a more up-to-date surface; the risk there is a $D$ so sure of itself
+# that $G$'s gradient is weak and $G$ stalls on the modes it has. The faster player's loss
 # looks "good" (low) in either case: a low loss for one player says it is winning the current
-# round, not that the fakes cover the data.
+# round, not that the fakes cover the data. Measured:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+gaps = {"G 5x faster (g_lr=5e-3)": measure(g_lr=5e-3),
+        "D 5x faster (d_lr=5e-3)": measure(d_lr=5e-3),
+        "G 50x faster (§7)": measure(**toy2d.COLLAPSE)}
+for name, rows in gaps.items():
+    report(name, rows)
+mean_cover = {name: np.mean([r["covered"] for r in rows]) for name, rows in gaps.items()}
+print("Reading: mean modes covered at the end,",
+      ", ".join(f"{name} {c:.1f}" for name, c in mean_cover.items()),
+      f"— the worst here: {min(mean_cover, key=mean_cover.get)}")
 
 # %% [markdown]
 # ## Exercise 3 — the discriminator loss
@@ -93,7 +147,20 @@ print("two steps with my losses:", {k: round(float(v[-1]), 3) for k, v in step.h
 # is rejected sooner; it can reduce the collapse of §7, but it does not remove its cause (each
 # $G$ step is still 50× larger), so expect the count to move with the seed. Train two seeds and
 # compare counts rather than trusting one run; this is also why WGAN-GP uses `d_steps=5`.
-#
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+five = measure(d_steps=5, **toy2d.COLLAPSE)
+report("d_steps=5, G 50x faster", five)
+one = gaps["G 50x faster (§7)"]
+gain = [f["covered"] - o["covered"] for f, o in zip(five, one)]
+print("Reading: five D steps per G step changed the modes covered at the end by",
+      ", ".join(f"{g:+d} (seed {r['seed']})" for g, r in zip(gain, five)),
+      "against one D step;", "the collapse is undone on every seed" if
+      all(f["covered"] == toy2d.N_MODES for f in five) else "the collapse is not undone on "
+      "every seed")
+
+# %% [markdown]
 # ## Exercise 6 — the gradient field near a mode
 #
 # The arrow at $x$ is $\nabla_x \log D(x) = \nabla_x D(x) / D(x)$. Near a mode that already has
