@@ -87,8 +87,11 @@ config.set_seed(SEED)
 # 2. Pass them through $G$ to get fake images.
 # 3. Take a batch of real images and mix them with the fakes (real → label 1, fake → label 0).
 # 4. Update $D$ on that mix with binary cross-entropy.
-# 5. Draw fresh noise and label it **real** (1).
+# 5. Draw fresh noise, make new fakes and label them **real** (1).
 # 6. Update $G$ through $D$ on those "real" labels — changing only $G$'s weights.
+#
+# That is the textbook loop. This chapter's run skips the second draw: in step 5 it labels
+# **the same fakes** as step 2 "real" (see §4 and the appendix).
 #
 # ### Guidelines that make it train
 #
@@ -170,9 +173,14 @@ gan.discriminator.summary()
 # `stop_gradient` and scores real and fake images with $D$ (3); `apply_update` then changes $D$'s
 # weights only (4). Next `generator_loss` draws **fresh** noise, makes new fakes and scores them
 # against the label "real" through $D$ in inference mode (5), and `apply_update` changes only $G$'s
-# weights (6). (`train_step` can also call a variant, `reused_fakes_step`, that shares one forward
-# pass of $G$ between the two updates; this chapter's run uses it to be faster. The appendix at the
-# end explains it; it is the same game.)
+# weights (6).
+#
+# **This chapter's run does not take that path.** `make_dcgan` builds the GAN with
+# `reuse_fakes=True`, so `train_step` calls `reused_fakes_step` instead of `alternating_step`.
+# Steps 1–4 are the same; step 5 differs: $G$ is updated on **the same fakes** $D$ has just been
+# trained on (no fresh noise), as judged by the updated $D$, so $G$ runs forward once per step
+# instead of twice. The appendix at the end prints it; it is the same game. The other chapters
+# use `alternating_step`, with fresh noise.
 
 # %%
 show(GAN.train_step)
@@ -260,8 +268,9 @@ history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"],
 # %% [markdown]
 # **The training strip.** The run folder keeps a picture of the generator's images for one fixed
 # set of inputs after every logging interval; the strip shows up to eight of them, each labelled
-# by its step (wide grids one under another, square ones side by side). Read them in step order:
-# each panel is the *same* inputs, so what changes is
+# by its step. Each picture is a grid of two rows of eight images, more than twice as wide as
+# high, so the strip stacks them one under another: read it top to bottom, the untrained
+# generator (step 0) first. Each panel is the *same* inputs, so what changes is
 # only what $G$ has learned — from noise, to blurry blobs, to garments (how far it gets depends on
 # the run mode).
 
@@ -305,8 +314,8 @@ plt.show()
 #
 # Lower is better: it grows when samples look unlike the data *and* when they lack its variety
 # (mode collapse shrinks $\Sigma_g$). FID uses an ImageNet Inception network; here the feature
-# extractor is a small Fashion-MNIST classifier shipped in `data/` (about 90 % test accuracy — see
-# `data/README.md`). So these numbers are **only comparable with each other**: same classifier,
+# extractor is a small Fashion-MNIST classifier shipped in `data/` (`data/README.md` gives its
+# test accuracy). So these numbers are **only comparable with each other**: same classifier,
 # same sample sizes (1,000 vs 1,000 here). To read them, we place the run between two ends of the
 # scale: an untrained generator, and real training images against the held-out ones.
 
@@ -339,9 +348,10 @@ plt.show()
 # and the real-vs-real floor says how far training got, and the curve shows how fast it got there
 # (in `class` mode it should fall well below the untrained value and stay above the floor: the
 # gap the longer `full` schedule is for; after `smoke` mode's handful of steps expect little
-# change). The committed `class` run reads 22.6 against 235 for the untrained generator and 2.8
-# for real images: 0.096 of the untrained value, inside the bar on this seed, narrowly, with the
-# curve still falling at 6,000 steps. One caveat:
+# change). The last printed line divides this run's FD by the untrained generator's and says
+# whether that fraction is within the chapter's bar (at most 1/10); compare it with the bar
+# yourself to see by how much, and look at the end of the curve to see whether FD was still
+# falling when training stopped. One caveat:
 # this notebook pools the test images into training, as the tutorial does, so "held-out" is loose
 # here; `benchmarks/quality.py` trains on the 60,000 training images only and scores against the
 # untouched test set. Limits: FD needs many samples to be stable (its value
@@ -352,8 +362,8 @@ plt.show()
 # seeds** this notebook does not use (1, 2, 3), each trained with this recipe by
 # `benchmarks/quality.py` on the 60,000 training images and scored with 2,000 samples against
 # 2,000 test images (so the values sit on their own scale, not on the one above). The next cell
-# reads that table, `benchmarks/results/quality_class_seeds_dcgan.json`. (With the earlier 4,000
-# steps the median was 0.1225 [0.099–0.128], over the bar: the recipe now trains 6,000.)
+# reads that table, `benchmarks/results/quality_class_seeds_dcgan.json`, and prints the median
+# and range of each row and whether the median ratio is within the bar.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -368,7 +378,8 @@ print(f"{'met    ' if med <= 0.1 else 'NOT met'}  the chapter's bar on the media
 # %% [markdown]
 # ### What more training gives
 #
-# The `class` run stops at 6,000 generator steps with its FD still falling (the curve above). A
+# The `class` run stops at 6,000 generator steps (compare the last points of the curve above to
+# see whether its FD was still falling). A
 # longer reference run of the same recipe ships with the project, in `data/pretrained/01_dcgan`
 # (the generator `MODE = "pretrained"` loads; `data/README.md` says how it was made). The next
 # cell trains nothing: it draws the same 100 noise vectors as the grid of section 7 through the
@@ -412,7 +423,7 @@ plt.show()
 #
 # and give the training cell a run folder of its own, `RUN_DIR = runs.run_dir("01_dcgan_d_lr_x2")`
 # (in the chapter's folder, a finished run would be loaded back instead of trained). A `class` run is 6,000 steps:
-# about 7 minutes on a 2-core CPU with bfloat16 units (14.5 steps/s in
+# about 7 minutes on a 2-core CPU with bfloat16 units (the speed measured is in
 # `benchmarks/results/quality_class_dcgan.txt`), 14 minutes for the whole notebook in float32
 # on a 2-core AVX2 CPU (how this copy was run).
 # Describe what happened, using the guideline "if the $G$ loss climbs while the $D$ loss collapses,
@@ -542,9 +553,11 @@ for label, by_round in rows.items():
 # %% [markdown]
 # Read a difference only when both rounds agree on its direction: the machine is shared and
 # noisy, and a lever that wins in one round and loses in the other is within the noise there.
-# Apply that rule to the rows printed above. In the saved file, the float32 row and the
-# fresh-fakes row are below ×1.00 in both rounds: bfloat16 and the shared forward pass of $G$ pay
-# on that CPU. The one-step-per-execution row stays within a few per cent of ×1.00 and is not
-# below it in both rounds: there, `steps_per_execution` bought nothing measurable. It is meant for steps so short that Python's
-# overhead per step is a large share of them, which is more often the case on a GPU; these
-# ratios are for one CPU only.
+# Apply that rule to the rows printed above: a row below ×1 in both rounds is a variant slower
+# than the shipped setting, so the lever it removes paid on that CPU; a row that is below ×1 in
+# one round and not in the other is within the noise. Check the float32 row (the bfloat16
+# lever), the fresh-fakes row (the shared forward pass of $G$) and the one-step-per-execution
+# row (`steps_per_execution`) this way. `steps_per_execution` is meant for steps so short that
+# Python's overhead per step is a large share of them, which is more often the case on a GPU;
+# these ratios are for one CPU only.
+

@@ -110,11 +110,13 @@ config.set_seed(SEED)
 # distribution), so maximising the bound means **minimising the cross-entropy between the code
 # that made an image and $Q$'s prediction of it** — an ordinary classification loss:
 #
-# * for $c_1$: softmax output, categorical cross-entropy, $\lambda = 1$ (the paper's choice for
-#   discrete codes; the short `class` run uses 3, see the appendix);
+# * for $c_1$: softmax output, categorical cross-entropy, weighted by `lambda_cat` ($\lambda = 1$
+#   is the paper's choice for discrete codes; the short `class` run uses a larger `lambda_cat`,
+#   printed with its recipe in §5 and explained in the appendix);
 # * for $c_2, c_3$: $Q$ outputs a mean, and a Gaussian with fixed variance turns $-\log Q$ into a
-#   squared error — a mean squared error with a smaller weight ($\lambda = 0.5$ here), as the
-#   paper advises for continuous codes.
+#   squared error — a mean squared error weighted by `lambda_cont`. The paper advises a smaller
+#   weight for continuous codes ($\lambda = 0.5$, the tutorial-style default); the `class` recipe
+#   raises it instead (appendix).
 #
 # Both $G$ and $Q$ minimise this loss: $Q$ learns to read the codes, and $G$ learns to write them
 # legibly into its images.
@@ -177,10 +179,12 @@ dataset.element_spec
 # and LeakyReLU (slope 0.1); all weights start from $\mathcal N(0, 0.02)$.
 #
 # **The `class` recipe.** The model above is the method; a short CPU run needs some help for
-# the code to find the digits in time. `infogan.CLASS_RECIPE` uses **narrower networks**
-# (half the feature maps in $G$, a quarter in the trunk), feeds the one-hot code **multiplied
-# by 8**, lets $G$ and $Q$ learn at $10^{-3}$ (the paper's rate) and weighs the categorical
-# code's cross-entropy with $\lambda = 3$. It also adds two **extra terms** to $G$'s loss: a
+# the code to find the digits in time. `infogan.CLASS_RECIPE` (the next cell prints it) uses
+# **narrower networks** (`g_filters`: half the feature maps in $G$; `d_filters`: a quarter in
+# the trunk), feeds the one-hot code **multiplied by `code_scale`** and the continuous codes
+# by `cont_scale`, lets $G$ and $Q$ learn at the paper's rate (`g_lr`) and weighs the
+# categorical code's cross-entropy with `lambda_cat` and the continuous codes' squared error
+# with `lambda_cont`. It also adds two **extra terms** to $G$'s loss: a
 # *mode-seeking* term (against each code value drawing one prototype digit again and again) and
 # a *moved-copy* term ($Q$ must read the code from slightly turned and shifted copies of each
 # fake too). Neither is part of InfoGAN; the appendix *The class recipe's extra terms* explains
@@ -266,7 +270,8 @@ history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"],
 # %% [markdown]
 # **The training strip.** The run folder keeps a picture of $G$'s output for the same fixed
 # inputs after every logging interval, and `strip.png` puts up to eight of them one under
-# another, the untrained generator (step 0) first, each labelled by its step. Here the code runs
+# another (each picture is two rows of ten images, more than twice as wide as high), so read it
+# top to bottom, the untrained generator (step 0) first, each labelled by its step. Here the code runs
 # along the *columns*: in each
 # frame, column $k$ has $c_1 = k$ (with $c_2 = c_3 = 0$) and each of the two rows keeps one noise
 # vector. Early frames look the same in every column; the step at which the columns start to
@@ -293,7 +298,7 @@ runlog.show_strip(run_folder);
 # `generator_loss` skips the term); the trainer logs a zero so that every InfoGAN run has the
 # same columns.
 #
-# The third panel is the code purity measured during training (chance level: 10%).
+# The third panel is the code purity measured during training (chance level: one sample in ten).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -356,13 +361,13 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Look along the rows. In the committed `class` run the two codes took **two different jobs**.
-# $c_2$ turns the digits: at $-2$ they lean to the right, at $+2$ they stand upright or lean
-# left (the 1, 2 and 7 rows show it best). $c_3$ sets the weight of the strokes: heavy and thick
-# at $-2$, thin at $+2$, in every row. That is close to the paper's result, one code for the
-# slant and one for the width; here the second is the stroke weight rather than the width.
-# Where a row changes most, a large value can also turn one digit into another (with $c_2$, the
-# $c_1 = 4$ row goes from a 3 to a 5, the $c_1 = 7$ row from a 3 to an 8). The
+# Look along the rows of each sweep. Does one code turn the digits (leaning one way at $-2$,
+# the other way at $+2$), and does one change the weight of the strokes (thick at one end, thin
+# at the other)? The paper found one code for the slant and one for the width; a short run may
+# give each code a job of its own, give both the same job, or leave one idle, and the rows of
+# the digits with long straight strokes (1, 7) show a slant most clearly. Where a row changes
+# most, a large value can also turn one digit into another: look for rows whose digit changes
+# identity along the sweep. The
 # next cell puts a number on how much the picture moves (mean absolute pixel change, pixels in
 # $[-1, 1]$) when one continuous code goes from $-1$ to $+1$, its whole training range, next to
 # how much it moves when only the noise $z$ changes: near 0 the codes are ignored, near the
@@ -419,17 +424,16 @@ print(f"{'met    ' if abs(r[best]) >= 0.6 else 'NOT met'}  the chapter's bar, |r
       f"one code: c{best[0] + 2} with {best[1]}, |r| = {abs(r[best]):.2f}")
 
 # %% [markdown]
-# **Reading the measurement.** In the committed run the mean slant falls steadily as $c_2$
-# grows (left), from 0.39 (leaning right) at $-2$ to $-0.18$ (leaning left) at $+2$, while $c_3$
-# barely moves it; the mean stroke mass falls to less than a third as $c_3$ grows (right, from
-# 0.24 to 0.07), while $c_2$ leaves it alone. Sample by sample, $c_3$ correlates with the stroke
-# mass at $r = -0.80$ and $c_2$ with the slant at $-0.51$, and the two other pairs stay near 0
-# ($+0.01$, $-0.12$): each code controls a factor of its own. The bar of 0.6 is met by $c_3$.
-# Over three other seeds the best $|r|$ was 0.65 [0.42–0.81] (section 12), the stroke mass
-# each time: the median meets the bar, and one seed of three stays under it (0.42). With the
-# continuous codes scaled by 4 instead of 8 it was 0.40 [0.35–0.74], and before the `class`
-# recipe scaled them and weighed them more (appendix) it was 0.03: the codes then controlled
-# nothing measurable. A short run does not always separate the factors; this one did.
+# **Reading the measurement.** In each plot, a curve that rises or falls steadily across the
+# sweep is a code that moves that factor; a flat one is a code that leaves it alone. The four
+# printed correlations say the same sample by sample: a code controls a factor of its own when
+# its $|r|$ with that factor is large and its $|r|$ with the other factor stays near 0, and the
+# two codes control different factors when their large correlations fall on different
+# factors. The last line names the code with the largest $|r|$ and says whether it reaches the
+# bar. One run is one seed: section 12 prints the best $|r|$ over three other seeds (median and
+# range), and the appendix names the files with the measurements of the earlier recipes, in
+# which the continuous codes were not scaled and weighed as much. A short run does not always
+# separate the factors; compare the four correlations above to see whether this one did.
 
 # %% [markdown]
 # ## 11. Try it yourself
@@ -474,8 +478,8 @@ print(explorer.check(code=3, c2=0.5))
 #    algorithm — the code's numbering is arbitrary, so we must *match*, not compare);
 # 4. **purity** = the share of samples whose digit is the one assigned to their code.
 #
-# Purity is 10% for a code the generator ignores and 100% if every code value draws exactly
-# one digit. We also compute the **Fréchet distance** (FD) between the samples and held-out real
+# Purity is one in ten (chance) for a code the generator ignores and 1 (all samples) if every
+# code value draws exactly one digit. We also compute the **Fréchet distance** (FD) between the samples and held-out real
 # digits in the classifier's feature space — the FID recipe, lower is better — with two real
 # sets as the floor.
 
@@ -493,8 +497,8 @@ print(f"FD(samples, held-out digits) = {fd:.2f}   FD(real, real) = {fd_floor:.2f
 # One run is one draw. The same recipe was trained on three seeds this notebook does not use and
 # measured the same way (`python benchmarks/quality.py --mode class --chapters infogan --seeds
 # 1,2,3`; table in `benchmarks/results/quality_class_seeds_infogan.txt`). The chapter's bars are
-# judged on the medians: purity at least 85 %, and at least one continuous code with $|r| \ge 0.6$
-# against slant or stroke mass (section 10).
+# judged on the medians: a minimum code purity (the cell prints it), and at least one continuous
+# code with $|r| \ge 0.6$ against slant or stroke mass (section 10).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -509,10 +513,10 @@ for measure, bar in (("code purity", 0.85), ("best |r|", 0.6)):
 
 # %% [markdown]
 # **Reading the lines above.** Purity says how many of the 2,000 samples carry the digit
-# their code value was matched to: well above the 10 % of chance means the code found digit
-# classes without a label. The chapter holds purity to 85 %. The committed run reaches 86.2 %,
-# just over the bar; the three seeds of the table reached 94.4, 98.1 and 98.9 %, so the bar
-# holds on their median and on each of them. Purity moves by tens of points from
+# their code value was matched to: well above chance (one in ten) means the code found digit
+# classes without a label. The chapter's bar on purity is printed with this run's value in
+# §12's first cell and with the three seeds' median and range in the cell above: compare this
+# run's purity with the bar and with that range. Purity moves by tens of points from
 # seed to seed (and by several between checkpoints of one run), so another run of this
 # notebook may land anywhere in that range; the mapping below shows where this one lost its
 # points: code values that share a digit, or split one between two look-alikes. The Fréchet
@@ -533,7 +537,7 @@ for k in range(gan.n_cat):
     print(f"{k:>8} {mapping[k]:>6} {share:>20.0%}")
 
 # %% [markdown]
-# A code value near 100 % draws one digit; one well below it also draws another digit — often
+# A code value whose purity is near 1 draws one digit; one well below it also draws another digit — often
 # a look-alike (4 and 9, 3 and 5), or a digit that has no code value of its own because two code
 # values split one digit between them (the matching is one-to-one, so one digit is then left
 # without a code). The grid of section 9 shows which.
@@ -589,15 +593,15 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# **Reading the comparison.** In the committed run twice the steps, from another seed, raised
-# the purity from 86.2 to 90.6 % and lowered the FD a little (14.0 against 14.9). The continuous
-# codes did not gain: the reference's best code is again $c_3$ with the stroke mass, at
-# $|r| = 0.49$ against this run's 0.80. Its sweep (right) shows why: from $-2$ to $+2$ it
-# thickens the strokes, but it also turns some digits and reshapes others (the 3 of $c_1 = 3$
-# becomes an 8), so stroke mass is only part of what it moves. Here the seed matters more than
-# the length: the three 5,000-step seeds of section 12 range from 0.42 to 0.81. The grid (left)
-# shows what is left of the purity: code values 3 and 5 each draw two digits (1s and 8s, 3s and
-# 8s).
+# **Reading the comparison.** The table prints purity, FD, the best $|r|$ and which code and
+# factor it belongs to, for this run and for the reference run (twice the steps, from another
+# seed). Compare them row by row: purity (higher is better) and FD (lower is better) say what
+# the extra steps bought in the code and in image quality; the "best |r|" row says whether the
+# continuous codes gained as well. Compare that row with the range of the three 5,000-step
+# seeds printed in section 12 too: if the two runs differ by less than the seeds do, the seed
+# matters more than the length. In the sweep (right), look at whether the code changes only
+# the factor named in the table or also turns or reshapes digits; in the grid (left), look for
+# code values that draw two digits — that is where the purity is lost.
 
 # %% [markdown]
 # ## Appendix: the class recipe's extra terms
@@ -605,7 +609,8 @@ plt.show()
 # Everything above is InfoGAN; this appendix is about what the `class` recipe adds so that the
 # code finds the digits within a ten-minute CPU run. The figures are from our tuning runs and
 # sweeps (`benchmarks/infogan_sweep.py`, results in `benchmarks/results/`; code purity of 1,000
-# samples, FD against 1,000 test digits), not from this notebook's run.
+# samples, FD against 1,000 test digits), not from this notebook's run; the settings are named
+# by their keys in `infogan.CLASS_RECIPE` (printed in §5).
 #
 # **Why the tutorial's settings are not enough here.** Trained as the tutorial does, this
 # model's noise $z$ decides the digit early on, and the code settles for small changes of style that $Q$ reads just as
@@ -617,17 +622,17 @@ plt.show()
 #   trunk (16, 32, 64) — same layers, about five times the speed, so 5,000 steps fit in the
 #   budget on a CPU with bfloat16 units (on an AVX2-only CPU, which computes in float32, expect
 #   roughly twice the ten minutes);
-# * multiplies the one-hot code by 8 before $G$'s first layer (`code_scale`, a fixed
+# * multiplies the one-hot code by `code_scale` before $G$'s first layer (a fixed
 #   `Rescaling` layer). The 62 noise numbers have length $\approx\sqrt{62}\approx 8$, the
 #   one-hot code length 1, so unscaled the code barely moves $G$'s first activations; scaled,
 #   it shapes the coarse image from the first steps — and the coarsest split of MNIST is the
 #   ten digits;
-# * lets $G$ and $Q$ learn at $10^{-3}$ and $D$ at $2\times10^{-4}$, the learning rates of the
+# * lets $G$ and $Q$ learn at `g_lr` and $D$ at $2\times10^{-4}$, the learning rates of the
 #   InfoGAN paper;
 # * adds a **mode-seeking term** (Mao et al., 2019, "MSGAN") to $G$'s loss (`lambda_ms`).
 #   With only the changes above the code wins too well: $G$ stops listening to $z$ and every code value draws one
-#   prototype digit, again and again (*mode collapse within a code*; Fréchet distance 200–290
-#   against 30–70). Half of each $G$ batch repeats the other half's codes with fresh noise, and
+#   prototype digit, again and again (*mode collapse within a code*; in our tuning runs the
+#   Fréchet distance of such a run was several times that of one that kept its variety). Half of each $G$ batch repeats the other half's codes with fresh noise, and
 #   $$\mathcal L_\text{ms} = \Big(\frac{\operatorname{mean}|G(z_1, c) - G(z_2, c)|}{\operatorname{mean}|z_1 - z_2|} + \epsilon\Big)^{-1}$$
 #   is large when two noise vectors give the same image. Weighted by $\lambda_\text{ms} = 0.1$,
 #   it brings back varied digits — at a cost: it rewards pairs that differ *more*, and two
@@ -635,31 +640,33 @@ plt.show()
 #   towards a mixture of digits. (`mode_seeking` takes a `cap` on the ratio for that reason;
 #   capped at 0.2, about what two real digits of one class show, it gave our purest run but
 #   much worse ones on other seeds, so the recipe leaves it off);
-# * weighs the categorical code's cross-entropy with $\lambda = 3$ instead of 1 in $G$'s loss,
-#   so that keeping the code readable counts more than the adversarial and mode-seeking terms
-#   in this short run (6 or 10 spoiled the digits; with smaller networks, 1 gave 66 % purity
-#   where 3 gave 75 %);
+# * weighs the categorical code's cross-entropy with `lambda_cat` instead of the paper's 1 in
+#   $G$'s loss, so that keeping the code readable counts more than the adversarial and
+#   mode-seeking terms in this short run (in our tuning runs, twice or three times that weight
+#   spoiled the digits, and the paper's weight gave a lower purity);
 # * makes $Q$ read $c_1$ from a **moved copy** of each fake as well (`lambda_aug`): turned by
-#   up to 18°, shifted by up to 3 pixels, zoomed by up to 10 % (`build_augmentation`), with the same
-#   weight 3. Without it, short runs often spend two code values on two *slants* of the 1, or
+#   up to 18°, shifted by up to 3 pixels, zoomed by up to a tenth (`build_augmentation`), with
+#   its own weight `lambda_aug`. Without it, short runs often spend two code values on two *slants* of the 1, or
 #   two sizes of the 0 — $Q$ reads slant as easily as identity — while look-alike digits such
 #   as 4 and 9 have to share one value. A small turn or shift changes slant, position and size
 #   but not which digit it is, so the only code $Q$ can still read after the move is one
 #   carried by the digit's identity; slant and width are left to $c_2$, $c_3$ and $z$. On the
-#   same six seeds, 5,000 steps: purity 67–86 % without the term (two seeds of six at 80 %
-#   or more), 77–86 % with it (three of six, the other three at 77–80 %; median 81 against 71);
-# * multiplies the two continuous codes by 8 at $G$'s input (`cont_scale`) and weighs their
-#   squared error 2 instead of 0.5 (`lambda_cont`). The reason is the one for `code_scale`: two
-#   numbers drawn from $\mathcal U(-1, 1)$ are a whisper next to 62 noise numbers and a one-hot
-#   code scaled by 8, and at weight 0.5 the reward for making them readable was small next to
-#   the categorical code's 3 and the moved-copy term's 3. Without this change $c_2$ and $c_3$
-#   moved the digits a little but controlled nothing we could measure: the largest $|r|$ of
-#   either code with slant or stroke mass, within a digit code, was 0.031 [0.030–0.049] over
-#   seeds 1–3 (`experiments/quality_class_seeds_infogan_before_cont.txt`). Scaled by 4 it was 0.40
-#   [0.35–0.74] (`experiments/quality_class_seeds_infogan_cs4.txt`), by 8 0.65 [0.42–0.81], with purity
-#   and FD as good or better; a weight of 4 instead of 2, or 16 noise numbers instead of 62,
-#   did not help (`experiments/quality_class_infogan_experiments.txt`). The measurements are in section 10
-#   and `quality_class_seeds_infogan.txt`.
+#   same six seeds, 5,000 steps, the median purity was higher with the term than without it
+#   (the sweep's results in `benchmarks/results/` give the per-seed values);
+# * multiplies the two continuous codes by `cont_scale` at $G$'s input and weighs their
+#   squared error with `lambda_cont` instead of the paper's smaller weight. The reason is the
+#   one for `code_scale`: two numbers drawn from $\mathcal U(-1, 1)$ are a whisper next to 62
+#   noise numbers and a scaled one-hot code, and at the paper's weight the reward for making
+#   them readable was small next to the categorical code's `lambda_cat` and the moved-copy
+#   term's `lambda_aug`. Without this change $c_2$ and $c_3$ moved the digits a little but
+#   controlled nothing we could measure (the largest $|r|$ of either code with slant or stroke
+#   mass, within a digit code, over seeds 1–3:
+#   `experiments/quality_class_seeds_infogan_before_cont.txt`). A smaller scale
+#   (`experiments/quality_class_seeds_infogan_cs4.txt`) gave a lower median $|r|$ than the
+#   recipe's, with purity and FD as good or better at the recipe's scale; a larger weight, or
+#   16 noise numbers instead of 62, did not help
+#   (`experiments/quality_class_infogan_experiments.txt`). This recipe's own measurements are
+#   in section 10 and `quality_class_seeds_infogan.txt`.
 #
 # `full` mode keeps the tutorial's model (`infogan.SEED_RECIPE`), with none of these.
 #
@@ -673,15 +680,17 @@ show(InfoGAN.moved_code_loss)
 
 # %% [markdown]
 # **Letting the MI term train the trunk** (`mi_trunk=True`, section 3): with the tutorial's
-# widths, after 1,000–1,500 steps, code purity 51–57 % against 62–74 % without it.
+# widths, after 1,000–1,500 steps, the code purity was lower with it than without it in our
+# short runs.
 #
-# **How much purity moves.** The sweep measured 77.1–86.3 % on six seeds after 5,000 steps
-# (one thread per run), `benchmarks/quality.py` 91.4 % (seed 0), and one run moves by 5–10 points
-# between checkpoints 500 steps apart. The unscaled tutorial recipe reached 23 % after 2,000
-# steps. Without the mode-seeking term, purity did reach 75–88 % at times, but only by collapsing
-# each code to one prototype drawn again and again (FD 200–290): purity alone would have called
-# that a success. The moved-copy term buys purity at some cost in image quality (FD 37–73 after
-# 5,000 steps with it, 15–39 without).
+# **How much purity moves.** The sweep's six seeds after 5,000 steps spread over several
+# points of purity, and one run moves by 5–10 points between checkpoints 500 steps apart (the
+# purity line of the training log above shows it for this run). The unscaled tutorial recipe
+# reached only about a quarter after 2,000 steps. Without the mode-seeking term, purity did
+# reach high values at times, but only by collapsing each code to one prototype drawn again
+# and again (with a Fréchet distance several times higher): purity alone would have called that a success. The moved-copy term
+# buys purity at some cost in image quality (a higher FD after 5,000 steps with it than
+# without it).
 
 # %% [markdown]
 # ## Exercises
@@ -689,8 +698,8 @@ show(InfoGAN.moved_code_loss)
 # Worked answers: [solutions/03_infogan_solutions.ipynb](solutions/03_infogan_solutions.ipynb).
 # Exercises 1–2 change settings and retrain: each is one `class`-mode run of
 # `SCHEDULE["steps"]` generator steps (5,000), about as long as the training cell above took (its
-# log prints the seconds per interval of 100 steps; 4.4 minutes in the committed run on a
-# 2-core CPU with bfloat16 units, roughly twice that in float32). Write your prediction down *before* you run
+# log prints the seconds per interval of 100 steps; a few minutes on a 2-core CPU with
+# bfloat16 units, roughly twice that in float32). Write your prediction down *before* you run
 # it. Train into a run folder of its own (the notebook's folder refuses a run with other
 # settings), then re-run the cells of sections 8–12, for instance:
 #
@@ -708,8 +717,9 @@ show(InfoGAN.moved_code_loss)
 # do you expect for purity now, and which part of the image will the code end up controlling?
 #
 # **2. λ for the codes (one number each).** The information loss is
-# $\lambda_\text{cat}\,\mathrm{CE} + \lambda_\text{cont}\,\mathrm{MSE}$ with $\lambda_\text{cat} = 3$
-# and $\lambda_\text{cont} = 2$ here (and the continuous codes enter $G$ multiplied by 4). Predict
+# $\lambda_\text{cat}\,\mathrm{CE} + \lambda_\text{cont}\,\mathrm{MSE}$ with `lambda_cat` and
+# `lambda_cont` as printed in §5 (and the continuous codes enter $G$ multiplied by
+# `cont_scale`). Predict
 # what the tutorial-style `lambda_cont=0.5` with `cont_scale=1.0` does to `q_cont_loss`, to the
 # sweep and the correlations of section 10 and to the measured change per continuous code; and
 # what `lambda_cat=1.0` (the paper's value) does to purity. Why might a very large `lambda_cat`
@@ -761,10 +771,10 @@ check.continuous_info_loss(my_continuous_info_loss);
 # * $Q$ is a small head on the discriminator's trunk; as in the tutorial, the MI term trains the
 #   generator and the Q head, while the trunk learns to tell real from fake.
 # * Without labels, the 10-valued code can discover the digit classes (in an arbitrary order).
-#   The continuous codes *can* pick up continuous styles such as slant and width; in this short
-#   run both turn the digits' slant, measurably but weakly ($|r|$ 0.2–0.4 within a digit code)
-#   and together rather than one factor each: check with a sweep and a measurement before
-#   believing a code means something.
+#   The continuous codes *can* pick up continuous styles such as slant and width, one factor
+#   each or both the same one, strongly or not at all: check with a sweep and a measurement
+#   (the within-code correlations of section 10) before believing a code means something.
+
 # * Measure an unsupervised code by matching code values to classes (purity), and always next
 #   to a quality measure (FD): a code that collapses to one prototype per value is pure and poor.
 # * The `class` recipe's additions are not InfoGAN (appendix): a code made strong enough to find

@@ -37,10 +37,11 @@
 #
 # **Run modes.** `GANLIB_MODE` picks the length of training: `smoke` (a few steps, for the
 # automated tests), `class` (the default: 500 generator steps for each of the two runs, each
-# step costing five critic steps; the committed run took 12 minutes on 2 CPU cores with
-# bfloat16 units — 5.4 for weight clipping, 6.4 for the gradient penalty, with the Fréchet
-# distance measured along the way; 53 minutes in float32 on a 2-core CPU without them — and ends with recognisable digits from the penalised run, not from
-# the clipped one) or `full` (the book's 40,000 generator steps; use a GPU).
+# step costing five critic steps, with the Fréchet distance measured along the way; about a
+# quarter of an hour on 2 CPU cores with bfloat16 units, several times that in float32 on a
+# CPU without them — each training log prints the seconds per logging interval) or `full` (the
+# book's 40,000 generator steps; use a GPU). Sections 7 and 8 compare what the two `class`
+# runs draw.
 #
 # To go straight to the demos and the evaluation, set `MODE = "pretrained"` in the next cell
 # (or `GANLIB_MODE=pretrained`): every training cell then loads the generator of a longer
@@ -250,13 +251,16 @@ show(GAN.clip_discriminator)
 #
 # What does the split really change? For a critic *without* batch normalisation, the mean loss
 # over one concatenated batch equals the average of the two per-batch losses, so the gradient
-# is the same; the real difference in the book's code is that it takes *two* RMSprop steps per
-# critic iteration (one per half). `ganlib` keeps the halves in separate forward passes
-# (`joint_d_batch=False`): then no layer ever mixes statistics of real and fake images — which
-# matters as soon as a critic contains batch normalisation (the book's next experiment), where
-# a joint batch normalises real and fake images together and the critic can exploit the batch
-# composition instead of judging each image. It then takes *one* step on the average loss, as
-# Algorithm 1 does.
+# points the same way; the real difference in the book's code is that it takes *two* RMSprop
+# steps per critic iteration (one per half). `ganlib` keeps the halves in separate forward
+# passes (`joint_d_batch=False`): then no layer ever mixes statistics of real and fake images —
+# which matters as soon as a critic contains batch normalisation (the book's next experiment),
+# where a joint batch normalises real and fake images together and the critic can exploit the
+# batch composition instead of judging each image. It then takes *one* step on the **sum** of
+# the two halves' mean losses, $\mathbb{E}[D(G(z))] - \mathbb{E}[D(x)]$ (`critic_wasserstein`
+# adds the real half and the fake half; see its docstring), as Algorithm 1 does. The sum is
+# twice the average of the two halves; that constant factor leaves RMSprop's step unchanged (up
+# to its $\epsilon$), and for WGAN-GP it keeps the penalty weight exactly the paper's $\lambda$.
 
 # %% [markdown]
 # ## 6. Training the WGAN
@@ -288,9 +292,10 @@ runlog.show_strip(RUN_DIR);
 
 # %% [markdown]
 # **Reading the training strip.** Each panel is the generator's output for the *same* fixed
-# inputs, at the step written above it, from the untrained generator on the left to the last
-# step on the right: follow one position across the panels to see one noise vector's image
-# change as training goes on.
+# inputs, at the step written at its left. Each picture is two rows of eight digits, more than
+# twice as wide as high, so the strip stacks the panels one under another: the untrained
+# generator at the top, the last step at the bottom. Follow one position down the panels to see
+# one noise vector's image change as training goes on.
 
 # %% [markdown]
 # `atienza.fit` is the small loop every model of this chapter shares: a `tf.data` pipeline of
@@ -380,10 +385,11 @@ plt.show()
 # the critic is no longer squeezed, the paper trains with Adam ($\alpha = 10^{-4}$,
 # $\beta_2 = 0.9$; we use $\beta_1 = 0.5$ as many implementations do, the paper uses $0$).
 # That is the `full` recipe. The `class` run has only 500 generator steps, so it takes twice
-# the paper's learning rate, $\alpha = 2 \times 10^{-4}$: measured with
-# `benchmarks/quality.py` on a seed this notebook does not use, 500 steps reached FD 71 at
-# $2 \times 10^{-4}$ and 74 with $\beta_1 = 0$ as well, while the paper's $10^{-4}$ ends near
-# FD 113 in the same 500 steps (section 9's comparison, which keeps the paper's settings).
+# the paper's learning rate, $\alpha = 2 \times 10^{-4}$: we chose it with
+# `benchmarks/quality.py` on a seed this notebook does not use, comparing the FD after 500
+# steps at $2 \times 10^{-4}$ (with $\beta_1 = 0.5$ and with $\beta_1 = 0$) against the paper's
+# $10^{-4}$, whose 500-step FD is the WGAN-GP row of section 9's comparison (which keeps the
+# paper's settings).
 
 # %%
 show(wgan.WGANGP.gradient_penalty)
@@ -439,8 +445,8 @@ runlog.show_strip(RUN_DIR_GP);
 # the loss includes $\lambda \cdot$ gp, exactly the paper's $L_D$ with $\lambda = 10$), because
 # their scales differ: the penalised critic is held near $K = 1$ and so estimates $W$ itself
 # (one image's distance is bounded by its $28 \times 28$ pixel differences), while the clipped
-# critic's $K$ is whatever the clipped weights happen to allow. Look at the *shape*: the
-# penalised critic's loss moves smoothly, the clipped one's oscillates.
+# critic's $K$ is whatever the clipped weights happen to allow. So compare the *shapes*, not
+# the levels: which curve moves smoothly from interval to interval, and which oscillates?
 # Right: the penalty term of WGAN-GP, which should stay small once the critic has adapted to it.
 
 # %%
@@ -498,18 +504,16 @@ for name, track in tracks.items():
               f"over {track['n']} measurements")
 
 # %% [markdown]
-# **Reading the two panels.** In the committed `class` run the penalised critic's estimate and
-# the FD fall together from the first intervals to the last: $r = +0.99$ (and $\rho = +0.99$)
-# over the 10 measurements. That is the paper's claim, and it is not luck of this run: on three
-# seeds the notebooks do not use (section 8's table), $r$ was between $+0.992$ and $+0.994$.
-# The clipped critic tells a different story. Its estimate first *grows*, from 0 to about 14
-# in 125 steps, while the FD falls from 600 to 360: the clipped critic is still learning
-# what separates real from fake, and its estimate is $K \cdot W$ with a $K$ that is growing
-# too, so the rise says more about $K$ than about the samples. After its peak the estimate falls
-# while the FD stays between 260 and 290. Over the whole run $r = -0.52$: within 500 steps the clipped
-# critic's loss does **not** tell us how good the samples are. The paper's curves run for tens
-# of thousands of steps, where $K$ has long settled; the penalty fixes $K$ near 1 from the first
-# step, which is why its estimate can be read at once.
+# **Reading the two panels.** The cell above prints $r$ and $\rho$ for each critic. An $r$ near
+# $+1$ means the estimate and the FD fall together: the paper's claim. For WGAN-GP, section 8's
+# seed table also prints the range of $r$ over three seeds the notebooks do not use, which
+# says whether this run's value is luck. For the clipped critic, look at the left panel's early
+# intervals: while the critic is still learning what separates real from fake, its estimate is
+# $K \cdot W$ with a $K$ that may be growing too (§6 printed where the estimate peaked), so a
+# rise says more about $K$ than about the samples, and an $r$ near 0 or negative means that
+# within this run the clipped critic's loss does **not** tell us how good the samples are. The
+# paper's curves run for tens of thousands of steps, where $K$ has long settled; the penalty
+# fixes $K$ near 1 from the first step, which is why its estimate can be read at once.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -523,11 +527,10 @@ plt.show()
 # %% [markdown]
 # The book reports that WGAN trains without mode collapse over its 40,000 steps and stays stable
 # even with batch normalisation added to the critic, where a DCGAN fails. After 500 generator
-# steps (`class` mode) the two runs are far apart. The penalised run (right) draws digits you can
-# read, of every kind, though many strokes are still broken or thick. The clipped run (left) draws
-# the same few stroke shapes, sevens, Z-like bends and crosses, again and again, and almost
-# none of them is a digit. Section 8 puts numbers on that. The `full` schedule (40,000 steps)
-# is the book's, for clean digits from both.
+# steps (`class` mode), compare the two grids: in each, how many of the hundred images are
+# digits you can read, do all ten digits occur, and does the grid repeat the same few stroke
+# shapes again and again (a sign of mode collapse)? Section 8 puts numbers on that. The `full`
+# schedule (40,000 steps) is the book's, for clean digits from both.
 
 # %% [markdown]
 # ## 8. Evaluate
@@ -547,16 +550,18 @@ scores = metrics.score_generators({"WGAN": gan, "WGAN-GP": gan_gp}, x_train, x_t
                                   scale="sigmoid", n=1000)
 
 # %% [markdown]
-# In the committed `class` run the penalised generator's FD is 66 and the clipped one's 275, with
-# classifier scores of 7.7 and 3.7: the numbers agree with the eye.
+# Compare the two generators' rows with each other and with the real-vs-real row (the floor of
+# FD and the ceiling of the classifier score), then check whether the numbers agree with what
+# you saw in the two grids.
 #
 # **The chapter's bar.** In the `class` budget, WGAN-GP should draw digits at least as well as
 # chapter 6's LSGAN does in its own `class` run: an FD no worse than LSGAN's on the same scorer.
 # One notebook run is one seed, so the bar is judged on the median over three seeds that the
 # notebooks do not use, trained exactly as these cells train (`benchmarks/quality.py --chapters
 # wgan-gp,lsgan --seeds 1,2,3`). That script draws 2,000 samples per FD where this notebook draws
-# 1,000, and fewer samples raise the FD: two real sets score 3.7 there against 6.4 here. So
-# compare numbers within one table, not across. The next cell reads that table; it trains nothing.
+# 1,000, and fewer samples raise the FD (two real sets score lower there than the "real" row
+# above). So compare numbers within one table, not across. The next cell reads that table; it
+# trains nothing, and prints whether the bar is met on the medians.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -591,12 +596,11 @@ ref_scores, _ = compare.with_references({"WGAN": gan, "WGAN-GP": gan_gp},
 plt.show()
 
 # %% [markdown]
-# **Reading the references.** Twice the generator steps improve both runs, and keep their
-# order. In the committed run the penalised generator goes from FD 66 to 48 and from a
-# classifier score of 7.7 to 7.9: clean digits of almost every kind, a few still broken. The
-# clipped one goes from FD 275 to 191 (score 3.7 to 5.3): more of its shapes are now digits,
-# but most are still bent strokes that no reader would name. At 1,000 steps WGAN-GP is far
-# ahead of where clipping is; whether clipping catches up is what the book's 40,000 steps
+# **Reading the references.** The table prints each method at 500 steps (this notebook's runs)
+# and at 1,000 (the reference runs, from another seed). Compare each method's two rows to see
+# what twice the generator steps bought, and the two methods at equal steps to see whether
+# their order holds; in the grids, look at how many of the reference runs' images are digits
+# you can read. Whether clipping catches up over a long run is what the book's 40,000 steps
 # (`full` mode, on a GPU) would show.
 
 # %% [markdown]
@@ -624,15 +628,16 @@ compare.plot(comparison)
 plt.show()
 
 # %% [markdown]
-# **Reading the comparison.** In the committed `class` run (the table above), WGAN-GP ends with
-# the lowest FD, then LSGAN, the DCGAN loss and the clipped WGAN; the two WGANs pay for their
-# five critic updates per generator step with two to three times the wall time of the others.
-# The penalised critic's FD falls from the first measurement on, while LSGAN's and the DCGAN
-# loss's stay near the untrained value for the first 75-150 steps before their generators find
-# the digits. Keep the scale in mind:
-# 500 generator steps are the first 1 % of the books' 40,000, one seed per loss carries
-# run-to-run noise, and the order may change later in training — the same command with
-# `--mode full` measures that (on a GPU).
+# **Reading the comparison.** The table prints, for each loss, its generator and critic steps,
+# its training time (`train s`), its final FD and its classifier score, with real digits as the
+# floor. Order the four losses by their final FD yourself, and set each FD against its time:
+# the two WGANs run five critic updates per generator step, so compare what each loss bought
+# per second as well as per generator step. In the plot, look at the first points of each
+# curve: a curve that stays near the untrained value before it falls is a generator that has
+# not yet found the digits, and which losses start fastest is a separate question from which
+# ends lowest. Keep the scale in mind: 500 generator steps are only the start of the books'
+# 40,000, one seed per loss carries run-to-run noise, and the order may change later in
+# training — the same command with `--mode full` measures that (on a GPU).
 
 # %% [markdown]
 # ### The four losses over three seeds
@@ -649,13 +654,15 @@ loss_seeds = compare.load_seeds("losses")   # benchmarks/results/quality_class_s
 print(compare.seed_lines(loss_seeds, ranked_by="FD", measures=("FD", "classifier score", "train s")))
 
 # %% [markdown]
-# **Reading the seed table.** The single run's order holds on every seed: WGAN-GP, then LSGAN,
-# then the DCGAN loss, then clipping, and no two ranges overlap (median FD 115, 157, 187 and
-# 336). The penalty's lead costs time: its runs took about three times as long as LSGAN's (five
-# critic updates per generator step, each with a gradient of a gradient). Clipping is the
-# slowest, the worst and the least steady at this length (FD 232 to 352 over the seeds). So, at
-# 500 generator steps with the paper's settings, the chapter's claim holds on every seed: the
-# penalised critic teaches its generator the most per generator step.
+# **Reading the seed table.** The lines are ranked by median FD; each prints the median and, in
+# brackets, the range over the three seeds. Compare the ranking with the single run's order
+# above, and the ranges with each other: where two losses' FD ranges do not overlap, their
+# order held on every seed; where they overlap, one seed per loss could not have ranked them.
+# Set each loss's `train s` against its FD too: the penalty's critic updates (five per
+# generator step, each with a gradient of a gradient) cost time, and the width of a loss's
+# range says how steady it is at this length. The chapter's claim — at 500 generator steps with
+# the paper's settings, the penalised critic teaches its generator the most per generator
+# step — is what the first line and the ranges test.
 
 # %% [markdown]
 # The run folders (`runs/class/05_wgan` and `runs/class/05_wgan_gp` in `class` mode; test runs
@@ -669,9 +676,9 @@ print(compare.seed_lines(loss_seeds, ranked_by="FD", measures=("FD", "classifier
 # ## 10. Exercises
 #
 # From "change one switch and predict" to "write it yourself". The retraining exercises are
-# described, not run here: each costs a `class`-mode run of its own (the clipped WGAN's 500
-# generator steps took 5.4 minutes on 2 cores in bfloat16 in the committed run, 20 intervals of
-# about 16 s, and 23 minutes in float32; WGAN-GP's 500 steps took 6.4, and 30 in float32). Give each its own run folder, as below, so that the
+# described, not run here: each costs a `class`-mode run of its own (about as long as the
+# chapter's run of the same method: its training log prints the seconds per logging interval,
+# for 20 intervals). Give each its own run folder, as below, so that the
 # chapter's runs stay as they are. Worked answers: [`solutions/05_wgan_solutions.ipynb`](solutions/05_wgan_solutions.ipynb).
 #
 # **Exercise 1 — $n_\text{critic}$ (predict, then run).** Train the clipped WGAN with one critic
@@ -765,8 +772,10 @@ check.gradient_penalty(my_gradient_penalty);
 # * WGAN-GP replaces clipping by the penalty $\lambda\,\mathbb{E}[(\|\nabla D(\hat x)\|_2 - 1)^2]$
 #   on random interpolates, $\lambda = 10$ — a gradient of a gradient — and trains with Adam.
 # * The estimate $\mathbb{E}[D(x)] - \mathbb{E}[D(G(z))]$ (`w_dist`) should shrink as the
-#   generator closes the gap. With the penalty it did, in step with the Fréchet distance: $r = +0.99$
-#   in this run and on three other seeds. With clipping over 500 steps it did not ($r = -0.52$),
-#   because its scale $K$ was still changing. So measure image quality (here with the Fréchet
-#   distance), and trust the critic's curve only where its Lipschitz constant is pinned down.
+#   generator closes the gap. Whether it moves in step with the Fréchet distance is measured,
+#   not assumed: §7 prints Pearson's $r$ for each critic in this run, and section 8 the range of
+#   WGAN-GP's $r$ over three other seeds. A clipped critic's scale $K$ can still be changing in a
+#   short run, so measure image quality (here with the Fréchet distance), and trust the critic's
+#   curve only where its Lipschitz constant is pinned down.
+
 

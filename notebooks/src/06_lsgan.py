@@ -157,9 +157,10 @@ for logit in (-4.0, 0.0, 1.0, 4.0):
     print(f"s = {logit:+.0f}:  " + "   ".join(f"{name} {g[i]:6.3f}" for name, g in grads.items()))
 
 # %% [markdown]
-# At $s = +4$ — a fake the discriminator is 98% sure is real — cross-entropy gives the
-# generator almost nothing (0.018), while least squares pushes with force 6 towards the target
-# $s = 1$. Note the flip side: the least-squares gradient also *grows* with the error, and pulls
+# At $s = +4$ — a fake the discriminator is sure is real, with probability $\sigma(4)$ — compare
+# the last printed row: non-saturating cross-entropy gives the generator almost nothing, while
+# least squares pushes hard towards the target $s = 1$ (its gradient is $2|s - 1|$). Note the
+# flip side: the least-squares gradient also *grows* with the error, and pulls
 # back fakes that overshoot the real data, which is what keeps them near it.
 
 # %% [markdown]
@@ -192,17 +193,19 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Read the two panels against the printed line. With cross-entropy, $D$'s sigmoid is saturated
-# over nearly the whole real side: there the gradient is of the order of $10^{-8}$, and over 90 %
-# of those points give $G$ less than $10^{-3}$ — a fake that lands there stays there. With least
-# squares the push is of order 1 everywhere on that side, pointing back towards the ring and the
-# boundary, because $D$'s raw output overshoots the target $b = 1$ away from the data. The last
-# number is the flip side: *at the fakes themselves*, deep on the fake side, the non-saturating
-# cross-entropy pushes hard (a few units) and least squares only gently (a few hundredths),
-# since this $D$'s output is nearly flat there. Over five seeds (`python benchmarks/lsgan_gradients.py`,
-# in `benchmarks/results/lsgan_gradients.txt`) the medians are $5\cdot10^{-8}$ against 1.1 far on
-# the real side (92 % against 0 % vanished), and 2.3 against 0.04 at the fakes: least squares
-# helps where the argument says it does, not everywhere.
+# Read the two panels against the two printed lines. Each line gives, for one loss, the median
+# gradient far on the real side, how many of those points give $G$ less than $10^{-3}$ (a
+# gradient that has vanished: a fake that lands there stays there), and the median gradient at
+# the fakes themselves. The argument predicts that with cross-entropy $D$'s sigmoid saturates
+# over the real side, so its median there is tiny and most points fall below $10^{-3}$, while
+# with least squares the push stays of order 1, pointing back towards the ring and the
+# boundary, because $D$'s raw output overshoots the target $b = 1$ away from the data. Compare
+# the two lines' first numbers to check it. The last number of each line is the flip side:
+# *at the fakes themselves*, deep on the fake side, compare which loss pushes harder; this
+# $D$'s least-squares output can be nearly flat there. The same experiment over five seeds
+# (`python benchmarks/lsgan_gradients.py`, medians in `benchmarks/results/lsgan_gradients.txt`)
+# says whether this seed is typical: least squares helps where the argument says it does,
+# which need not be everywhere.
 
 # %% [markdown]
 # ## 3. Data
@@ -276,8 +279,10 @@ history = atienza.fit(gan, SCHEDULE, images=x_train, seed=SEED, verbose=2,
 # %% [markdown]
 # **The training strip.** The run folder keeps the generator's images for one fixed set of inputs
 # after every logging interval; the strip shows up to eight of them, each labelled by its step.
-# Read them in step order: the inputs never change, so every difference between panels is what $G$
-# learned in between (how far it gets depends on the run mode).
+# Each picture is two rows of eight digits, more than twice as wide as high, so the strip stacks
+# them one under another: read it top to bottom, the untrained generator first. The inputs never
+# change, so every difference between panels is what $G$ learned in between (how far it gets
+# depends on the run mode).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -390,15 +395,15 @@ ref_scores, _ = compare.with_references({"LSGAN": gan, "DCGAN loss": gan_dc},
 plt.show()
 
 # %% [markdown]
-# **Reading the comparison.** In the committed run, least squares scored better after 1,000
-# steps: FD 91.0 against the DCGAN loss's 102.4, classifier score 7.18 against 6.74. The
-# reference runs, three times as long and from another seed, split the verdict: the DCGAN loss
-# has the lower FD (65.6 against 69.4), least squares the higher classifier score (7.72 against
-# 7.33). Both grids draw digits you can read, with the same kinds of broken and blotchy strokes;
-# neither has collapsed onto a few digits. At these lengths one run per loss cannot rank the two
-# losses (the seed table below says how far apart seeds land). The gradient argument of §2 is
-# about fakes stranded far on the real side of $D$'s boundary; these scores do not measure how
-# many such fakes a run makes.
+# **Reading the comparison.** The table prints both losses after this notebook's 1,000 steps and
+# after the reference runs' 3,000 (from another seed). Compare the two losses at equal steps,
+# column by column: FD is lower-is-better, the classifier score higher-is-better, and the two
+# need not agree on which loss is ahead. Then compare the two lengths: does the order at 1,000
+# steps hold at 3,000? In the grids, look for broken and blotchy strokes and for a grid that
+# repeats a few digits (collapse). One run per loss cannot rank the two losses (the seed table
+# below says how far apart seeds land). The gradient argument of §2 is about fakes stranded
+# far on the real side of $D$'s boundary; these scores do not measure how many such fakes a
+# run makes.
 
 # %% [markdown]
 # ### The two losses over three seeds
@@ -422,30 +427,23 @@ print(f"{'met    ' if ls_fd <= dc_fd else 'NOT met'}  the chapter's claim on the
       f"squares' FD ({ls_fd:.1f}) no worse than the DCGAN loss's ({dc_fd:.1f})")
 
 # %% [markdown]
-# **Reading the table.** Over three seeds the two losses tie: median FD 105.5 for least squares
-# and 102.1 for the DCGAN loss, classifier scores 6.85 and 6.90, and the ranges overlap. What
-# differs is the spread: the three least-squares runs land within 4 FD points of each other
-# (104.8 to 108.6), the DCGAN-loss runs within 21 (91.8 to 112.7). A steadier run from seed to
-# seed fits the argument of §2, since least squares keeps pushing where cross-entropy goes
-# silent; but three seeds measure the spread only roughly. The claim the book makes, better
-# images from least squares, is not shown at this length: the last line prints it as the
-# chapter's bar, not met.
+# **Reading the table.** Each line prints a loss's median over three seeds and, in brackets,
+# the range. Compare the two medians, and then the ranges: where the two ranges overlap, the
+# seeds do not separate the two losses. Compare the widths of the two FD ranges too: a narrower
+# range is a loss that lands in much the same place from seed to seed, which is what §2's
+# argument would suggest for least squares (it keeps pushing where cross-entropy goes silent);
+# but three seeds measure the spread only roughly. The last line tests the claim the book
+# makes, better images from least squares, as the chapter's bar on the two medians, and prints
+# whether it is met at this length.
 
 # %% [markdown]
 # ## 10. Four losses, one budget
 #
-# One short run per loss says little, so the comparison the chapter promises is measured
-# separately and reproducibly by the quality benchmark (`ganlib.compare`):
-#
-# ```
-# python benchmarks/quality.py --chapters losses --mode class
-# ```
-#
-# It trains the DCGAN loss, LSGAN, WGAN and WGAN-GP on the same networks, from the same seed,
-# for the same number of **generator** steps (each with its book settings: WGAN's five critic
-# updates per step make its steps dearer, so wall time is in the table too), measures the
-# Fréchet distance on 2,000 samples along the way, and saves the result in
-# `benchmarks/results/`. The next cell does not train anything: it loads that file and plots it.
+# The four-loss comparison (the DCGAN loss, LSGAN, WGAN and WGAN-GP on the same networks, for
+# the same number of generator steps, by `benchmarks/quality.py --chapters losses`) is
+# explained and read in chapter 5, §9 *Four losses, one budget* (`05_wgan.ipynb`). The next two
+# cells print the same two tables here, so that the LSGAN and DCGAN-loss rows can be set beside
+# this chapter's runs; they train nothing. Read them as chapter 5 §9 says.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -462,26 +460,16 @@ compare.plot(comparison)
 plt.show()
 
 # %% [markdown]
-# **Reading the comparison.** The ranking line orders the four losses by their final FD, and the
-# time line says what each cost: the two WGANs run five critic updates per generator step, so
-# compare their FD with their time. In the plot, look at the first points of each curve: a curve
-# that stays flat (or rises) before it falls is a generator that has not yet found the digits, and
-# which losses start fastest is a separate question from which ends lowest. Compare the LSGAN and
-# DCGAN-loss rows with the two runs of §9, which trained on this notebook's schedule (1,000 steps
-# in `class` mode, against the benchmark's 500) from another seed, scored on 1,000 samples instead
-# of 2,000: where the two orders disagree, the gap between those two losses is within the
-# run-to-run noise of a single run per loss. Keep the scale in mind too: 500 generator steps are the first 1 % of the books' 40,000,
-# and the order may change later in training — the same command with `--mode full` measures that
-# (on a GPU).
+# **For this chapter.** Compare the LSGAN and DCGAN-loss rows with the two runs of §9, which
+# trained on this notebook's schedule (1,000 steps in `class` mode, against the benchmark's 500)
+# from another seed, scored on 1,000 samples instead of 2,000: where the two orders disagree,
+# the gap between those two losses is within the run-to-run noise of a single run per loss.
 
 # %% [markdown]
 # ### The four losses over three seeds
 #
-# One run per loss is one draw. The same command with `--seeds 1,2,3` trained all four again on
-# three seeds this notebook does not use, each run exactly as above, and kept each measure's
-# median and spread (`benchmarks/results/quality_class_seeds_losses.txt`; `train s` is the
-# training time of one run on one thread, two runs sharing the 2 cores). The next cell reads
-# that table, ranked by median FD; it trains nothing.
+# The same table over three seeds (`benchmarks/results/quality_class_seeds_losses.txt`), ranked
+# by median FD, as chapter 5 §9 prints and reads it:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -489,13 +477,11 @@ loss_seeds = compare.load_seeds("losses")   # benchmarks/results/quality_class_s
 print(compare.seed_lines(loss_seeds, ranked_by="FD", measures=("FD", "classifier score", "train s")))
 
 # %% [markdown]
-# **Reading the seed table.** The single run's order holds on every seed: WGAN-GP, LSGAN, the
-# DCGAN loss, then the clipped WGAN, and no two ranges overlap (median FD 115, 157, 187 and
-# 336). At 500 steps least squares is ahead of the DCGAN loss on each seed (FD 147–175 against
-# 185–187), yet at 1,000 steps (§9's seed table) the two tie. Read together: least squares
-# brings the generator to the digits sooner, as §2's gradient argument predicts (fakes far on
-# the real side still get a push), and the DCGAN loss catches up later. WGAN-GP's lead costs
-# about three times LSGAN's training time.
+# **For this chapter.** Set the LSGAN and DCGAN-loss lines (500 steps) beside §9's seed table
+# (the same two losses at 1,000 steps): compare the two losses' FD ranges at each length, and
+# see whether their order, or their overlap, changes with the number of steps. Which loss is
+# ahead earlier in a run is a separate question, read from the FD curves of the plot above;
+# neither table measures it.
 
 # %% [markdown]
 # The run folders (`runs/class/06_lsgan` and `runs/class/06_dcgan` in `class` mode; test runs
@@ -529,8 +515,8 @@ print(compare.seed_lines(loss_seeds, ranked_by="FD", measures=("FD", "classifier
 #
 # and give the training cell a run folder of its own, `RUN_DIR = runs.run_dir("06_lsgan_g_lr_x2")`
 # (in the chapter's folder, a finished run would be loaded back instead of trained). A `class` run
-# is 1,000 steps, about 4–5 minutes on a 2-core CPU (the loss benchmark trained 500 LSGAN steps in
-# about 135 s: `benchmarks/results/quality_class.txt`). Describe the curves against the 0.25 / 0.25
+# is 1,000 steps, about 4–5 minutes on a 2-core CPU (the loss table of §10 prints the seconds
+# the benchmark took for 500 LSGAN steps). Describe the curves against the 0.25 / 0.25
 # "confused $D$" level of §6.
 #
 # **Exercise 3 — write the LSGAN losses.** With the 0-1 coding ($a = 0$, $b = c = 1$), write $D$'s
@@ -605,8 +591,10 @@ check.lsgan_generator_loss(my_chi2_g_loss, c=0);
 #   passed to `compile`; the training step is chapter 1's alternating step.
 # * Reading LSGAN losses: a confused $D$ gives 0.25 / 0.25 with the 0-1 coding; other codings
 #   move those levels.
-# * Measured on a trained discriminator (the 2-D toy of §2): far on the real side of the boundary
-#   the cross-entropy gradient vanishes (median about $10^{-8}$) while least squares keeps
-#   pushing (about 1); at the fakes themselves it is the other way round.
+# * Measured on a trained discriminator (the 2-D toy of §2): the argument predicts that far on
+#   the real side of the boundary the cross-entropy gradient vanishes while least squares keeps
+#   pushing; §2 prints the medians of both on each side, and at the fakes themselves the
+#   comparison can go the other way round.
+
 # * One short run per loss carries run-to-run noise; compare losses at equal generator steps,
 #   report wall time too, and look at the samples next to the FD.

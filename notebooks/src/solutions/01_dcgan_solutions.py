@@ -48,8 +48,10 @@ print("✓ exercise 1: D now learns at twice G's rate")
 # ## Exercise 2 — the numbers of a perfect balance
 #
 # With $D = \tfrac12$ everywhere, $D$'s loss is $-\tfrac12(\log\tfrac12 + \log\tfrac12) = \log 2$ and
-# $G$'s is $-\log\tfrac12 = \log 2$: both about 0.693. In the chapter's loss plot, curves near
-# 0.69 mean a near-balance; a `d_loss` well below it means $D$ is ahead.
+# $G$'s is $-\log\tfrac12 = \log 2$: both $\log 2 \approx 0.693$ (the cell below prints it). In
+# the chapter's loss plot, curves near $\log 2$ mean a near-balance; a `d_loss` well below it
+# means $D$ is ahead. Compare the last values the chapter's training cell prints with it.
+
 
 # %%
 half = np.full((64, 1), 0.5, "float32")

@@ -37,7 +37,8 @@ from keras import ops
 #
 # * `class_weight=0`: G receives no gradient from the class head at all. The label still enters
 #   G, but nothing rewards G for using it; D's class head keeps learning from real images, yet
-#   G ignores it. Expect the class accuracy to fall towards chance (10 %), give or take whatever
+#   G ignores it. Expect the class accuracy to fall towards chance (one sample in ten), give or take whatever
+
 #   link between label and image G picks up by accident.
 # * A large weight (10): G commits to the class strongly and early, and the real/fake term
 #   counts little. Expect a high class accuracy, but samples within a class that look alike —

@@ -46,7 +46,8 @@ from keras import ops
 #   (closer to the $1/3$ of guessing 0), the sweep to change the digits only a little, and the
 #   correlations of section 10 near 0. That is what we measured over seeds 1–3 before the
 #   change: the largest $|r|$ of either code with slant or stroke mass, within a digit code,
-#   0.031 [0.030–0.049] (`benchmarks/results/experiments/quality_class_seeds_infogan_before_cont.txt`). The
+#   stayed near 0 on every seed
+#   (`benchmarks/results/experiments/quality_class_seeds_infogan_before_cont.txt`). The
 #   price of the stronger codes runs the other way: they can take over part of what the noise
 #   or the categorical code did, so compare purity and FD too.
 # * `lambda_cat=1.0`: the categorical code counts less against the adversarial and mode-seeking
