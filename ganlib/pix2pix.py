@@ -40,23 +40,20 @@ L1_WEIGHT = 100.0
 TRAIN_PAIRS = 1096  # the tutorial's training set: one epoch = 1,096 steps at batch 1
 
 # Per run mode: image size, batch, generator steps, steps per logging interval, sample
-# refresh (in intervals), how many pairs to load, and the width multiplier of G's filters.
-# `full` is the tutorial's recipe.  `class` (≤ 10 min for both directions on a 2-core
-# CPU) trains on 64×64 images (a 5-level U-Net) with half the filters (C32 … C256) and
-# batches of 4: ~0.17 s per step with bfloat16, and it beats both trivial baselines on
-# L1, PSNR and SSIM after ~400 steps on the synthetic set.  `class` also weighs the adversarial
-# term 0.25 (`adv_weight`; the tutorial's 1 stays in `full`).  Measured over seeds 1-3 on 100
-# held-out sat2map pairs (benchmarks/results/quality_class_seeds_pix2pix*.txt): at 1 the term
-# paints more edge contrast than the real maps have (edge sharpness 1.18 [1.10-1.36]) and SSIM
-# falls below the same U-Net trained on L1 alone (0.736 against 0.757, float32); at 0.25 the
-# edges stay sharper than L1 alone's (1.09 [1.04-1.10] against 0.84 [0.82-0.85]) and SSIM is
-# higher, narrowly (0.7615 [0.7541-0.7685] against 0.7574 [0.7550-0.7584], bfloat16).
+# refresh (in intervals), how many pairs to load, the width multipliers of G's and D's filters
+# and the two loss weights.  `full` is the tutorial's recipe.  `class` trains on 64×64 images
+# (a 5-level U-Net) with half the U-Net's filters (C32 … C256), half the PatchGAN's (d_width:
+# at 64×64 the full PatchGAN's 512-filter layer cost more than the U-Net;
+# benchmarks/speed_edges.py --task maps) and batches of 4, and weighs the adversarial term 0.25
+# (`adv_weight`; the tutorial's 1 stays in `full`).  The seed tables behind these choices,
+# against the same U-Net on L1 alone, are benchmarks/results/quality_class_seeds_pix2pix*.txt
+# (chapter 4 §8 prints them); the recipes tried on the way are in benchmarks/results/experiments/.
 SCHEDULES = {
     "smoke": dict(image_size=32, batch_size=1, steps=4, log_every=2, sample_every=1,
                   n_train=16, n_val=8, width=0.25, d_width=1.0, adv_weight=0.25,
                   l1_weight=L1_WEIGHT),
     "class": dict(image_size=64, batch_size=4, steps=1000, log_every=100, sample_every=2,
-                  n_train=1000, n_val=100, width=0.5, d_width=1.0, adv_weight=0.25,
+                  n_train=1000, n_val=100, width=0.5, d_width=0.5, adv_weight=0.25,
                   l1_weight=L1_WEIGHT),
     "full": dict(image_size=256, batch_size=1, steps=100 * TRAIN_PAIRS, log_every=TRAIN_PAIRS,
                  sample_every=10, n_train=None, n_val=None, width=1.0, d_width=1.0,
@@ -68,7 +65,7 @@ SCHEDULES = {
 # file.  They are trained with `python -m ganlib train 04_pix2pix --mode class --set width=0.25
 # --steps N` (data/README.md).
 REFERENCE_WIDTH = 0.25
-SCHEDULES["pretrained"] = dict(SCHEDULES["class"], width=REFERENCE_WIDTH)
+SCHEDULES["pretrained"] = dict(SCHEDULES["class"], width=REFERENCE_WIDTH, d_width=1.0)
 
 
 # --------------------------------------------------------------------------- layers
