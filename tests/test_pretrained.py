@@ -246,7 +246,8 @@ def test_notebook_01_goes_straight_to_the_demos(pretrained_mode, tmp_path, monke
 # notebook: the runs it trains, all shipped in data/pretrained
 SHIPPED_NOTEBOOKS = {"02_acgan": ["02_acgan"], "03_infogan": ["03_infogan"],
                      "04_pix2pix": ["04_pix2pix_sat2map", "04_pix2pix_map2sat",
-                                    "04_pix2pix_sat2map_l1only"],
+                                    "04_pix2pix_sat2map_l1only", "04_pix2pix_edges",
+                                    "04_pix2pix_edges_l1only"],
                      "05_wgan": ["05_wgan", "05_wgan_gp"], "06_lsgan": ["06_lsgan", "06_dcgan"]}
 
 
