@@ -508,3 +508,14 @@ def test_patchgan_width_scales_its_filters_and_keeps_its_patches():
     assert gan.discriminator.count_params() == quarter.count_params()
     with pytest.raises(ValueError, match="width"):
         pix2pix.build_discriminator((32, 32, 1), width=0)
+
+
+def test_l1_alone_trains_the_same_generator_whatever_the_discriminators_width():
+    """adv_weight=0: G's update never reads D, so a narrower PatchGAN (the class recipe's
+    d_width) leaves the L1-only baseline bit for bit as it was."""
+    weights = []
+    for d_width in (1.0, 0.5):
+        schedule = dict(pix2pix.SCHEDULES["smoke"], adv_weight=0.0, d_width=d_width)
+        gan, _ = pix2pix.train(schedule, "sat2map", seed=3)
+        weights.append([w.numpy() for w in gan.generator.weights])
+    assert all(np.array_equal(a, b) for a, b in zip(*weights))
