@@ -152,8 +152,9 @@ def test_pretrained_mode_builds_pix2pixs_reference_networks():
     """pix2pix ships quarter-width reference runs (the class U-Net is over 5 MB in float16):
     GANLIB_MODE=pretrained's schedule builds them; every other family builds its class nets."""
     from ganlib import config, dcgan, pix2pix
+    # the shipped references were trained with the tutorial's full-width PatchGAN
     assert config.select(pix2pix.SCHEDULES, "pretrained", verbose=False) == \
-        dict(pix2pix.SCHEDULES["class"], width=pix2pix.REFERENCE_WIDTH)
+        dict(pix2pix.SCHEDULES["class"], width=pix2pix.REFERENCE_WIDTH, d_width=1.0)
     assert pix2pix.REFERENCE_WIDTH < pix2pix.SCHEDULES["class"]["width"]
     assert config.select(dcgan.SCHEDULES, "pretrained", verbose=False) == dcgan.SCHEDULES["class"]
     ref = chapters.get("04").schedule("pretrained")
