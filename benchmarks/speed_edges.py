@@ -11,7 +11,6 @@ Each entry of --widths is WIDTH:D_WIDTH.  The class recipes: `edges.SCHEDULES["c
 """
 import argparse
 import os
-import platform
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -20,7 +19,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from ganlib import config, edges, pix2pix  # noqa: E402
-from speedlib import rate  # noqa: E402
+from speedlib import cpu_name, rate  # noqa: E402
 
 
 TASKS = {"edges": edges, "maps": pix2pix}
@@ -41,17 +40,6 @@ def runner(module, width, d_width, batch, seed=1):
         for _ in range(k):
             step((x, y))
     return run, gan
-
-
-def cpu_name():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def main(argv=None):

@@ -1,8 +1,21 @@
 """Shared by the speed benchmarks: rates of `run(k)` callables, and a head-to-head of two of
 them in one process, alternating blocks so that a shared machine's drifts cancel out."""
+import platform
 import time
 
 import numpy as np
+
+
+def cpu_name():
+    """The processor's model name (from /proc/cpuinfo), for a benchmark's header."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown CPU"
 
 
 def rate(run, steps):

@@ -78,13 +78,7 @@ def seed_summary(rows):
 def load_seeds(name, mode="class", results_dir=None):
     """`seed_summary` of ``benchmarks/results/quality_<mode>_seeds_<name>.json``, the rows
     ``benchmarks/quality.py --seeds ... --json`` wrote; a clear error when it is missing."""
-    path = os.path.join(results_dir or RESULTS_DIR, f"quality_{mode}_seeds_{name}.json")
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"no multi-seed measurement at {path}: run `python "
-                                f"benchmarks/quality.py --mode {mode} --seeds 1,2,3 --json "
-                                f"{os.path.relpath(path)}` from the repository root")
-    with open(path) as f:
-        return seed_summary(json.load(f))
+    return seed_summary(load_seed_rows(name, mode, results_dir))
 
 
 # Which way is better, per measure: "lower", "higher", or "nearer 1" (edge sharpness: the
@@ -113,7 +107,9 @@ def load_seed_rows(name, mode="class", results_dir=None):
     """The raw rows (one per run and seed) of ``quality_<mode>_seeds_<name>.json``."""
     path = os.path.join(results_dir or RESULTS_DIR, f"quality_{mode}_seeds_{name}.json")
     if not os.path.exists(path):
-        load_seeds(name, mode, results_dir)          # the clear error
+        raise FileNotFoundError(f"no multi-seed measurement at {path}: run `python "
+                                f"benchmarks/quality.py --mode {mode} --seeds 1,2,3 --json "
+                                f"{os.path.relpath(path)}` from the repository root")
     with open(path) as f:
         return json.load(f)
 

@@ -231,12 +231,11 @@ class ModeCounts(keras.callbacks.Callback):
         step = generator_steps(self.model)
         if self._steps and self._steps[-1] == step:
             return
-        points = np.asarray(self.model.generator(self.inputs), np.float64)
-        dist = np.linalg.norm(points[:, None, :] - centers(self.n_modes)[None], axis=-1)
-        nearest = dist.argmin(1)
+        nearest, distance = nearest_mode(self.model.generator(self.inputs),
+                                         centers(self.n_modes))
         self._steps.append(step)
-        self._shares.append(np.bincount(nearest, minlength=self.n_modes) / len(points))
-        self._on.append(float((dist.min(1) <= self.within * STD).mean()))
+        self._shares.append(np.bincount(nearest, minlength=self.n_modes) / len(nearest))
+        self._on.append(float((distance <= self.within * STD).mean()))
 
     def on_train_begin(self, logs=None):
         self.inputs = self.model.preview_noise(self.n, seed=self.seed)
@@ -333,15 +332,22 @@ def modes_covered(points, n_modes=N_MODES, radius=RADIUS, std=STD, within=3.0, m
     in no count (``len(points) - counts.sum()`` of them).  `modes`: the centres of another
     mixture (an (n_modes, 2) array) instead of the ring's.
     """
-    points = np.asarray(points, np.float64).reshape(-1, 2)
     c = centers(n_modes, radius) if modes is None else np.asarray(modes, np.float64)
     n_modes = len(c)
-    dist = np.linalg.norm(points[:, None, :] - c[None], axis=-1)
-    nearest = dist.argmin(1)
-    close = dist[np.arange(len(points)), nearest] <= within * std
+    nearest, distance = nearest_mode(points, c)
+    close = distance <= within * std
     counts = np.bincount(nearest[close], minlength=n_modes)
     fair = min_share * len(points) / n_modes
     return int((counts >= max(fair, 1)).sum()) if len(points) else 0, counts
+
+
+def nearest_mode(points, modes):
+    """For each 2-D point, the index of its nearest mode centre (`modes`: (n, 2)) and the
+    distance to it."""
+    points = np.asarray(points, np.float64).reshape(-1, 2)
+    dist = np.linalg.norm(points[:, None, :] - np.asarray(modes, np.float64)[None], axis=-1)
+    nearest = dist.argmin(1)
+    return nearest, dist[np.arange(len(points)), nearest]
 
 
 def distance_to_ring(points, radius=RADIUS):
