@@ -61,7 +61,7 @@ CHAPTERS = {}
 
 
 def chapter(name, dataset, history=None, pass_train_images=False, scale="tanh", module=None,
-            schedules="SCHEDULES", train_kwargs=None, recipe=None):
+            schedules="SCHEDULES", train_kwargs=None, recipe=None, cli=None):
     """Register `fn(gan, module, ctx) -> {metric: value}` as the measure of chapter `name`.
 
     `history(ctx) -> fn(gan)`, if given, is recorded during training (MetricHistory).
@@ -69,13 +69,16 @@ def chapter(name, dataset, history=None, pass_train_images=False, scale="tanh", 
     ``train(schedule, **train_kwargs)`` with the mode's schedule from ``module.<schedules>``
     (one module can hold several runs: WGAN's clipped critic and its gradient penalty),
     changed by `recipe` (the schedule entries of a CLI chapter's ``recipe``, e.g. plain
-    InfoGAN's).
+    InfoGAN's).  `cli` names the ``python -m ganlib`` chapter that trains the same run: with
+    ``--keep ROOT`` the run is trained through it into ``ROOT/<cli>_seed<seed>``, a run folder
+    the CLI can sample, evaluate and export (no FD history is then recorded during training).
     """
     def register(fn):
         CHAPTERS[name] = dict(measure=fn, dataset=dataset, history=history,
                               pass_train_images=pass_train_images, scale=scale,
                               module=module or name, schedules=schedules,
-                              train_kwargs=dict(train_kwargs or {}), recipe=dict(recipe or {}))
+                              train_kwargs=dict(train_kwargs or {}), recipe=dict(recipe or {}),
+                              cli=cli)
         return fn
     return register
 
@@ -141,7 +144,7 @@ def measure_dcgan(gan, module, ctx):
     return {"FD": ctx.fd(generate(gan, ctx.n), scale_of(module))}
 
 
-@chapter("acgan", "fashion_mnist", history=conditional_fd)
+@chapter("acgan", "fashion_mnist", history=conditional_fd, cli="02_acgan")
 def measure_acgan(gan, module, ctx):
     labels = balanced_labels(ctx.n)
     images = generate(gan, ctx.n, labels)
@@ -153,7 +156,7 @@ def measure_acgan(gan, module, ctx):
             "FD": ctx.fd(images, scale_of(module))}
 
 
-@chapter("infogan", "mnist", history=fd_of_generator)
+@chapter("infogan", "mnist", history=fd_of_generator, cli="03_infogan")
 def measure_infogan(gan, module, ctx):
     images, codes, cont = gan.generate_codes(ctx.n, seed=ctx.seed)
     purity, mapping = metrics.code_purity(codes, images, ctx.dataset, scale_of(module))
@@ -225,11 +228,11 @@ chapter("pix2pix-map2sat-l1only", "maps", train_kwargs=dict(direction="map2sat")
 # chapter 2's comparison (#35): what the auxiliary classifier adds.  The conditional GAN
 # (label into D) and the ACGAN recipe without the class term in G's loss, both on the chapter's
 # networks and schedule; measured as ACGAN is.
-chapter("cgan", "fashion_mnist", history=conditional_fd)(measure_acgan)
-chapter("acgan-noaux", "fashion_mnist", history=conditional_fd, module="acgan",
+chapter("cgan", "fashion_mnist", history=conditional_fd, cli="02_cgan")(measure_acgan)
+chapter("acgan-noaux", "fashion_mnist", history=conditional_fd, module="acgan", cli="02_acgan_noaux",
         recipe=CLI_CHAPTERS.get("02_acgan_noaux").recipe)(measure_acgan)
 # chapter 3's: plain InfoGAN (the paper's losses and lambda) on the chapter's networks
-chapter("infogan-plain", "mnist", history=fd_of_generator, module="infogan",
+chapter("infogan-plain", "mnist", history=fd_of_generator, module="infogan", cli="03_infogan_plain",
         recipe=CLI_CHAPTERS.get("03_infogan_plain").recipe)(measure_infogan)
 
 
@@ -303,8 +306,10 @@ def split_overrides(module, spec, name, mode, schedule, overrides):
     return {k: v for k, v in overrides.items() if k in schedule}, model_set
 
 
-def run_chapter(name, mode, seed, n, history_points, verbose=0, overrides=None):
+def run_chapter(name, mode, seed, n, history_points, verbose=0, overrides=None, keep=None):
     spec = CHAPTERS[name]
+    if keep and not spec["cli"]:
+        raise SystemExit(f"--keep: {name} has no `python -m ganlib` chapter to train it through")
     module = import_family(spec["module"])
     if module is None:
         print(f"[{name}] skipped: ganlib/{spec['module']}.py does not exist yet")
@@ -322,7 +327,7 @@ def run_chapter(name, mode, seed, n, history_points, verbose=0, overrides=None):
     params = inspect.signature(module.train).parameters
     kwargs = dict(seed=seed, **spec["train_kwargs"], **model_set)
     hist = timer = None
-    if spec["history"] and "callbacks" in params:
+    if spec["history"] and "callbacks" in params and not keep:
         timer = Stopwatch(spec["history"](ctx, module))
         hist = metrics.MetricHistory(timer, every=max(1, intervals // history_points),
                                      at_start=True, name="FD")
@@ -333,7 +338,15 @@ def run_chapter(name, mode, seed, n, history_points, verbose=0, overrides=None):
         kwargs["verbose"] = verbose
     print(f"[{name}] training {schedule['steps']} steps ({mode} mode) on {dataset} ...", flush=True)
     t0 = time.perf_counter()
-    gan, ctx.fit_history = module.train(schedule, **kwargs)
+    if keep:
+        import keras
+        precision = keras.mixed_precision.global_policy().name
+        run_dir = os.path.join(keep, f"{spec['cli']}_seed{seed}")
+        print(f"[{name}] run folder {run_dir} (python -m ganlib train {spec['cli']})", flush=True)
+        gan, ctx.fit_history = CLI_CHAPTERS.train(spec["cli"], mode, run_dir, seed, verbose=verbose,
+                                                  precision=precision, overrides=schedule_set)
+    else:
+        gan, ctx.fit_history = module.train(schedule, **kwargs)
     ctx.record = hist
     wall = time.perf_counter() - t0 - (timer.seconds if timer else 0.0)
     opt = getattr(gan, "g_optimizer", None)
@@ -436,6 +449,8 @@ def main(argv=None):
                    help="how many times to measure FD during training")
     p.add_argument("--precision", default=None, help="float32, mixed_bfloat16 or auto")
     p.add_argument("--json", help="also write the rows to this JSON file")
+    p.add_argument("--keep", metavar="ROOT", help="train each run through `python -m ganlib "
+                   "train` into ROOT/<chapter>_seed<seed> (kept: sample, evaluate or export it)")
     p.add_argument("--threads", type=int, default=None,
                    help="CPU threads for TensorFlow (e.g. 1 to run two measurements side by "
                    "side on 2 cores; their 'train s' then is single-threaded time)")
@@ -493,7 +508,7 @@ def main(argv=None):
                 new = run_losses(args.mode, seed, args.n, args.history_points)
             else:
                 result = run_chapter(name, args.mode, seed, args.n, args.history_points,
-                                     overrides=overrides)
+                                     overrides=overrides, keep=args.keep)
                 new = [result[0]] + result[1] if result else []
             for r in new:
                 r["seed"] = seed

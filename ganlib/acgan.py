@@ -37,7 +37,7 @@ STEPS_PER_EPOCH = 60000 // BATCH_SIZE  # the tutorial trains on the 60,000 train
 
 # The tutorial's model sizes and loss weights.
 SEED_RECIPE = dict(base_filters=384, up_filters=192, class_weight=1.0, fake_class_weight=1.0,
-                   lambda_ms=0.0)
+                   lambda_ms=0.0, d_width=1.0)
 # The lighter recipe of the `class` (and `smoke`) run mode:
 #  * ~5× fewer generator multiply-adds per image, so ~2× more steps fit in the budget;
 #  * D's class head learns from real images only (fake_class_weight=0): it stays a
@@ -53,9 +53,14 @@ SEED_RECIPE = dict(base_filters=384, up_filters=192, class_weight=1.0, fake_clas
 #    92.7 %; weight 2: variety 0.596/0.654 but accuracy 86-89 %, worst class 69-76 % (seeds
 #    1, 2); weight 1 at 6,000 steps: 0.582, 94.0 % (seed 1); weight 1.5 at 6,000 steps, the
 #    recipe (quality_class_seeds_acgan.txt, seeds 1-3): variety 0.614 [0.599-0.652], accuracy
-#    94.2 % [93.8-95.5], worst class 87.5 % [83.5-87.5], FD 33.2 [32.9-34.9].
+#    94.2 % [93.8-95.5], worst class 87.5 % [83.5-87.5], FD 33.2 [32.9-34.9];
+#  * a discriminator at half the tutorial's width (d_width=0.5: 16-32-64-128 filters).  At full
+#    width D costs most of a step: 0.256 s a step against 0.114 at half width (float32, 2-core
+#    AMD EPYC, AVX2; benchmarks/speed_acgan_dwidth.py), so 6,000 steps take about 11 minutes
+#    instead of 26 on a CPU without bfloat16 units.  Its seed table with the cGAN and the
+#    no-auxiliary-term runs: benchmarks/results/quality_class_seeds_acgan_family.txt.
 LIGHT_RECIPE = dict(base_filters=128, up_filters=64, class_weight=2.0, fake_class_weight=0.0,
-                    lambda_ms=1.5)
+                    lambda_ms=1.5, d_width=0.5)
 
 # Per run mode: generator steps, steps per logging interval, sample refresh (in
 # intervals), and the model recipe.
@@ -66,6 +71,9 @@ SCHEDULES = {
     "full": dict(steps=100 * STEPS_PER_EPOCH, log_every=STEPS_PER_EPOCH, sample_every=10,
                  **SEED_RECIPE),
 }
+# `pretrained` mode loads the generator of data/pretrained/02_acgan, whose run trained the class
+# recipe with the tutorial's full-width discriminator.
+SCHEDULES["pretrained"] = dict(SCHEDULES["class"], d_width=1.0)
 
 
 # --------------------------------------------------------------------------- builders
@@ -97,13 +105,18 @@ def build_generator(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, num_classes=
     return keras.Model([z, label], image, name="generator")
 
 
-def build_discriminator(image_shape=(28, 28, 1), num_classes=NUM_CLASSES, alpha=0.2, dropout=0.5):
-    """The tutorial's discriminator with two heads: ``[P(real) (N, 1), P(class) (N, classes)]``."""
+def build_discriminator(image_shape=(28, 28, 1), num_classes=NUM_CLASSES, alpha=0.2, dropout=0.5,
+                        width=1.0):
+    """The tutorial's discriminator with two heads: ``[P(real) (N, 1), P(class) (N, classes)]``.
+
+    ``width`` scales its four convolutions' filters (1: the tutorial's 32-64-128-256)."""
+    config.check_number(width, "acgan.build_discriminator: width", above=0)
     h, w, c = check_image_shape(image_shape, divisible_by=4)
     image = keras.Input((h, w, c), name="image")
     x = image
     for i, (filters, stride) in enumerate(((32, 2), (64, 1), (128, 2), (256, 1))):
-        x = layers.Conv2D(filters, 3, strides=stride, padding="same", kernel_initializer=gan_init())(x)
+        x = layers.Conv2D(max(1, round(filters * width)), 3, strides=stride, padding="same",
+                          kernel_initializer=gan_init())(x)
         if i:  # no BatchNorm on the first layer (DCGAN guideline)
             x = layers.BatchNormalization()(x)
         x = layers.LeakyReLU(alpha)(x)
@@ -286,8 +299,10 @@ class ACGAN(GAN):
 
 def make_acgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, num_classes=NUM_CLASSES,
                base_filters=384, up_filters=192, class_weight=1.0, fake_class_weight=1.0, lr=2e-4,
-               lambda_ms=0.0, seed=None, **kwargs):
+               lambda_ms=0.0, d_width=1.0, seed=None, **kwargs):
     """The tutorial's ACGAN (or a lighter variant), compiled and ready for `fit()`.
+
+    ``d_width`` scales the discriminator's filters (`build_discriminator`).
 
     `fit()` expects ``(images, labels)`` batches of ``BATCH_SIZE // 2`` (the D half batch).
     """
@@ -301,8 +316,8 @@ def make_acgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, num_classes=NUM_C
                         ("lambda_ms", lambda_ms)):
         config.check_number(value, f"make_acgan: {name}", minimum=0)
     gan = ACGAN(build_generator(image_shape, latent_dim, num_classes, base_filters, up_filters),
-                build_discriminator(image_shape, num_classes), latent_dim=latent_dim,
-                num_classes=num_classes, class_weight=class_weight,
+                build_discriminator(image_shape, num_classes, width=d_width),
+                latent_dim=latent_dim, num_classes=num_classes, class_weight=class_weight,
                 fake_class_weight=fake_class_weight, lambda_ms=lambda_ms, seed=seed, name="acgan",
                 **kwargs)
     gan.compile(d_optimizer=keras.optimizers.Adam(lr, beta_1=0.5),

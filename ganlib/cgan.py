@@ -41,10 +41,10 @@ SCHEDULES = {mode: _without_class_head(s) for mode, s in acgan.SCHEDULES.items()
 
 
 def build_discriminator(image_shape=(28, 28, 1), num_classes=NUM_CLASSES, alpha=0.2,
-                        dropout=0.5):
+                        dropout=0.5, width=1.0):
     """ACGAN's trunk with a projection of the label: inputs ``[image, label (N, 1)]``,
     output P(real image of this class) (N, 1)."""
-    trunk = acgan.build_discriminator(image_shape, num_classes, alpha, dropout)
+    trunk = acgan.build_discriminator(image_shape, num_classes, alpha, dropout, width)
     features = trunk.get_layer("class_logits").input          # phi(x), the flattened trunk
     phi = keras.Model(trunk.input, features, name="trunk")
     h, w, c = check_image_shape(image_shape, divisible_by=4)
@@ -91,13 +91,14 @@ def _column(labels):
 
 
 def make_cgan(image_shape=(28, 28, 1), latent_dim=LATENT_DIM, num_classes=NUM_CLASSES,
-              base_filters=384, up_filters=192, lr=2e-4, lambda_ms=0.0, seed=None, **kwargs):
+              base_filters=384, up_filters=192, lr=2e-4, lambda_ms=0.0, d_width=1.0, seed=None,
+              **kwargs):
     """A conditional GAN with ACGAN's generator and a projection discriminator, compiled."""
     if int(num_classes) < 2:
         raise ValueError(f"num_classes={num_classes}: a conditional GAN needs at least 2 classes")
     gan = CGAN(acgan.build_generator(image_shape, latent_dim, num_classes, base_filters,
                                      up_filters),
-               build_discriminator(image_shape, num_classes), latent_dim=latent_dim,
+               build_discriminator(image_shape, num_classes, width=d_width), latent_dim=latent_dim,
                num_classes=num_classes, lambda_ms=lambda_ms, seed=seed, name="cgan", **kwargs)
     gan.compile(d_optimizer=keras.optimizers.Adam(lr, beta_1=0.5),
                 g_optimizer=keras.optimizers.Adam(lr, beta_1=0.5))

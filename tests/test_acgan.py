@@ -90,7 +90,8 @@ def test_builders_reject_wrong_image_shapes(shape):
 def test_schedules_keep_the_seed_recipe_for_full():
     full = acgan.SCHEDULES["full"]
     assert full["steps"] == 100 * 937 and acgan.recipe(full) == acgan.SEED_RECIPE
-    assert set(acgan.SCHEDULES) == {"smoke", "class", "full"}
+    # pretrained: the shipped reference's networks (the full-width D), see test_cgan
+    assert set(acgan.SCHEDULES) == {"smoke", "class", "full", "pretrained"}
 
 
 # --------------------------------------------------------------------------- updates

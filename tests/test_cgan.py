@@ -77,3 +77,27 @@ def test_train_runs_a_smoke_schedule_and_draws_the_requested_classes_shape():
     assert isinstance(gan, cgan.CGAN) and len(history.history["d_loss"]) == 2
     out = gan.generate(labels=[0, 1, 2])
     assert out.shape == (3, 28, 28, 1) and np.all(np.abs(out) <= 1)
+
+
+def test_d_width_scales_both_discriminators_filters_and_only_the_class_recipe_narrows_them():
+    """``d_width`` scales the four convolutions of ACGAN's D and of the cGAN's trunk alike (the
+    comparison keeps one D size); the class recipe halves them, the tutorial's recipe and the
+    shipped reference's (pretrained) schedule keep the full width, and a width of 0 is refused."""
+    def filters(d):
+        return [layer.filters for layer in d.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert filters(acgan.build_discriminator()) == [32, 64, 128, 256]
+    assert filters(acgan.build_discriminator(width=0.5)) == [16, 32, 64, 128]
+    trunk = cgan.build_discriminator(width=0.5).get_layer("trunk")
+    assert filters(trunk) == [16, 32, 64, 128]
+    for make in (acgan.make_acgan, cgan.make_cgan):
+        kw = {k: v for k, v in TINY.items() if k != "d_width"}
+        narrow = make(seed=1, d_width=0.25, **kw).discriminator
+        full = make(seed=1, d_width=1.0, **kw).discriminator
+        assert narrow.count_params() < full.count_params() / 8
+    assert acgan.SCHEDULES["class"]["d_width"] == 0.5 == cgan.SCHEDULES["class"]["d_width"]
+    assert acgan.SCHEDULES["full"]["d_width"] == 1.0 == acgan.SEED_RECIPE["d_width"]
+    assert config.select(acgan.SCHEDULES, "pretrained", verbose=False) == \
+        dict(acgan.SCHEDULES["class"], d_width=1.0)
+    assert acgan.recipe(acgan.SCHEDULES["class"])["d_width"] == 0.5
+    with pytest.raises(ValueError, match="width"):
+        acgan.build_discriminator(width=0)

@@ -2,6 +2,7 @@
 import json
 
 import matplotlib
+import numpy as np
 import pytest
 
 from ganlib import compare
@@ -109,6 +110,27 @@ def load_quality_script():
     quality = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(quality)
     return quality
+
+
+def test_quality_keep_trains_through_the_cli_into_a_run_folder_it_can_sample(tmp_path):
+    """`quality.py --keep ROOT`: each measured run is a `python -m ganlib train` run folder,
+    ROOT/<cli chapter>_seed<seed>, with the --set entries recorded; a chapter without a CLI
+    twin is refused before anything trains."""
+    from ganlib import chapters
+    quality = load_quality_script()
+    out = tmp_path / "rows.json"
+    quality.main(["--mode", "smoke", "--chapters", "acgan-noaux", "--seeds", "2", "--n", "40",
+                  "--keep", str(tmp_path / "keep"), "--set", "lambda_ms=0.5",
+                  "--json", str(out)])
+    run = tmp_path / "keep" / "02_acgan_noaux_seed2"
+    chapter, mode, seed, _, sets = chapters.run_info(str(run))
+    assert (chapter.name, mode, seed, sets) == ("02_acgan_noaux", "smoke", 2, {"lambda_ms": 0.5})
+    assert chapters.sample(str(run), n=10)[0].dtype == np.uint8
+    rows = json.loads(out.read_text())
+    assert rows[0]["seed"] == 2 and 0 <= rows[0]["metrics"]["class acc"] <= 1
+    with pytest.raises(SystemExit, match="no `python -m ganlib` chapter"):
+        quality.main(["--mode", "smoke", "--chapters", "wgan", "--keep", str(tmp_path / "k2")])
+    assert not (tmp_path / "k2").exists()
 
 
 def test_quality_set_reaches_the_schedule_or_the_model_builder_and_rejects_the_rest():

@@ -3,6 +3,8 @@
 
     python tools/notebook_times.py              # one line per notebook
     python tools/notebook_times.py --markdown   # the same as a Markdown table (for the README)
+    python tools/notebook_times.py --history [--markdown]
+        # per notebook, the newest class-mode run of each precision in the git history
 
 A notebook executed by `tools/build_notebooks.py --execute` keeps, in every code cell's
 metadata, when the kernel started and finished it (nbclient's timing record).  The wall time
@@ -16,6 +18,7 @@ import glob
 import json
 import os
 import re
+import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -58,8 +61,54 @@ def rows(folder=os.path.join(ROOT, "notebooks")):
             yield os.path.basename(path), notebook_time(json.load(f))
 
 
+PRECISION_COLUMNS = ("float32", "mixed_bfloat16")
+
+
+def history(folder=os.path.join(ROOT, "notebooks"), mode="class", git="git"):
+    """{notebook: {precision: dict(seconds, date, commit)}}: for each committed notebook, the
+    newest version in the git history that was executed in `mode` with each precision (a
+    re-execution in one precision leaves the other's time in an earlier commit)."""
+    top = subprocess.run([git, "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    out = {}
+    for path in sorted(glob.glob(os.path.join(folder, "[0-9][0-9]_*.ipynb"))):
+        rel = os.path.relpath(os.path.realpath(path), os.path.realpath(top))
+        log = subprocess.run([git, "log", "--format=%H %cs", "--", rel], cwd=top,
+                             capture_output=True, text=True, check=True).stdout.split("\n")
+        found = {}
+        for line in filter(None, log):
+            commit, date = line.split()
+            text = subprocess.run([git, "show", f"{commit}:{rel}"], cwd=top, capture_output=True,
+                                  text=True).stdout
+            try:
+                t = notebook_time(json.loads(text))
+            except ValueError:
+                continue
+            if t and t["mode"] == mode and t["precision"] not in found:
+                found[t["precision"]] = dict(seconds=t["seconds"], date=date, commit=commit[:7])
+            if all(p in found for p in PRECISION_COLUMNS):
+                break
+        out[os.path.basename(path)] = found
+    return out
+
+
+def history_table(found, markdown=True):
+    lines = ["| notebook | float32 | bfloat16 (mixed_bfloat16) |", "|---|---|---|"] \
+        if markdown else []
+    for name, runs in found.items():
+        cells = [f"{runs[p]['seconds'] / 60:.1f} min ({runs[p]['date']})" if p in runs
+                 else "not measured" for p in PRECISION_COLUMNS]
+        lines.append(f"| `{name}` | {cells[0]} | {cells[1]} |" if markdown
+                     else f"{name}: float32 {cells[0]}; mixed_bfloat16 {cells[1]}")
+    return "\n".join(lines)
+
+
 def main(argv=None):
-    markdown = "--markdown" in (argv if argv is not None else sys.argv[1:])
+    argv = argv if argv is not None else sys.argv[1:]
+    markdown = "--markdown" in argv
+    if "--history" in argv:
+        print(history_table(history(), markdown))
+        return
     if markdown:
         print("| notebook | committed run | precision | wall time |\n|---|---|---|---|")
     for name, t in rows():
