@@ -13,10 +13,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import ganlib  # noqa: E402,F401  (quiet TensorFlow import)
-import numpy as np  # noqa: E402
 
 from ganlib import acgan, cgan, config, data  # noqa: E402
-from speedlib import cpu_name, rate  # noqa: E402
+from speedlib import cpu_name, seconds_per_step  # noqa: E402
 
 FAMILIES = {"acgan": (acgan, acgan.make_acgan), "cgan": (cgan, cgan.make_cgan)}
 
@@ -45,15 +44,12 @@ def main(argv=None):
     settings = [(f, float(w)) for f in a.families.split(",") for w in a.widths.split(",")]
     runs = {s: runner(*s, x, y) for s in settings}
     steps = acgan.SCHEDULES["class"]["steps"]
-    print(f"chapter 2 class recipe: {cpu_name()}, {os.cpu_count()} cores, "
-          f"{keras.mixed_precision.global_policy().name}", flush=True)
-    times = {s: [] for s in settings}
-    for _ in range(a.pairs):
-        for s in settings:
-            times[s].append(1.0 / rate(runs[s][0], a.block))
+    times = seconds_per_step({s: r[0] for s, r in runs.items()}, a.pairs, a.block,
+                             f"chapter 2 class recipe: {cpu_name()}, {os.cpu_count()} cores, "
+                             f"{keras.mixed_precision.global_policy().name}")
     print(f"{'family':>6} {'d_width':>7} {'D params':>9} {'s/step':>7}  {steps} steps")
     for s in settings:
-        t = float(np.median(times[s]))
+        t = times[s]
         mark = "  <- class recipe" if s[1] == acgan.SCHEDULES["class"]["d_width"] else ""
         print(f"{s[0]:>6} {s[1]:7.3g} {runs[s][1].discriminator.count_params():9d} {t:7.3f}  "
               f"{t * steps / 60:5.1f} min{mark}", flush=True)

@@ -19,7 +19,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from ganlib import config, edges, pix2pix  # noqa: E402
-from speedlib import cpu_name, rate  # noqa: E402
+from speedlib import cpu_name, seconds_per_step  # noqa: E402
 
 
 TASKS = {"edges": edges, "maps": pix2pix}
@@ -57,17 +57,14 @@ def main(argv=None):
     import keras
     settings = [tuple(float(v) for v in w.split(":")) for w in a.widths.split(",")]
     runs = {s: runner(module, *s, a.batch) for s in settings}
-    print(f"{a.task}: {cpu_name()}, {os.cpu_count()} cores, "
-          f"{keras.mixed_precision.global_policy().name}, batch {a.batch}", flush=True)
-    times = {s: [] for s in settings}
-    for k in range(a.pairs):
-        for s in settings:
-            times[s].append(1.0 / rate(runs[s][0], a.block))
+    times = seconds_per_step({s: r[0] for s, r in runs.items()}, a.pairs, a.block,
+                             f"{a.task}: {cpu_name()}, {os.cpu_count()} cores, "
+                             f"{keras.mixed_precision.global_policy().name}, batch {a.batch}")
     print(f"{'U-Net width':>11} {'PatchGAN width':>14} {'G params':>9} {'D params':>9} "
           f"{'s/step':>7}  {cls['steps']} steps")
     for s in settings:
         gan = runs[s][1]
-        t = float(np.median(times[s]))
+        t = times[s]
         mark = "  <- class recipe" if s == (cls["width"], cls.get("d_width", 1.0)) else ""
         print(f"{s[0]:11.3g} {s[1]:14.3g} {gan.generator.count_params():9d} "
               f"{gan.discriminator.count_params():9d} {t:7.3f}  {t * cls['steps'] / 60:5.1f} min"

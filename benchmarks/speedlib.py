@@ -24,6 +24,19 @@ def rate(run, steps):
     return steps / (time.perf_counter() - t)
 
 
+def seconds_per_step(runs, pairs, block, header=""):
+    """{setting: median seconds per step} of `runs` ({setting: run(k)}), timed in `pairs`
+    rounds of alternating `block`-step blocks so that a shared machine's drift hits every
+    setting alike; prints `header` (the machine, say) first."""
+    if header:
+        print(header, flush=True)
+    times = {s: [] for s in runs}
+    for _ in range(pairs):
+        for s, run in runs.items():
+            times[s].append(1.0 / rate(run, block))
+    return {s: float(np.median(t)) for s, t in times.items()}
+
+
 def head_to_head(tutorial, shipped, pairs, steps, shipped_steps, label="ganlib"):
     """Alternate `tutorial` (`steps` steps) and `shipped` (`shipped_steps`) blocks; returns the
     ratios shipped/tutorial of neighbouring blocks, printing each pair."""

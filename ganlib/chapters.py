@@ -398,7 +398,8 @@ def build(chapter, schedule, seed):
         return make(seed=seed, **m.recipe(schedule))
     if chapter.family == "wgan":
         return m.make(o["variant"], schedule, seed=seed)
-    return m.make_gan(o["loss"], seed=seed)
+    from .atienza import widths
+    return m.make_gan(o["loss"], seed=seed, **widths(schedule))
 
 
 def _scale(gan):

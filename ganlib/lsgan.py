@@ -19,9 +19,9 @@ DECAY = 6e-8
 # Per run mode: generator steps, steps per logging interval, sample refresh (in intervals).
 # `smoke` also names a small batch (`config.batch_size`): tests spend seconds on it.
 SCHEDULES = {
-    "smoke": dict(steps=6, log_every=3, sample_every=1, batch_size=16),
-    "class": dict(steps=1000, log_every=50, sample_every=4),
-    "full": dict(steps=40000, log_every=500, sample_every=1),
+    "smoke": dict(steps=6, log_every=3, sample_every=1, batch_size=16, **atienza.WIDTHS),
+    "class": dict(steps=1000, log_every=50, sample_every=4, **atienza.WIDTHS),
+    "full": dict(steps=40000, log_every=500, sample_every=1, **atienza.WIDTHS),
 }
 # loss name → (D's output activation, D loss, G loss)
 LOSSES = {
@@ -30,8 +30,10 @@ LOSSES = {
 }
 
 
-def make_gan(loss="lsgan", latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE, seed=None):
-    """Atienza's LSGAN (``loss="lsgan"``) or DCGAN (``loss="dcgan"``) on the same networks.
+def make_gan(loss="lsgan", latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE, seed=None,
+             g_width=1.0, d_width=1.0):
+    """Atienza's LSGAN (``loss="lsgan"``) or DCGAN (``loss="dcgan"``) on the same networks
+    (`g_width`, `d_width` scale their filters: `atienza.WIDTHS`).
 
     As the book's `gan.train`, D sees real and fake images in one concatenated batch; G
     learns at half D's rate.
@@ -40,8 +42,8 @@ def make_gan(loss="lsgan", latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE,
         raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
     config.check_count(latent_dim, "make_gan: latent_dim")
     activation, d_loss_fn, g_loss_fn = LOSSES[loss]
-    gan = GAN(atienza.generator(latent_dim, image_size),
-              atienza.discriminator(image_size, activation=activation),
+    gan = GAN(atienza.generator(latent_dim, image_size, width=g_width),
+              atienza.discriminator(image_size, activation=activation, width=d_width),
               latent_dim=latent_dim, noise="uniform", joint_d_batch=True, seed=seed, name=loss)
     gan.compile(d_optimizer=atienza.rmsprop(LR, DECAY),
                 g_optimizer=atienza.rmsprop(LR * 0.5, DECAY * 0.5),
@@ -57,8 +59,9 @@ def train(schedule=None, loss="lsgan", images=None, seed=0, callbacks=(), verbos
     """
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
-    schedule = config.training_schedule(SCHEDULES, schedule, run_dir, seed, who="lsgan.train()")
-    gan = make_gan(loss, seed=seed)
+    schedule = config.training_schedule(SCHEDULES, schedule, run_dir, seed, keys=atienza.WIDTHS,
+                                        who="lsgan.train()")
+    gan = make_gan(loss, seed=seed, **atienza.widths(schedule))
     history = atienza.fit(gan, schedule, images=images, seed=seed, callbacks=callbacks,
                           verbose=verbose, run_dir=run_dir)
     return gan, history

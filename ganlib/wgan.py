@@ -33,9 +33,9 @@ GP_RECIPE = dict(lr=GP_LR, beta_1=GP_BETA_1, n_critic=N_CRITIC)
 # Per run mode: generator steps, steps per logging interval, sample refresh (in intervals).
 # `smoke` also names a small batch (`config.batch_size`): tests spend seconds on it.
 SCHEDULES = {
-    "smoke": dict(steps=6, log_every=3, sample_every=1, batch_size=16),
-    "class": dict(steps=500, log_every=25, sample_every=4),
-    "full": dict(steps=40000, log_every=500, sample_every=1),
+    "smoke": dict(steps=6, log_every=3, sample_every=1, batch_size=16, **atienza.WIDTHS),
+    "class": dict(steps=500, log_every=25, sample_every=4, **atienza.WIDTHS),
+    "full": dict(steps=40000, log_every=500, sample_every=1, **atienza.WIDTHS),
 }
 # WGAN-GP in the notebook: a second run after the WGAN one (shorter in class mode, where
 # the notebook's two runs must share ~10 CPU minutes and a GP step costs more).
@@ -44,7 +44,8 @@ GP_SCHEDULES = {
     # Class budget: the same 500 generator steps as clipping, at twice the paper's learning
     # rate. Measured on seed 1 (benchmarks/quality.py, float32, 2,000 images): FD 71.0 at
     # lr 2e-4 vs 74.4 with beta_1 = 0, against LSGAN's 1000-step class run at about 100.
-    "class": dict(steps=500, log_every=25, sample_every=4, **dict(GP_RECIPE, lr=2e-4)),
+    "class": dict(steps=500, log_every=25, sample_every=4, **dict(GP_RECIPE, lr=2e-4),
+                  **atienza.WIDTHS),
     "full": SCHEDULES["full"],
 }
 
@@ -115,11 +116,13 @@ class WGANGP(WGAN):
         return self.gp_weight * gp, {"gp": gp}
 
 
-def make_wgan(latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE, seed=None):
-    """The book's WGAN: linear critic, 5 critic steps per G step, clipping at ±0.01, RMSprop."""
+def make_wgan(latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE, seed=None, g_width=1.0,
+              d_width=1.0):
+    """The book's WGAN: linear critic, 5 critic steps per G step, clipping at ±0.01, RMSprop.
+    `g_width` and `d_width` scale the two networks' filters (`atienza.WIDTHS`)."""
     config.check_count(latent_dim, "make_wgan: latent_dim")
-    gan = WGAN(atienza.generator(latent_dim, image_size),
-               atienza.discriminator(image_size, activation="linear"),
+    gan = WGAN(atienza.generator(latent_dim, image_size, width=g_width),
+               atienza.discriminator(image_size, activation="linear", width=d_width),
                latent_dim=latent_dim, noise="uniform", d_steps=N_CRITIC, clip_value=CLIP_VALUE,
                joint_d_batch=False, seed=seed, name="wgan")
     gan.compile(d_optimizer=keras.optimizers.RMSprop(LR), g_optimizer=keras.optimizers.RMSprop(LR),
@@ -128,7 +131,8 @@ def make_wgan(latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE, seed=None):
 
 
 def make_wgan_gp(latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE, seed=None,
-                 gp_weight=GP_WEIGHT, lr=GP_LR, beta_1=GP_BETA_1, n_critic=N_CRITIC):
+                 gp_weight=GP_WEIGHT, lr=GP_LR, beta_1=GP_BETA_1, n_critic=N_CRITIC, g_width=1.0,
+                 d_width=1.0):
     """WGAN-GP on the same networks: gradient penalty, no clipping, Adam(lr, beta_1, 0.9)."""
     config.check_count(latent_dim, "make_wgan_gp: latent_dim")
     config.check_count(n_critic, "make_wgan_gp: n_critic")
@@ -136,8 +140,8 @@ def make_wgan_gp(latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE, seed=None
     config.check_number(gp_weight, "make_wgan_gp: gp_weight", minimum=0)
     if not 0 <= config.check_number(beta_1, "make_wgan_gp: beta_1") < 1:
         raise ValueError(f"make_wgan_gp: beta_1={beta_1!r}: Adam's beta_1 lies in [0, 1)")
-    gan = WGANGP(atienza.generator(latent_dim, image_size),
-                 atienza.discriminator(image_size, activation="linear"),
+    gan = WGANGP(atienza.generator(latent_dim, image_size, width=g_width),
+                 atienza.discriminator(image_size, activation="linear", width=d_width),
                  latent_dim=latent_dim, gp_weight=gp_weight, noise="uniform", d_steps=n_critic,
                  joint_d_batch=False, seed=seed, name="wgan_gp")
     gan.compile(d_optimizer=keras.optimizers.Adam(lr, beta_1=beta_1, beta_2=0.9),
@@ -159,8 +163,8 @@ def make(variant, schedule, seed=None):
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {sorted(VARIANTS)}, got {variant!r}")
     if variant == "wgan-gp":
-        return make_wgan_gp(seed=seed, **recipe(schedule))
-    return make_wgan(seed=seed)
+        return make_wgan_gp(seed=seed, **recipe(schedule), **atienza.widths(schedule))
+    return make_wgan(seed=seed, **atienza.widths(schedule))
 
 
 def train(schedule=None, variant="wgan", images=None, seed=0, callbacks=(), verbose=0,
@@ -174,7 +178,8 @@ def train(schedule=None, variant="wgan", images=None, seed=0, callbacks=(), verb
         raise ValueError(f"variant must be one of {sorted(VARIANTS)}, got {variant!r}")
     schedule = config.training_schedule(GP_SCHEDULES if variant == "wgan-gp" else SCHEDULES,
                                         schedule, run_dir, seed,
-                                        keys=GP_RECIPE if variant == "wgan-gp" else (),
+                                        keys=dict(GP_RECIPE, **atienza.WIDTHS)
+                                        if variant == "wgan-gp" else atienza.WIDTHS,
                                         who=f"wgan.train(variant={variant!r})")
     gan = make(variant, schedule, seed=seed)
     history = atienza.fit(gan, schedule, images=images, seed=seed, callbacks=callbacks,

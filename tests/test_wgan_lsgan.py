@@ -264,3 +264,34 @@ def test_fit_feeds_d_steps_batches_per_generator_step(monkeypatch):
     gan = wgan.make_wgan(seed=0)
     atienza.fit(gan, dict(steps=1, log_every=1), images=tiny_images(), batch_size=4)
     assert sizes == [wgan.N_CRITIC * 4]
+
+
+def test_widths_scale_both_networks_and_reach_every_family_through_the_schedule():
+    """``g_width``/``d_width`` (schedule entries, 1 = the book's networks): the generator keeps
+    its one image channel, both networks shrink, each family builds them from its schedule (the
+    CLI's --set included), and a width of 0 is refused."""
+    from ganlib import chapters
+
+    def filters(model, kind):
+        return [layer.filters for layer in model.layers if isinstance(layer, kind)]
+    g = atienza.generator(width=0.5)
+    assert filters(g, keras.layers.Conv2DTranspose) == [64, 32, 16, 1]
+    assert g.output_shape == (None, 28, 28, 1)
+    assert filters(atienza.discriminator(width=0.5), keras.layers.Conv2D) == [16, 32, 64, 128]
+    assert filters(atienza.generator(), keras.layers.Conv2DTranspose) == list(atienza.G_FILTERS)
+    full = {"g": atienza.generator().count_params(), "d": atienza.discriminator().count_params()}
+    for name in ("05_wgan", "05_wgan_gp", "06_lsgan", "06_dcgan"):
+        chapter = chapters.get(name)
+        schedule = chapter.schedule("class", {"g_width": 0.5, "d_width": 0.25})
+        gan = chapters.build(chapter, schedule, seed=0)
+        assert gan.generator.count_params() < full["g"] / 2, name
+        assert gan.discriminator.count_params() < full["d"] / 8, name
+        assert chapters.build(chapter, chapter.schedule("class"), 0).generator.count_params() \
+            == full["g"]
+    gan, _ = lsgan.train(dict(lsgan.SCHEDULES["smoke"], g_width=0.5), images=tiny_images(),
+                         seed=0)
+    assert filters(gan.generator, keras.layers.Conv2DTranspose) == [64, 32, 16, 1]
+    with pytest.raises(ValueError, match="width"):
+        atienza.generator(width=0)
+    with pytest.raises(ValueError, match="width"):
+        wgan.make_wgan(d_width=-1)
