@@ -271,8 +271,8 @@ history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"],
 # by its step. Each picture is a grid of two rows of eight images, more than twice as wide as
 # high, so the strip stacks them one under another: read it top to bottom, the untrained
 # generator (step 0) first. Each panel is the *same* inputs, so what changes is
-# only what $G$ has learned — from noise, to blurry blobs, to garments (how far it gets depends on
-# the run mode).
+# only what $G$ has learned — from the untrained generator's near-flat grey, to blurry blobs, to
+# garments (how far it gets depends on the run mode).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -422,10 +422,11 @@ plt.show()
 # ```
 #
 # and give the training cell a run folder of its own, `RUN_DIR = runs.run_dir("01_dcgan_d_lr_x2")`
-# (in the chapter's folder, a finished run would be loaded back instead of trained). A `class` run is 6,000 steps:
-# about 7 minutes on a 2-core CPU with bfloat16 units (the speed measured is in
-# `benchmarks/results/quality_class_dcgan.txt`), 14 minutes for the whole notebook in float32
-# on a 2-core AVX2 CPU (how this copy was run).
+# (in the chapter's folder, a finished run would be loaded back instead of trained). A `class` run
+# is `SCHEDULE["steps"]` generator steps: about 7 minutes on a 2-core CPU with bfloat16 units (the
+# speed measured is in `benchmarks/results/quality_class_dcgan.txt`), about twice that in float32
+# — as long as the training cell above took (its log prints the seconds of each interval, and
+# the first cell the precision this copy ran in).
 # Describe what happened, using the guideline "if the $G$ loss climbs while the $D$ loss collapses,
 # weaken $D$".
 #
@@ -496,8 +497,9 @@ check.saturating_generator_loss(my_saturating_generator_loss);
 # %% [markdown]
 # ## Appendix: making it fast
 #
-# Nothing here changes the game; it changes how fast a CPU plays it. The chapter's run uses three
-# levers.
+# Nothing here changes the game; it changes how fast a CPU plays it. The chapter's code has three
+# levers; the first, bfloat16, is pulled only on hardware that is fast at it (the first cell
+# prints the precision this copy ran in).
 #
 # **bfloat16.** `config.set_precision()` (first cell) chooses Keras' `mixed_bfloat16` policy on
 # hardware with fast bfloat16 units (a GPU, or a CPU with AMX-BF16 / AVX512-BF16), float32

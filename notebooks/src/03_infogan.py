@@ -141,7 +141,8 @@ config.set_seed(SEED)
 # The generator cannot reshape the features it is judged by, and $Q$ must read the code from
 # features that tell real digits from fakes — features about shape. `make_infogan(mi_trunk=True)`
 # lets the MI term train the trunk too, in $D$'s update; in our short runs the code then followed
-# the digits less closely (the appendix gives the measurements).
+# the digits less closely (appendix; the measured purities are in the comments above
+# `infogan.CLASS_RECIPE`).
 
 # %% [markdown]
 # ## 4. Data
@@ -273,9 +274,10 @@ history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"],
 # another (each picture is two rows of ten images, more than twice as wide as high), so read it
 # top to bottom, the untrained generator (step 0) first, each labelled by its step. Here the code runs
 # along the *columns*: in each
-# frame, column $k$ has $c_1 = k$ (with $c_2 = c_3 = 0$) and each of the two rows keeps one noise
-# vector. Early frames look the same in every column; the step at which the columns start to
-# differ is when $G$ began writing the code into its images, and a column that keeps one digit
+# frame, column $k$ has $c_1 = k$ (with $c_2 = c_3 = 0$), and each of the twenty images has a
+# noise vector of its own, the same in every frame (so the two images of a column share their
+# code, not their noise). Early frames look the same in every column; the step at which the
+# columns start to differ is when $G$ began writing the code into its images, and a column that keeps one digit
 # from frame to frame is a code value that has settled.
 
 # %%
@@ -286,11 +288,13 @@ runlog.show_strip(run_folder);
 # ## 8. Loss curves
 #
 # `d_loss` and `g_loss` are the usual adversarial losses. `q_cat_loss` is the cross-entropy of
-# $Q$'s guess of $c_1$: it starts at $\log 10 \approx 2.3$ (a uniform guess) and should fall
-# towards zero — then $H(c_1 \mid x) \approx 0$ and the lower bound on $I(c_1; x)$ approaches its
-# maximum $\log 10$. `q_cont_loss` is the squared error on $c_2, c_3$; always guessing 0
-# gives $\mathbb E[c^2] = 1/3$ for $c \sim \mathcal U(-1, 1)$ (the dashed line), so a value
-# below it means $Q$ reads *something* of the continuous codes.
+# $Q$'s guess of $c_1$: an untrained $Q$ guesses uniformly, a cross-entropy of
+# $\log 10 \approx 2.3$ (the dotted line), and it should fall towards zero — then
+# $H(c_1 \mid x) \approx 0$ and the lower bound on $I(c_1; x)$ approaches its maximum $\log 10$.
+# Each point is the mean over one logging interval, so the curve's first point already averages
+# the first `log_every` steps and may lie far below the dotted line. `q_cont_loss` is the
+# squared error on $c_2, c_3$; always guessing 0 gives $\mathbb E[c^2] = 1/3$ for
+# $c \sim \mathcal U(-1, 1)$ (the dashed line), so a value below it means $Q$ reads *something* of the continuous codes.
 #
 # The training log has three more columns. `ms_loss` and `aug_loss` are the recipe's extra
 # terms (appendix; not plotted). `z_rec_loss` is always 0 in this recipe: it is the
@@ -516,10 +520,10 @@ for measure, bar in (("code purity", 0.85), ("best |r|", 0.6)):
 # their code value was matched to: well above chance (one in ten) means the code found digit
 # classes without a label. The chapter's bar on purity is printed with this run's value in
 # §12's first cell and with the three seeds' median and range in the cell above: compare this
-# run's purity with the bar and with that range. Purity moves by tens of points from
-# seed to seed (and by several between checkpoints of one run), so another run of this
-# notebook may land anywhere in that range; the mapping below shows where this one lost its
-# points: code values that share a digit, or split one between two look-alikes. The Fréchet
+# run's purity with the bar and with that range. Purity moves from seed to seed (a single run
+# can land outside the three seeds' range: see where this one falls) and between
+# checkpoints of one run (the purity lines of the training log); the mapping below shows where
+# this one lost its points: code values that share a digit, or split one between two look-alikes. The Fréchet
 # distance is the quality check next to it: the further it lies above the real-data floor, the
 # more the samples differ from real digits as a whole — in stroke quality, and in variety. A
 # code can be pure and still poor: each code value drawing one prototype digit again and again
@@ -607,7 +611,7 @@ plt.show()
 # ## Appendix: the class recipe's extra terms
 #
 # Everything above is InfoGAN; this appendix is about what the `class` recipe adds so that the
-# code finds the digits within a ten-minute CPU run. The figures are from our tuning runs and
+# code finds the digits within a short CPU run. The figures are from our tuning runs and
 # sweeps (`benchmarks/infogan_sweep.py`, results in `benchmarks/results/`; code purity of 1,000
 # samples, FD against 1,000 test digits), not from this notebook's run; the settings are named
 # by their keys in `infogan.CLASS_RECIPE` (printed in §5).
@@ -619,9 +623,9 @@ plt.show()
 # about one step per second. The `class` recipe (`infogan.CLASS_RECIPE`) therefore
 #
 # * uses **narrower networks** — half the feature maps in $G$ (256, 64, 32), a quarter in the
-#   trunk (16, 32, 64) — same layers, about five times the speed, so 5,000 steps fit in the
-#   budget on a CPU with bfloat16 units (on an AVX2-only CPU, which computes in float32, expect
-#   roughly twice the ten minutes);
+#   trunk (16, 32, 64) — same layers, about five times the speed, so `SCHEDULE["steps"]` steps
+#   take a few minutes on a CPU with bfloat16 units (on an AVX2-only CPU, which computes in
+#   float32, expect roughly twice as long);
 # * multiplies the one-hot code by `code_scale` before $G$'s first layer (a fixed
 #   `Rescaling` layer). The 62 noise numbers have length $\approx\sqrt{62}\approx 8$, the
 #   one-hot code length 1, so unscaled the code barely moves $G$'s first activations; scaled,
@@ -684,8 +688,9 @@ show(InfoGAN.moved_code_loss)
 # short runs.
 #
 # **How much purity moves.** The sweep's six seeds after 5,000 steps spread over several
-# points of purity, and one run moves by 5–10 points between checkpoints 500 steps apart (the
-# purity line of the training log above shows it for this run). The unscaled tutorial recipe
+# points of purity, and one run moved by 5–10 points between checkpoints 500 steps apart (the
+# purity lines of the training log above, `purity_every` logging intervals apart, show how
+# this run moved). The unscaled tutorial recipe
 # reached only about a quarter after 2,000 steps. Without the mode-seeking term, purity did
 # reach high values at times, but only by collapsing each code to one prototype drawn again
 # and again (with a Fréchet distance several times higher): purity alone would have called that a success. The moved-copy term
@@ -709,11 +714,13 @@ show(InfoGAN.moved_code_loss)
 #                   callbacks=training_callbacks(runs.run_dir("03_infogan_plain")))
 # ```
 #
-# **1. InfoGAN without the recipe's extra terms (two switches, then four more).** Switch off
+# **1. InfoGAN without the recipe's extra terms (two switches, then three more).** Switch off
 # the two extra terms of the appendix, `lambda_ms=0.0` and `lambda_aug=0.0`, keeping the rest of
 # the recipe. Predict the code purity of section 12 and the Fréchet distance, and what the
-# grid of section 9 will look like along each row. Then go all the way back to plain InfoGAN
-# with this run's small widths: also `code_scale=1.0`, `lambda_cat=1.0` and `g_lr=2e-4`. What
+# grid of section 9 will look like along each row. Then go back to the tutorial's settings for
+# the categorical code and the learning rate, with this run's small widths: also
+# `code_scale=1.0`, `lambda_cat=1.0` and `g_lr=2e-4` (exercise 2 turns to the continuous codes'
+# `cont_scale` and `lambda_cont`). What
 # do you expect for purity now, and which part of the image will the code end up controlling?
 #
 # **2. λ for the codes (one number each).** The information loss is

@@ -36,8 +36,10 @@
 # (`lsgan-mnist-5.2.1.py` and the shared `gan.py`): the code lives in `ganlib.atienza`
 # (networks and training loop, shared with chapter 5) and `ganlib.lsgan`.
 #
-# **Run modes.** `GANLIB_MODE`: `smoke` (a few steps, for the tests), `class` (the default, a few
-# minutes per model on a laptop CPU) or `full` (the book's 40,000 generator steps; use a GPU).
+# **Run modes.** `GANLIB_MODE`: `smoke` (a few steps, for the tests), `class` (the default: the
+# generator steps the next cell prints, for each of the two models; several minutes per model on
+# 2 CPU cores with bfloat16 units, longer in float32 — each training log prints the seconds per
+# logging interval) or `full` (the book's 40,000 generator steps; use a GPU).
 #
 # To go straight to the demos and the evaluation, set `MODE = "pretrained"` in the next cell
 # (or `GANLIB_MODE=pretrained`): every training cell then loads the generator of a longer
@@ -515,9 +517,9 @@ print(compare.seed_lines(loss_seeds, ranked_by="FD", measures=("FD", "classifier
 #
 # and give the training cell a run folder of its own, `RUN_DIR = runs.run_dir("06_lsgan_g_lr_x2")`
 # (in the chapter's folder, a finished run would be loaded back instead of trained). A `class` run
-# is 1,000 steps, about 4–5 minutes on a 2-core CPU (the loss table of §10 prints the seconds
-# the benchmark took for 500 LSGAN steps). Describe the curves against the 0.25 / 0.25
-# "confused $D$" level of §6.
+# is `SCHEDULE["steps"]` generator steps, about as long as the LSGAN training cell of §6 took (its
+# log prints the seconds of each interval of `SCHEDULE["log_every"]` steps). Describe the curves
+# against the 0.25 / 0.25 "confused $D$" level of §6.
 #
 # **Exercise 3 — write the LSGAN losses.** With the 0-1 coding ($a = 0$, $b = c = 1$), write $D$'s
 # loss $\tfrac12\,\overline{(D(x) - b)^2} + \tfrac12\,\overline{(D(G(z)) - a)^2}$ and $G$'s loss
@@ -573,8 +575,8 @@ check.lsgan_generator_loss(my_chi2_g_loss, c=0);
 # ```
 #
 # (fresh optimisers: `compile` builds them for these variables), train it into its own run
-# folder, e.g. `runs.run_dir("06_lsgan_chi2")` — 1,000 steps, about 4–5 minutes in `class` mode —
-# and compare its samples and scores with the 0-1 coding's. The solutions notebook runs two steps
+# folder, e.g. `runs.run_dir("06_lsgan_chi2")` — `SCHEDULE["steps"]` generator steps, as long as
+# the LSGAN run of §6 in `class` mode — and compare its samples and scores with the 0-1 coding's. The solutions notebook runs two steps
 # of it to show that it trains.
 
 # %% [markdown]

@@ -31,8 +31,8 @@ from keras import ops
 # term, also expect some code values spent on two slants or sizes of one digit, with look-alike
 # digits sharing a value. (The appendix quotes what our runs measured for each term alone.)
 #
-# **Plain InfoGAN at these widths (`code_scale=1`, `lambda_cat=1`, `g_lr=2e-4` as well).** The
-# unscaled one-hot code has length 1 against the noise's $\approx 8$, so $z$ decides the digit
+# **The tutorial's code settings at these widths (`code_scale=1`, `lambda_cat=1`, `g_lr=2e-4` as
+# well).** The unscaled one-hot code has length 1 against the noise's $\approx 8$, so $z$ decides the digit
 # and the code settles for a *style* that $Q$ reads just as well — thickness, slant, size.
 # `q_cat_loss` still falls towards 0 (the code is readable), but purity stays low: in our runs
 # with the tutorial's widths, about a quarter after 2,000 steps. The lesson: a low information loss says the code is
@@ -51,7 +51,8 @@ from keras import ops
 #   price of the stronger codes runs the other way: they can take over part of what the noise
 #   or the categorical code did, so compare purity and FD too.
 # * `lambda_cat=1.0`: the categorical code counts less against the adversarial and mode-seeking
-#   terms; in our short runs purity fell (the appendix gives the figures).
+#   terms; in our short runs purity fell (the appendix says so; the figures are in the comments
+#   above `infogan.CLASS_RECIPE`).
 # * A very large `lambda_cat` (10): $Q$ reads the code most easily from exaggerated, unnatural
 #   marks, and $G$ is paid more for those than for fooling $D$; the adversarial term, which
 #   keeps the digits realistic, becomes a small part of $G$'s loss. In our runs 6 and 10

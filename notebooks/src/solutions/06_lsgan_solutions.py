@@ -29,9 +29,8 @@ config.set_seed(0)
 # At $s = -4$ the least-squares loss pushes hardest ($2|s - 1| = 10$), the non-saturating
 # cross-entropy almost as hard as it ever does ($1 - \sigma(-4) \approx 0.98$), and the minimax
 # loss is useless ($\sigma(-4) \approx 0.018$). At $s = +4$ the order of the two cross-entropies
-# flips: the non-saturating loss has died out ($1 - \sigma(4) \approx 0.018$) while least squares still pushes with 6,
-
-# back towards the target $s = 1$. The same numbers, from the same `ganlib` losses:
+# flips: the non-saturating loss has died out ($1 - \sigma(4) \approx 0.018$) while least
+# squares still pushes with 6, back towards the target $s = 1$. The same numbers, from the same `ganlib` losses:
 
 # %%
 def gradient(loss_fn, logit, squash):
