@@ -15,7 +15,7 @@ Weights N(0, 0.02); Adam(2e-4, β1 0.5); 32 real + 32 fake images per D update a
 
 The tutorial uses the categorical code only; ``n_cont=0`` reproduces it exactly.  The
 `class` run mode uses narrower networks, scales the one-hot code by 8 and the continuous
-codes by 4 at G's input (and weighs the continuous codes' squared error 2 instead of 0.5),
+codes by 8 at G's input (and weighs the continuous codes' squared error 2 instead of 0.5),
 lets G and Q learn at 1e-3, weighs the categorical code 3 times, adds a
 mode-seeking term to G's loss and makes Q read the code from moved copies of the fakes
 too (`CLASS_RECIPE`, explained there); `full` keeps the tutorial's settings (`SEED_RECIPE`).
