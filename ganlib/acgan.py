@@ -59,7 +59,7 @@ SEED_RECIPE = dict(base_filters=384, up_filters=192, class_weight=1.0, fake_clas
 #    AMD EPYC, AVX2; benchmarks/speed_acgan_dwidth.py), so 6,000 steps take about 11 minutes
 #    instead of 26 on a CPU without bfloat16 units.  Its seed table with the cGAN and the
 #    no-auxiliary-term runs (benchmarks/results/quality_class_seeds_acgan_family.txt, float32,
-#    seeds 1-3): accuracy 94.3 % [92.1-94.6], variety 0.602 [0.575-0.615], FD 40.7 [39.8-41.4],
+#    seeds 1-3): accuracy 94.3 % [92.2-94.6], variety 0.602 [0.575-0.615], FD 40.7 [39.8-41.4],
 #    but the worst class 76 % [73-82], under the chapter's 80 % bar on the median: the speed
 #    costs the weakest class some accuracy, and more steps at this width are untried.
 LIGHT_RECIPE = dict(base_filters=128, up_filters=64, class_weight=2.0, fake_class_weight=0.0,
