@@ -21,6 +21,9 @@
 # * write ACGAN's two-part objective $L_S + L_C$ for both players, and say why the extra
 #   classification task steadies training;
 # * compare three ways of feeding a label to a generator (this tutorial's and two others');
+# * say what the auxiliary classifier adds, from a controlled comparison: a conditional GAN
+#   (the label as D's input), ACGAN, and ACGAN without its class term in G's loss, trained on
+#   the same networks for the same steps;
 # * read a conditional GAN's loss curves, where the source and class terms tell different stories;
 # * measure a conditional generator with an *independent* classifier instead of trusting its
 #   own discriminator.
@@ -29,16 +32,17 @@
 # explicit D and G updates of `ganlib.gan.GAN`); binary and categorical cross-entropy; what
 # BatchNorm does in training and in inference mode.
 #
-# The chapter walks through the model family (§1), the objective (§2), data and networks (§3–5),
-# training (§6–8), an interactive demo (§9) and a measured evaluation (§10), then exercises.
+# The chapter walks through the model family and the conditional GAN in code (§1), the
+# objective (§2), data and networks (§3–5), training (§6–8), an interactive demo (§9), a measured
+# evaluation (§10) and what the auxiliary classifier adds (§11), then exercises.
 #
 # Architecture and hyper-parameters follow the machinelearningmastery tutorial *How to Develop an
 # Auxiliary Classifier GAN (AC-GAN) From Scratch with Keras* (Brownlee, 2019), ported to Keras 3.
 #
 # **Run modes** (`GANLIB_MODE`): `smoke` (a few steps, for the automated tests), `class` (the
-# default: about twelve minutes on a 2-core CPU with bfloat16 units, with a lighter recipe
-# explained in §6) or `full`
-# (the tutorial's own 100 epochs — use a GPU).
+# default, with a lighter recipe explained in §6; the README's chapter table gives its time on a
+# 2-core CPU, in float32 and with bfloat16 units) or `full` (the tutorial's own 100 epochs — use
+# a GPU). The training cell (§7) prints the mode and precision of this run in one line.
 #
 # To go straight to the demos and the evaluation, set `MODE = "pretrained"` in the next cell
 # (or `GANLIB_MODE=pretrained`): every training cell then loads the generator of a longer
@@ -52,15 +56,15 @@ import numpy as np
 
 import ganlib   # first: it imports TensorFlow with its start-up log lines muted
 import keras
-from ganlib import acgan, check, config, data, metrics, runlog, runs, viz, widgets
+from ganlib import acgan, cgan, chapters, check, compare, config, data, metrics, runlog, runs, viz, widgets
 from ganlib.gan import training_callbacks
 from ganlib.show import show
 from ganlib.widgets.acgan import ACGANDemo
 
 MODE = None   # "pretrained": load a shipped reference run, no training; None: $GANLIB_MODE
 config.use_mode(MODE)
-SCHEDULE = config.select(acgan.SCHEDULES)   # steps, logging, and the model recipe of this run mode
-PRECISION = config.set_precision()          # bfloat16 where the hardware is fast at it
+SCHEDULE = config.select(acgan.SCHEDULES, verbose=False)   # steps, logging and model recipe
+PRECISION = config.set_precision(verbose=False)   # bfloat16 where the hardware is fast at it
 SEED = 42
 config.set_seed(SEED)
 DATASET = "fashion_mnist"                   # "mnist" trains on digits — nothing else changes
@@ -89,6 +93,41 @@ CLASS_NAMES = data.class_names(DATASET)
 #   often *discovers* the classes on its own (chapter 3).
 # * The **semi-supervised GAN** is built to get a *classifier* out of few labels: the fakes are
 #   an extra "class $K+1$", and the generator is only a helper.
+#
+# ### From chapter 1 to a conditional GAN
+#
+# The shortest step from chapter 1's DCGAN to a GAN you can ask for a class is the **conditional
+# GAN** (Mirza & Osindero 2014): give the label to *both* players. G gets it next to its noise;
+# D gets it next to the image and still answers one question — "is this a real image **of this
+# class**?". The losses are chapter 1's, with $y$ added to every call:
+#
+# $$\mathcal L_D = \operatorname{BCE}ig(D(x, y) 	o 1ig) + \operatorname{BCE}ig(D(G(z, y), y) 	o 0ig),
+# \qquad \mathcal L_G = \operatorname{BCE}ig(D(G(z, y), y) 	o 1ig).$$
+#
+# How does a label enter a convolutional D? Concatenating it as extra image channels works; the
+# usual modern way is a **projection** (Miyato & Koyama 2018). D's convolutional body turns the
+# image into a feature vector $\phi(x)$, and the label picks a learned vector $e_y$ of the same
+# length:
+#
+# $$D(x, y) = \sigmaig(w^	op \phi(x) + b + e_y^	op \phi(x)ig).$$
+#
+# The first part is an unconditional "real or fake"; the dot product $e_y^	op\phi(x)$ is how
+# much the image looks like class $y$ in D's eyes. A real trouser shown with the label "sneaker"
+# should score low — so a G that ignores its label is caught *only* through that dot product.
+#
+# `ganlib.cgan` builds exactly this on the chapter's networks: the generator is ACGAN's (next
+# sections), D's body is ACGAN's discriminator without its heads, and the trainer is ACGAN's
+# with two losses swapped. Everything but how the label reaches D is shared, so §11 can compare
+# the two at equal budget.
+
+# %%
+show(cgan.build_discriminator)
+show(cgan.CGAN.discriminator_verdicts)
+show(cgan.CGAN.generator_verdict)
+
+# %% [markdown]
+# ACGAN, next, keeps the label *out* of D and asks D to **name** the class instead. §11 trains
+# both (and a third run in between) and measures what that change buys.
 #
 # ## 2. The objective
 #
@@ -156,7 +195,8 @@ dataset.element_spec
 # — it only runs faster on some CPUs; `build_generator`'s comment says why.)
 #
 # **Discriminator.** A DCGAN-style CNN — strided 3×3 convolutions instead of pooling, batch
-# norm, LeakyReLU, heavy dropout (0.5) — whose flattened features feed *two* heads: `source`
+# norm, LeakyReLU, heavy dropout (0.5); the tutorial's 32-64-128-256 filters scaled by `width`
+# (the `class` recipe's `d_width`, §6) — whose flattened features feed *two* heads: `source`
 # (1 sigmoid unit) and `class` (10 softmax units). All weights start from $\mathcal N(0, 0.02)$.
 # The last layers run in float32 even under bfloat16, so losses stay precise.
 
@@ -240,7 +280,7 @@ show(acgan.ACGAN.generator_verdict)
 # fraction of them. Measured with the independent classifier of §10 while we chose the
 # recipe, the tutorial's recipe after a few thousand steps put far too few samples in the
 # requested class for the bars of §10 — trousers, pullovers and shirts were the worst. Four
-# changes, each with a reason:
+# changes, each with a reason (and a fifth, for speed):
 #
 # 1. **A slimmer generator**: 128 noise channels and 64 filters instead of 384 and 192. The big
 #    transposed convolution dominates the cost (385 × 192 × 25 weights applied at 14×14), so this
@@ -262,6 +302,11 @@ show(acgan.ACGAN.generator_verdict)
 #    $$\mathcal L_\text{ms} = \Big(\frac{\operatorname{mean}|G(z_1, c) - G(z_2, c)|}{\operatorname{mean}|z_1 - z_2|} + \epsilon\Big)^{-1},$$
 #    which is large when two noise vectors give the same image, weighted by
 #    $\lambda_\text{ms} = 1.5$ (`lambda_ms`; the `ms_loss` of the training log).
+# 5. **A discriminator at half the tutorial's width** (`d_width=0.5`: 16-32-64-128 filters).
+#    Once the generator is slim, D's two updates a step cost most of the time; halving its
+#    filters quarters most of its multiply-adds. This keeps the chapter short on a CPU without
+#    bfloat16 units; the seed table of §10 says whether the bars still hold with it
+#    (`benchmarks/speed_acgan_dwidth.py` times the widths side by side).
 #
 # How we chose: each change was tried in short runs scored by the class accuracy of §10
 # (bfloat16 on a 2-core CPU). With D still classifying fakes, the accuracy swung widely from one
@@ -269,10 +314,10 @@ show(acgan.ACGAN.generator_verdict)
 # The mode-seeking weight `lambda_ms` and the number of steps were then chosen on seeds the
 # notebook does not use, by the variety of the least varied class (§10; 1 = as varied as the
 # real class) together with the class accuracy: a larger weight buys variety and costs
-# accuracy. The recipe's own three-seed figures are printed in §10, not typed here. So `class`
-# runs 6,000 steps; the training log below prints the milliseconds per step on the CPU that ran
-# it (a 2-core CPU with AVX512-BF16 units), about twelve minutes for the whole notebook there;
-# a CPU with AMX units is faster, and one without bfloat16 units slower.
+# accuracy. Those choices were made with the tutorial's full-width D; the half-width D came
+# last, and the recipe's own three-seed figures, with it, are printed in §10, not typed here.
+# So `class` runs `SCHEDULE["steps"]` generator steps (printed below); the training cell's
+# progress bar shows the time left on your machine.
 #
 # The `full` run mode keeps the tutorial's recipe exactly (`acgan.SEED_RECIPE`).
 
@@ -286,18 +331,21 @@ print("tutorial:", acgan.SEED_RECIPE, "for", acgan.SCHEDULES["full"]["steps"], "
 #
 # `viz.SampleGrid` redraws G's output for a **fixed** set of noise vectors, one column per class:
 # each row is one noise vector, so you can watch a row become ten garments that share a style.
-# `training_callbacks` stops on a NaN loss and backs up the run after every interval (re-running
-# the cell resumes an interrupted training).
+# `training_callbacks` stops on a NaN loss and backs up the run after every interval. One
+# progress bar covers the whole run, with the time spent and the time left; re-running the cell
+# resumes an interrupted training, and a finished one is loaded (the cell says so) — delete its
+# run folder to start over.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+config.describe_run(SCHEDULE)
 rows = 4
 fixed_noise = np.random.default_rng(SEED).standard_normal((rows, acgan.LATENT_DIM)).astype("float32")
 fixed_inputs = [np.repeat(fixed_noise, 10, axis=0), np.tile(np.arange(10, dtype="int32"), rows)[:, None]]
 samples = viz.SampleGrid(fixed_inputs, every=SCHEDULE["sample_every"], ncols=10, size=6)
 epochs = SCHEDULE["steps"] // SCHEDULE["log_every"]
 run_folder = runs.run_dir("02_acgan")
-history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"], verbose=2,
+history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"], verbose=1,
                   callbacks=training_callbacks(run_folder) + [samples])
 
 # %% [markdown]
@@ -328,11 +376,9 @@ runlog.show_strip(run_folder);
 # that part of its objective. A falling $g\_class$ at the same time would mean that G wins the
 # class term: its images are read as the class it was asked for, so what moves G towards
 # recognisable garments is then mostly the class head — the cooperative signal of §2 — rather
-# than a close real/fake contest. The cell after the plot prints the last interval's values and
-# divides the two source terms by $\ln 2$. Its closing parenthesis states the reference, not a
-# verdict on this run: only *both* ratios near 1 would be an even game. Compare the two printed
-# ratios with 1 — a $g\_source$ ratio several times 1 beside a $d\_source$ ratio below 1 is D
-# winning the real/fake game.
+# than a close real/fake contest. The cell after the plot prints the last interval's values,
+# divides the two source terms by $\ln 2$, and reads them: an even game when both ratios lie
+# within half of 1, D ahead when $g\_source$'s ratio is $> 3/2$ and $d\_source$'s $< 1$.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -351,8 +397,15 @@ plt.show()
 # NBVAL_IGNORE_OUTPUT
 last = {k: float(history.history[k][-1]) for k in ("d_source", "g_source", "d_class", "g_class")}
 print("last logging interval:", "  ".join(f"{k} {v:.3f}" for k, v in last.items()))
-print(f"g_source / ln 2 = {last['g_source'] / np.log(2):.1f}   d_source / ln 2 = "
-      f"{last['d_source'] / np.log(2):.1f}   (both near 1: an even real/fake game)")
+g_ratio, d_ratio = last["g_source"] / np.log(2), last["d_source"] / np.log(2)
+print(f"g_source / ln 2 = {g_ratio:.1f}   d_source / ln 2 = {d_ratio:.1f}")
+if abs(g_ratio - 1) <= 0.5 and abs(d_ratio - 1) <= 0.5:
+    print("reading: both near 1, an even real/fake game in the last interval")
+elif g_ratio > 1.5 and d_ratio < 1:
+    print("reading: D wins the real/fake game in the last interval; what moves G towards "
+          "its classes is then mostly the class term")
+else:
+    print("reading: neither an even game nor D clearly ahead in the last interval")
 
 # %% [markdown]
 # Ten fresh samples per class — row $k$ asks for class $k$:
@@ -469,15 +522,15 @@ for what, ok, value in bars:
 # %% [markdown]
 # One run is one draw, and the variety of the least varied class moves by several hundredths
 # from seed to seed. The same recipe was trained on three seeds this notebook does not use and
-# measured the same way, on 2,000 samples (`python benchmarks/quality.py --mode class --chapters
-# acgan --seeds 1,2,3`; table in `benchmarks/results/quality_class_seeds_acgan.txt`). The
-# chapter's bars are judged on the medians:
+# measured the same way, on 2,000 samples, together with the two runs of §11
+# (`python benchmarks/quality.py --mode class --chapters cgan,acgan,acgan-noaux --seeds 1,2,3`;
+# table in `benchmarks/results/quality_class_seeds_acgan_family.txt`). The chapter's bars are
+# judged on the medians:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-from ganlib import compare
-
-seeds = compare.load_seeds("acgan")   # benchmarks/results/quality_class_seeds_acgan.json
+FAMILY = compare.load_seed_rows("acgan_family")   # benchmarks/results/quality_class_seeds_acgan_family.json
+seeds = compare.seed_summary(FAMILY)
 for measure, bar in (("class acc", 0.9), ("worst class acc", 0.8), ("variety min", 0.6)):
     med, lo, hi, n = seeds["acgan"][measure]
     print(f"{'met    ' if med >= bar else 'NOT met'}  {measure:<16} median {med:.3f} [{lo:.3f}-{hi:.3f}]"
@@ -486,17 +539,16 @@ for measure, bar in (("class acc", 0.9), ("worst class acc", 0.8), ("variety min
 # %% [markdown]
 # ### What more training gives
 #
-# The `class` run stops after 6,000 generator steps. A longer reference run of the same recipe
-# ships with the project in `data/pretrained/02_acgan` (the generator `MODE = "pretrained"`
-# loads; `data/README.md` says how it was made). The next cell trains nothing: it puts that
-# generator into a fresh ACGAN (`chapters.load_reference`) and measures it exactly as this run
-# was measured above — the same 2,000 labels and noise vectors, the same classifier, the same
+# The `class` run stops after `SCHEDULE["steps"]` generator steps. A reference run of twice
+# that length ships with the project in `data/pretrained/02_acgan` (the generator
+# `MODE = "pretrained"` loads; `data/README.md` says how it was made): the same recipe but for
+# the fifth change of §6, with the tutorial's full-width discriminator. The next cell trains
+# nothing: it puts that generator into a fresh ACGAN (`chapters.load_reference`) and measures
+# it exactly as this run was measured above — the same 2,000 labels and noise vectors, the same classifier, the same
 # test images — then draws the grid of section 8 (same labels, same noise) from it.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-from ganlib import chapters
-
 ref_gan, ref_about = chapters.load_reference("02_acgan")   # data/pretrained/02_acgan
 print("reference run:", ref_about["made"])
 ref_fakes = ref_gan.generate(labels=eval_labels,
@@ -525,21 +577,90 @@ plt.show()
 # the grid, look at the classes that were weakest in this run (the bars above name the lowest
 # class) and compare them with the same rows of §8's grid.
 
+# %% [markdown]
+# ## 11. What the auxiliary classifier adds
+#
+# §6 changed several things at once, so this run alone cannot say what the chapter's own idea —
+# D *naming* the class — contributes. Three runs isolate it. All three have the same generator,
+# the same discriminator body, the same data, batches, optimisers, mode-seeking term and number
+# of steps; only the way the label is used changes:
+#
+# | run | the label reaches D… | G is rewarded for… |
+# |---|---|---|
+# | **cGAN** (`02_cgan`, §1) | as an input, by projection | fooling D about "a real image of this class" |
+# | **ACGAN** (`02_acgan`, this chapter) | never: D has a class head and must name the class | fooling the source head + the class head naming the requested class |
+# | **ACGAN without the class term** (`02_acgan_noaux`, `class_weight=0`) | never: D's class head still learns from real garments | fooling the source head only |
+#
+# The third run is the control: its D is ACGAN's and learns the same class head, but G never
+# hears from it, so G has nothing that ties its label to the image. Whatever the third run does
+# better than chance shows what the label input alone gives G; the gap to ACGAN is what the
+# auxiliary class term adds; the cGAN shows the other way of putting the label to work.
+#
+# Each was trained on three seeds with `benchmarks/quality.py` (the table of §10). The seed-1
+# generators of the cGAN and the control ship in `data/pretrained/` (made by `quality.py --keep`,
+# a `python -m ganlib train` run of the class recipe), so the next cell trains nothing: it draws
+# the same labels and noise through this notebook's ACGAN and those two, one column per class.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+compared = {"ACGAN (this run)": gan}
+for name, title in (("02_cgan", "cGAN"), ("02_acgan_noaux", "ACGAN without the class term")):
+    compared[f"{title} ({name}, seed 1)"], about = chapters.load_reference(name)
+    print(f"{name}: {about['made']}")
+cols_labels = np.tile(np.arange(10), 4)
+cols_noise = np.random.default_rng(3).standard_normal((len(cols_labels), acgan.LATENT_DIM))
+fig, axes = plt.subplots(3, 1, figsize=(8, 11))
+for ax, (name, model) in zip(axes, compared.items()):
+    viz.show_grid(model.generate(labels=cols_labels, noise=cols_noise), ncols=10, ax=ax,
+                  title=name)
+plt.show()
+
+# %% [markdown]
+# In each grid, column $k$ asks for class $k$ (T-shirt, trouser, pullover, dress, coat, sandal,
+# shirt, sneaker, bag, ankle boot) with four noise vectors. Look for columns that hold the
+# wrong garment, and for columns whose four items are the same item.
+#
+# The measured comparison, over the three seeds (median [min-max]; class accuracy and the worst
+# class by the independent classifier of §10, variety of the least varied class, FD), then each
+# pair the chapter's argument needs, read from the numbers:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+MEASURES = ("class acc", "worst class acc", "variety min", "FD")
+print(compare.seed_lines(seeds, names=["cgan", "acgan", "acgan-noaux"], measures=MEASURES))
+for other, label in (("acgan-noaux", "ACGAN without the class term"), ("cgan", "cGAN")):
+    print(f"\nACGAN against {label}:")
+    print(compare.duel_lines(compare.duel(FAMILY, "acgan", other, MEASURES), "ACGAN", label))
+chance = 1 / 10
+noaux = seeds["acgan-noaux"]["class acc"][0]
+print(f"\nwithout the class term, G's samples land in the requested class "
+      f"{noaux:.0%} of the time (median; chance is {chance:.0%}): the label input alone "
+      + ("ties the image to the class" if noaux > 2 * chance else "does not tie the image to the class")
+      + "; the class term is what " + ("adds" if seeds["acgan"]["class acc"][0] > noaux else "does not add")
+      + " the rest.")
+
+# %% [markdown]
+# **Reading the comparison.** The printed lines say, measure by measure, which run is better on
+# the medians and on how many of the three seeds. Two questions to answer from them: is the
+# control near chance (nothing but the auxiliary term makes G draw the requested class), and
+# does the cGAN's label input reach ACGAN's class accuracy, its variety and its FD? A higher
+# class accuracy bought with less variety is the price §2 named; a run that is worse on every
+# measure has no such trade-off to weigh.
+
 
 # %% [markdown]
 # ## Exercises
 #
 # Worked answers: [solutions/02_acgan_solutions.ipynb](solutions/02_acgan_solutions.ipynb).
 # Exercises 1–3 change one setting and retrain: each is one `class`-mode run of
-# `SCHEDULE["steps"]` generator steps (6,000), so about as long as the training cell above took
-# (its log prints the seconds per interval of 200 steps; about eleven minutes on a 2-core CPU with
-# bfloat16 units, longer in float32). Write your prediction down *before* you run it. To
+# `SCHEDULE["steps"]` generator steps, so about as long as the training cell above took (its
+# progress bar printed the time). Write your prediction down *before* you run it. To
 # retrain with a changed setting, build the model and train it into a run folder of its own —
 # the notebook's folder refuses a run with other settings — for instance:
 #
 # ```python
 # gan = acgan.make_acgan(seed=SEED, **{**acgan.recipe(SCHEDULE), "fake_class_weight": 1.0})
-# history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"], verbose=2,
+# history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"], verbose=1,
 #                   callbacks=training_callbacks(runs.run_dir("02_acgan_fake_class")))
 # ```
 #
@@ -553,8 +674,9 @@ plt.show()
 #
 # **2. How loud is the class term? (one number).** G minimises
 # $L_S + \text{class\_weight}\cdot L_C$, with `class_weight=2` in this run. Predict what
-# `class_weight=0` (G ignores the class head entirely) does to the class accuracy, and what a
-# large weight such as 10 might do to the variety of the samples within a class (look at the
+# `class_weight=0` (G ignores the class head entirely) does to the class accuracy — then check
+# your prediction against §11, whose control run is exactly that setting — and what a large
+# weight such as 10 might do to the variety of the samples within a class (look at the
 # per-class grid of §8 and at the Fréchet distance of §10).
 #
 # **3. D in inference mode during G's update (one switch).** `make_acgan(...,
@@ -600,6 +722,9 @@ check.acgan_generator_loss(lambda s, p, w: my_generator_loss(s, p, w, class_weig
 #   one-hot) changes how strongly it speaks at the start of training.
 # * Measure conditional generators with an independent classifier: per-class accuracy shows
 #   exactly which classes the generator has not yet learnt.
+# * A controlled comparison isolates one idea: the same networks and steps as a conditional GAN
+#   (label into D), as ACGAN, and as ACGAN without its class term; §11 prints what the
+#   auxiliary classifier adds on this recipe.
 #
 # The run folder (`runs/class/02_acgan` in `class` mode; test runs get a fresh temporary
 # folder) already holds the final generator (`generator.keras`; `keras.saving.load_model` reads it
