@@ -55,9 +55,9 @@ SEED_RECIPE = dict(base_filters=384, up_filters=192, class_weight=1.0, fake_clas
 #    recipe then (experiments/quality_class_seeds_acgan_dwidth1.txt, seeds 1-3, bfloat16): variety 0.614 [0.599-0.652], accuracy
 #    94.2 % [93.8-95.5], worst class 87.5 % [83.5-87.5], FD 33.2 [32.9-34.9];
 #  * a discriminator at half the tutorial's width (d_width=0.5: 16-32-64-128 filters).  At full
-#    width D costs most of a step: 0.256 s a step against 0.114 at half width (float32, 2-core
-#    AMD EPYC, AVX2; benchmarks/speed_acgan_dwidth.py), so 6,000 steps take about 11 minutes
-#    instead of 26 on a CPU without bfloat16 units.  Its seed table with the cGAN and the
+#    width D costs most of a step: 0.270 s a step against 0.128 at half width (float32, 2-core
+#    AMD EPYC, AVX2; benchmarks/speed_acgan_dwidth.py), so 6,000 steps take about 13 minutes
+#    instead of 27 on a CPU without bfloat16 units.  Its seed table with the cGAN and the
 #    no-auxiliary-term runs (benchmarks/results/quality_class_seeds_acgan_family.txt, float32,
 #    seeds 1-3): accuracy 94.3 % [92.2-94.6], variety 0.602 [0.575-0.615], FD 40.7 [39.8-41.4],
 #    but the worst class 76 % [73-82], under the chapter's 80 % bar on the median: the speed
