@@ -229,10 +229,12 @@ chapter("pix2pix-map2sat-l1only", "maps", train_kwargs=dict(direction="map2sat")
 # (label into D) and the ACGAN recipe without the class term in G's loss, both on the chapter's
 # networks and schedule; measured as ACGAN is.
 chapter("cgan", "fashion_mnist", history=conditional_fd, cli="02_cgan")(measure_acgan)
-chapter("acgan-noaux", "fashion_mnist", history=conditional_fd, module="acgan", cli="02_acgan_noaux",
+chapter("acgan-noaux", "fashion_mnist", history=conditional_fd, module="acgan",
+        cli="02_acgan_noaux",
         recipe=CLI_CHAPTERS.get("02_acgan_noaux").recipe)(measure_acgan)
 # chapter 3's: plain InfoGAN (the paper's losses and lambda) on the chapter's networks
-chapter("infogan-plain", "mnist", history=fd_of_generator, module="infogan", cli="03_infogan_plain",
+chapter("infogan-plain", "mnist", history=fd_of_generator, module="infogan",
+        cli="03_infogan_plain",
         recipe=CLI_CHAPTERS.get("03_infogan_plain").recipe)(measure_infogan)
 
 

@@ -28,7 +28,7 @@ from keras import layers, ops
 
 from . import config, data, losses
 from .gan import GAN, fit_schedule
-from .models import check_image_shape, gan_init
+from .models import check_image_shape, gan_init, scaled_filters
 
 LATENT_DIM = 100
 NUM_CLASSES = 10
@@ -52,7 +52,8 @@ SEED_RECIPE = dict(base_filters=384, up_filters=192, class_weight=1.0, fake_clas
 #    4,000 steps, seeds 1-3: variety of the least varied class 0.593 [0.535-0.629], accuracy
 #    92.7 %; weight 2: variety 0.596/0.654 but accuracy 86-89 %, worst class 69-76 % (seeds
 #    1, 2); weight 1 at 6,000 steps: 0.582, 94.0 % (seed 1); weight 1.5 at 6,000 steps, the
-#    recipe then (experiments/quality_class_seeds_acgan_dwidth1.txt, seeds 1-3, bfloat16): variety 0.614 [0.599-0.652], accuracy
+#    recipe then (experiments/quality_class_seeds_acgan_dwidth1.txt, seeds 1-3, bfloat16):
+#    variety 0.614 [0.599-0.652], accuracy
 #    94.2 % [93.8-95.5], worst class 87.5 % [83.5-87.5], FD 33.2 [32.9-34.9];
 #  * a discriminator at half the tutorial's width (d_width=0.5: 16-32-64-128 filters).  At full
 #    width D costs most of a step: 0.270 s a step against 0.128 at half width (float32, 2-core
@@ -113,13 +114,12 @@ def build_discriminator(image_shape=(28, 28, 1), num_classes=NUM_CLASSES, alpha=
     """The tutorial's discriminator with two heads: ``[P(real) (N, 1), P(class) (N, classes)]``.
 
     ``width`` scales its four convolutions' filters (1: the tutorial's 32-64-128-256)."""
-    config.check_number(width, "acgan.build_discriminator: width", above=0)
     h, w, c = check_image_shape(image_shape, divisible_by=4)
+    filters = scaled_filters((32, 64, 128, 256), width, "acgan.build_discriminator: width")
     image = keras.Input((h, w, c), name="image")
     x = image
-    for i, (filters, stride) in enumerate(((32, 2), (64, 1), (128, 2), (256, 1))):
-        x = layers.Conv2D(max(1, round(filters * width)), 3, strides=stride, padding="same",
-                          kernel_initializer=gan_init())(x)
+    for i, (f, stride) in enumerate(zip(filters, (2, 1, 2, 1))):
+        x = layers.Conv2D(f, 3, strides=stride, padding="same", kernel_initializer=gan_init())(x)
         if i:  # no BatchNorm on the first layer (DCGAN guideline)
             x = layers.BatchNormalization()(x)
         x = layers.LeakyReLU(alpha)(x)

@@ -18,7 +18,7 @@ from keras import layers
 
 from . import config, data
 from .gan import fit_schedule
-from .models import check_image_shape
+from .models import check_image_shape, scaled_filters
 
 LATENT_DIM = 100
 IMAGE_SIZE = 28
@@ -33,14 +33,6 @@ D_STRIDES = (2, 2, 2, 1)
 WIDTHS = dict(g_width=1.0, d_width=1.0)
 
 
-def scaled(filters, width, what, keep_last=False):
-    """`filters` times `width` (at least 1 each); `keep_last` leaves the last (the image's
-    channel count) alone."""
-    config.check_number(width, what, above=0)
-    body = filters[:-1] if keep_last else filters
-    return tuple(max(1, round(f * width)) for f in body) + (tuple(filters[-1:]) if keep_last else ())
-
-
 def widths(schedule):
     """The network widths a run-mode schedule names (``g_width``, ``d_width``), as keyword
     arguments of the families' ``make_*`` functions."""
@@ -51,7 +43,7 @@ def generator(latent_dim=LATENT_DIM, image_size=IMAGE_SIZE, activation="sigmoid"
     """Atienza's generator: Dense → reshape → four BN-ReLU-ConvTranspose blocks; `width` scales
     every filter count but the image's one channel."""
     h, w, _ = check_image_shape((image_size, image_size, 1), divisible_by=4)
-    g_filters = scaled(G_FILTERS, width, "atienza.generator: width", keep_last=True)
+    g_filters = scaled_filters(G_FILTERS[:-1], width, "atienza.generator: width") + G_FILTERS[-1:]
     model = keras.Sequential(name="generator")
     model.add(keras.Input((int(latent_dim),), name="z_input"))
     model.add(layers.Dense(h // 4 * w // 4 * g_filters[0]))
@@ -75,7 +67,7 @@ def discriminator(image_size=IMAGE_SIZE, activation="sigmoid", width=1.0):
     unbounded score) or None (no output activation layer at all, as the book's LSGAN).
     `width` scales the four convolutions' filters.
     """
-    d_filters = scaled(D_FILTERS, width, "atienza.discriminator: width")
+    d_filters = scaled_filters(D_FILTERS, width, "atienza.discriminator: width")
     h, w, c = check_image_shape((image_size, image_size, 1), divisible_by=4)
     model = keras.Sequential(name="discriminator")
     model.add(keras.Input((h, w, c), name="discriminator_input"))

@@ -59,8 +59,7 @@ def train(schedule=None, loss="lsgan", images=None, seed=0, callbacks=(), verbos
     """
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}")
-    schedule = config.training_schedule(SCHEDULES, schedule, run_dir, seed, keys=atienza.WIDTHS,
-                                        who="lsgan.train()")
+    schedule = config.training_schedule(SCHEDULES, schedule, run_dir, seed, who="lsgan.train()")
     gan = make_gan(loss, seed=seed, **atienza.widths(schedule))
     history = atienza.fit(gan, schedule, images=images, seed=seed, callbacks=callbacks,
                           verbose=verbose, run_dir=run_dir)

@@ -2,6 +2,14 @@
 import keras
 
 
+def scaled_filters(filters, width, what):
+    """Filter counts times `width` (a positive number; 1 keeps them), at least 1 each: one
+    knob that narrows or widens a whole network.  `what` names the argument in the error."""
+    from .config import check_number
+    check_number(width, what, above=0)
+    return tuple(max(1, round(f * width)) for f in filters)
+
+
 def check_image_shape(image_shape, divisible_by=1, channels=(1, 3)):
     """Validate an (H, W, C) image shape for a builder; return it as a tuple of ints."""
     try:

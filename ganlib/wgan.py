@@ -178,8 +178,7 @@ def train(schedule=None, variant="wgan", images=None, seed=0, callbacks=(), verb
         raise ValueError(f"variant must be one of {sorted(VARIANTS)}, got {variant!r}")
     schedule = config.training_schedule(GP_SCHEDULES if variant == "wgan-gp" else SCHEDULES,
                                         schedule, run_dir, seed,
-                                        keys=dict(GP_RECIPE, **atienza.WIDTHS)
-                                        if variant == "wgan-gp" else atienza.WIDTHS,
+                                        keys=GP_RECIPE if variant == "wgan-gp" else (),
                                         who=f"wgan.train(variant={variant!r})")
     gan = make(variant, schedule, seed=seed)
     history = atienza.fit(gan, schedule, images=images, seed=seed, callbacks=callbacks,
