@@ -9,6 +9,7 @@ its own outputs; a figure typed anew, or once more than listed, fails here.
 import collections
 import importlib.util
 import os
+import re
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 spec = importlib.util.spec_from_file_location("prose_figures",
@@ -57,3 +58,34 @@ def test_the_known_list_only_shrinks():
              for rel, figs in KNOWN.items()}
     stale = {rel: figs for rel, figs in stale.items() if figs}
     assert not stale, f"no longer typed, remove them from KNOWN: {stale}"
+
+
+CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # any but newline; a tab in prose is too
+
+
+def control_characters(text):
+    """(line number, repr of the character) for each control character but a newline."""
+    return [(n, repr(m.group())) for n, line in enumerate(text.split("\n"), 1)
+            for m in CONTROL.finditer(line)]
+
+
+def test_control_characters_are_found():
+    # "\big" and "\to" typed into a non-raw Python string become a backspace and a tab
+    assert control_characters("$\\sigma\big(x \to 1\big)$\nok") == [
+        (1, "'\\x08'"), (1, "'\\t'"), (1, "'\\x08'")]
+    assert control_characters("$\\sigma\\big(x \\to 1\\big)$\n") == []
+
+
+def test_no_notebook_source_holds_a_control_character():
+    """A TeX command eaten by a Python escape (\\b, \\t, \\f, \\a) breaks the book's MathJax."""
+    bad = {}
+    for folder in ("notebooks", os.path.join("notebooks", "src"),
+                   os.path.join("notebooks", "solutions")):
+        for name in sorted(os.listdir(os.path.join(ROOT, folder))):
+            if name.endswith((".py", ".ipynb")):
+                rel = os.path.join(folder, name)
+                with open(os.path.join(ROOT, rel), encoding="utf-8") as f:
+                    found = control_characters(f.read())
+                if found:
+                    bad[rel] = found[:5]
+    assert not bad, f"control characters (write the TeX as \\\\big, \\\\to or use r'...'): {bad}"

@@ -101,17 +101,17 @@ CLASS_NAMES = data.class_names(DATASET)
 # D gets it next to the image and still answers one question — "is this a real image **of this
 # class**?". The losses are chapter 1's, with $y$ added to every call:
 #
-# $$\mathcal L_D = \operatorname{BCE}ig(D(x, y) 	o 1ig) + \operatorname{BCE}ig(D(G(z, y), y) 	o 0ig),
-# \qquad \mathcal L_G = \operatorname{BCE}ig(D(G(z, y), y) 	o 1ig).$$
+# $$\mathcal L_D = \operatorname{BCE}\big(D(x, y) \to 1\big) + \operatorname{BCE}\big(D(G(z, y), y) \to 0\big),
+# \qquad \mathcal L_G = \operatorname{BCE}\big(D(G(z, y), y) \to 1\big).$$
 #
 # How does a label enter a convolutional D? Concatenating it as extra image channels works; the
 # usual modern way is a **projection** (Miyato & Koyama 2018). D's convolutional body turns the
 # image into a feature vector $\phi(x)$, and the label picks a learned vector $e_y$ of the same
 # length:
 #
-# $$D(x, y) = \sigmaig(w^	op \phi(x) + b + e_y^	op \phi(x)ig).$$
+# $$D(x, y) = \sigma\big(w^\top \phi(x) + b + e_y^\top \phi(x)\big).$$
 #
-# The first part is an unconditional "real or fake"; the dot product $e_y^	op\phi(x)$ is how
+# The first part is an unconditional "real or fake"; the dot product $e_y^\top\phi(x)$ is how
 # much the image looks like class $y$ in D's eyes. A real trouser shown with the label "sneaker"
 # should score low — so a G that ignores its label is caught *only* through that dot product.
 #
