@@ -39,9 +39,10 @@
 # continuous codes $c_2, c_3$ (pass `n_cont=0` to `make_infogan` to get the tutorial's model
 # exactly).
 #
-# **Run modes.** `GANLIB_MODE` = `smoke` (a few steps, what the tests run), `class` (the default,
-# about five minutes on a 2-core CPU with bfloat16 units, roughly twice that in float32) or
-# `full` (the tutorial's 100 epochs — use a GPU). The `class` run uses smaller networks, changes a few settings and adds two extra terms to the
+# **Run modes.** `GANLIB_MODE` = `smoke` (a few steps, what the tests run), `class` (the default;
+# the README's chapter table gives its time on a 2-core CPU, in float32 and with bfloat16 units)
+# or `full` (the tutorial's 100 epochs — use a GPU). The training cell (§7) prints the mode and
+# precision of this run in one line. The `class` run uses smaller networks, changes a few settings and adds two extra terms to the
 # generator's loss so that the code finds the digits within its short budget; the chapter
 # teaches the method first and explains these additions in the appendix at the end. `full`
 # keeps the tutorial's settings.
@@ -63,8 +64,8 @@ from ganlib.show import show
 
 MODE = None   # "pretrained": load a shipped reference run, no training; None: $GANLIB_MODE
 config.use_mode(MODE)
-SCHEDULE = config.select(infogan.SCHEDULES)   # generator steps, steps per log line, ...
-PRECISION = config.set_precision()   # bfloat16 where the hardware is fast at it, else float32
+SCHEDULE = config.select(infogan.SCHEDULES, verbose=False)   # generator steps, steps per log line, ...
+PRECISION = config.set_precision(verbose=False)   # bfloat16 where the hardware is fast at it
 SEED = 42
 config.set_seed(SEED)
 
@@ -250,10 +251,16 @@ show(InfoGAN.generator_loss)
 # the MI term takes hold, each row settles on its own digit, long before the digits look good.
 #
 # A second callback, `metrics.MetricHistory`, measures now and then how cleanly the code separates
-# the digits — the **code purity** of section 12, where it is explained; here we just watch it climb.
+# the digits — the **code purity** of section 12, where it is explained; section 8 plots how it
+# climbed. One progress bar covers the whole run, with the time spent and the time left;
+# re-running the cell resumes an interrupted training, and a finished one is loaded (the cell
+# says so) — delete its run folder to start over.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+config.describe_run(SCHEDULE)
+
+
 def code_purity_now(model, n=1000):
     images, codes, _ = model.generate_codes(n, seed=1)
     return metrics.code_purity(codes, images, "mnist")[0]
@@ -262,10 +269,10 @@ def code_purity_now(model, n=1000):
 grid_inputs = infogan.code_grid_inputs(8, seed=SEED)   # 10 rows (code values) × 8 noise vectors
 samples = viz.SampleGrid(grid_inputs, every=SCHEDULE["sample_every"], ncols=8, size=5)
 purity_log = metrics.MetricHistory(code_purity_now, every=SCHEDULE["purity_every"],
-                                   name="code purity", verbose=True)
+                                   name="code purity")
 epochs = SCHEDULE["steps"] // SCHEDULE["log_every"]
 run_folder = runs.run_dir("03_infogan")
-history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"], verbose=2,
+history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"], verbose=1,
                   callbacks=training_callbacks(run_folder) + [samples, purity_log])
 
 # %% [markdown]
@@ -296,7 +303,7 @@ runlog.show_strip(run_folder);
 # squared error on $c_2, c_3$; always guessing 0 gives $\mathbb E[c^2] = 1/3$ for
 # $c \sim \mathcal U(-1, 1)$ (the dashed line), so a value below it means $Q$ reads *something* of the continuous codes.
 #
-# The training log has three more columns. `ms_loss` and `aug_loss` are the recipe's extra
+# The progress bar showed three more losses. `ms_loss` and `aug_loss` are the recipe's extra
 # terms (appendix; not plotted). `z_rec_loss` is always 0 in this recipe: it is the
 # noise-reconstruction term, switched off here (`n_zrec=0`, so $Q$ has no outputs for $z$ and
 # `generator_loss` skips the term); the trainer logs a zero so that every InfoGAN run has the
@@ -500,20 +507,24 @@ print(f"FD(samples, held-out digits) = {fd:.2f}   FD(real, real) = {fd_floor:.2f
 # %% [markdown]
 # One run is one draw. The same recipe was trained on three seeds this notebook does not use and
 # measured the same way (`python benchmarks/quality.py --mode class --chapters infogan --seeds
-# 1,2,3`; table in `benchmarks/results/quality_class_seeds_infogan.txt`). The chapter's bars are
-# judged on the medians: a minimum code purity (the cell prints it), and at least one continuous
-# code with $|r| \ge 0.6$ against slant or stroke mass (section 10).
+# 1,2,3`; table in `benchmarks/results/quality_class_seeds_infogan.txt`, computed with bfloat16
+# units), and again in float32 for §13 (`quality_class_seeds_infogan_family.txt`): the cell
+# prints both. The chapter's bars are judged on the medians: a minimum code purity (the cell
+# prints it), and at least one continuous code with $|r| \ge 0.6$ against slant or stroke mass
+# (section 10).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-seeds = compare.load_seeds("infogan")   # benchmarks/results/quality_class_seeds_infogan.json
-for measure in ("code purity", "best |r|", "FD"):
-    med, lo, hi, n = seeds["infogan"][measure]
-    print(f"{measure:<12} {med:7.3f} [{lo:.3f}-{hi:.3f}]  ({n} seeds)")
-for measure, bar in (("code purity", 0.85), ("best |r|", 0.6)):
-    med = seeds["infogan"][measure][0]
-    print(f"{'met    ' if med >= bar else 'NOT met'}  the chapter's bar on the median: {measure} "
-          f"{med:.3f}, at least {bar} wanted")
+for table, precision in (("infogan", "mixed_bfloat16"), ("infogan_family", "float32")):
+    seeds = compare.load_seeds(table)   # benchmarks/results/quality_class_seeds_<table>.json
+    print(f"the class recipe over seeds 1-3 in {precision} (quality_class_seeds_{table}.txt):")
+    for measure in ("code purity", "best |r|", "FD"):
+        med, lo, hi, n = seeds["infogan"][measure]
+        print(f"   {measure:<12} {med:7.3f} [{lo:.3f}-{hi:.3f}]  ({n} seeds)")
+    for measure, bar in (("code purity", 0.85), ("best |r|", 0.6)):
+        med = seeds["infogan"][measure][0]
+        print(f"   {'met    ' if med >= bar else 'NOT met'}  the chapter's bar on the median: {measure} "
+              f"{med:.3f}, at least {bar} wanted")
 
 # %% [markdown]
 # **Reading the lines above.** Purity says how many of the 2,000 samples carry the digit
@@ -522,7 +533,7 @@ for measure, bar in (("code purity", 0.85), ("best |r|", 0.6)):
 # §12's first cell and with the three seeds' median and range in the cell above: compare this
 # run's purity with the bar and with that range. Purity moves from seed to seed (a single run
 # can land outside the three seeds' range: see where this one falls) and between
-# checkpoints of one run (the purity lines of the training log); the mapping below shows where
+# checkpoints of one run (the purity panel of section 8); the mapping below shows where
 # this one lost its points: code values that share a digit, or split one between two look-alikes. The Fréchet
 # distance is the quality check next to it: the further it lies above the real-data floor, the
 # more the samples differ from real digits as a whole — in stroke quality, and in variety. A
@@ -608,10 +619,90 @@ plt.show()
 # code values that draw two digits — that is where the purity is lost.
 
 # %% [markdown]
+# ## 13. Plain InfoGAN against the class recipe
+#
+# Everything this chapter trained used the `class` recipe, which adds to InfoGAN several things
+# the paper does not have (the appendix lists them). So far nothing shows what InfoGAN *itself*
+# does on this budget. One more run isolates it: **plain InfoGAN** (`03_infogan_plain`) has the
+# same networks, data, batches, learning rates and number of steps as the recipe, and the
+# paper's losses and weights — no code scaling (`code_scale=1`, `cont_scale=1`), the paper's
+# $\lambda_\text{cat}=1$ and the tutorial's $\lambda_\text{cont}=0.5$, no mode-seeking term
+# (`lambda_ms=0`), no moved-copy term (`lambda_aug=0`).
+#
+# | run | what it adds to InfoGAN's losses | the prior it builds in |
+# |---|---|---|
+# | **plain InfoGAN** (`03_infogan_plain`) | nothing | none beyond the paper's |
+# | **the class recipe** (`03_infogan`, this chapter) | a louder code, a larger weight on reading it, the mode-seeking term, the moved-copy term | that a digit's identity survives a small turn, shift or zoom and its slant does not; that two noise vectors should draw two different images |
+#
+# The second column of the recipe's row is not neutral. The moved-copy term tells the model what
+# counts as the *same* digit, which is exactly the thing InfoGAN is meant to discover without
+# being told: a student who reads "the code found the digits" off the recipe's run should know
+# that part of the answer was put in by the recipe. The measurement below says how much of the
+# result the plain losses reach on their own.
+#
+# Both were trained on three seeds with `benchmarks/quality.py` (`--chapters
+# infogan,infogan-plain --seeds 1,2,3`; table in
+# `benchmarks/results/quality_class_seeds_infogan_family.txt`). The seed-1 plain generator ships
+# in `data/pretrained/03_infogan_plain` (a `python -m ganlib train 03_infogan_plain` run), so the
+# next cell trains nothing: it draws the grid of section 9 — the same codes and noise — through
+# this notebook's generator and the plain one.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+plain_gan, plain_about = chapters.load_reference("03_infogan_plain")   # data/pretrained/03_infogan_plain
+print("plain InfoGAN:", plain_about["made"])
+fig, axes = plt.subplots(1, 2, figsize=(13, 6.5))
+for ax, (title, model) in zip(axes, (("the class recipe (this run)", gan),
+                                     ("plain InfoGAN (03_infogan_plain, seed 1)", plain_gan))):
+    viz.show_grid(model.generate(inputs=infogan.code_grid_inputs(10, seed=0)), ncols=10, ax=ax,
+                  row_labels=[f"c1 = {k}" for k in range(10)], title=title)
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# In each grid a row is one value of $c_1$. Look at whether a row keeps one digit across its
+# ten noise vectors (the code found the digits), or changes digit along the row while something
+# else — thickness, slant, width — stays the same (the code found a style instead, and $z$
+# decides the digit).
+#
+# The measured comparison over the three seeds — code purity (§12), the best $|r|$ of a
+# continuous code with slant or stroke mass (§10) and FD — then, measure by measure, which run is
+# better, read from the numbers:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+INFO_FAMILY = compare.load_seed_rows("infogan_family")   # benchmarks/results/quality_class_seeds_infogan_family.json
+family = compare.seed_summary(INFO_FAMILY)
+MEASURES = ("code purity", "best |r|", "FD")
+print(compare.seed_lines(family, names=["infogan-plain", "infogan"], measures=MEASURES))
+print("\nthe class recipe against plain InfoGAN:")
+print(compare.duel_lines(compare.duel(INFO_FAMILY, "infogan", "infogan-plain", MEASURES),
+                         "the recipe", "plain InfoGAN"))
+plain_purity, recipe_purity = (family[n]["code purity"][0] for n in ("infogan-plain", "infogan"))
+print(f"\nplain InfoGAN's median purity is {plain_purity:.0%} (chance 10%, the chapter's bar 85%): "
+      + ("its code finds the digits on its own" if plain_purity >= 0.85 else
+         "well above chance, so the code carries part of the digit, but below the bar"
+         if plain_purity >= 0.2 else "near chance: its code does not find the digits")
+      + f"; the recipe's additions move the median by {100 * (recipe_purity - plain_purity):+.0f} points.")
+
+# %% [markdown]
+# **Reading the comparison.** Three questions to answer from the printed lines. Does the plain
+# run's code find the digits at all in this budget (purity against chance and against the
+# bar)? What did the additions buy in purity and in the continuous codes' $|r|$, and on how many
+# of the seeds? And what did they cost in FD — the mode-seeking and moved-copy terms pull $G$
+# away from the plain adversarial objective, so a higher FD would be their price, a lower one a
+# sign that the plain run's samples were poorer as well. The appendix explains each addition;
+# exercise 1 asks you to predict this result before reading it.
+
+
+# %% [markdown]
 # ## Appendix: the class recipe's extra terms
 #
-# Everything above is InfoGAN; this appendix is about what the `class` recipe adds so that the
-# code finds the digits within a short CPU run. The figures are from our tuning runs and
+# Everything above is InfoGAN; this appendix is about what the `class` recipe adds, and why we
+# added it: each change was made to help the code find the digits within a short CPU run, in
+# tuning runs that started from the tutorial's settings. Which of them the result still needs
+# is a separate question, measured in §13: plain InfoGAN there keeps the narrow networks and
+# the paper's learning rates, and drops everything else listed below. The figures are from our tuning runs and
 # sweeps (`benchmarks/infogan_sweep.py`, results in `benchmarks/results/`; code purity of 1,000
 # samples, FD against 1,000 test digits), not from this notebook's run; the settings are named
 # by their keys in `infogan.CLASS_RECIPE` (printed in §5).
@@ -623,9 +714,8 @@ plt.show()
 # about one step per second. The `class` recipe (`infogan.CLASS_RECIPE`) therefore
 #
 # * uses **narrower networks** — half the feature maps in $G$ (256, 64, 32), a quarter in the
-#   trunk (16, 32, 64) — same layers, about five times the speed, so `SCHEDULE["steps"]` steps
-#   take a few minutes on a CPU with bfloat16 units (on an AVX2-only CPU, which computes in
-#   float32, expect roughly twice as long);
+#   trunk (16, 32, 64) — same layers, about five times the speed (the README's chapter table
+#   gives the whole notebook's time in float32 and with bfloat16 units);
 # * multiplies the one-hot code by `code_scale` before $G$'s first layer (a fixed
 #   `Rescaling` layer). The 62 noise numbers have length $\approx\sqrt{62}\approx 8$, the
 #   one-hot code length 1, so unscaled the code barely moves $G$'s first activations; scaled,
@@ -689,8 +779,8 @@ show(InfoGAN.moved_code_loss)
 #
 # **How much purity moves.** The sweep's six seeds after 5,000 steps spread over several
 # points of purity, and one run moved by 5–10 points between checkpoints 500 steps apart (the
-# purity lines of the training log above, `purity_every` logging intervals apart, show how
-# this run moved). The unscaled tutorial recipe
+# purity panel of section 8, measured every `purity_every` logging intervals, shows how this
+# run moved). The unscaled tutorial recipe
 # reached only about a quarter after 2,000 steps. Without the mode-seeking term, purity did
 # reach high values at times, but only by collapsing each code to one prototype drawn again
 # and again (with a Fréchet distance several times higher): purity alone would have called that a success. The moved-copy term
@@ -702,26 +792,25 @@ show(InfoGAN.moved_code_loss)
 #
 # Worked answers: [solutions/03_infogan_solutions.ipynb](solutions/03_infogan_solutions.ipynb).
 # Exercises 1–2 change settings and retrain: each is one `class`-mode run of
-# `SCHEDULE["steps"]` generator steps (5,000), about as long as the training cell above took (its
-# log prints the seconds per interval of 100 steps; a few minutes on a 2-core CPU with
-# bfloat16 units, roughly twice that in float32). Write your prediction down *before* you run
-# it. Train into a run folder of its own (the notebook's folder refuses a run with other
+# `SCHEDULE["steps"]` generator steps, about as long as the training cell above took (its
+# progress bar printed the time). Write your prediction down *before* you run it. Train into a run folder of its own (the notebook's folder refuses a run with other
 # settings), then re-run the cells of sections 8–12, for instance:
 #
 # ```python
 # gan = infogan.make_infogan(seed=SEED, **{**infogan.recipe(SCHEDULE), "lambda_ms": 0.0, "lambda_aug": 0.0})
-# history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"], verbose=2,
-#                   callbacks=training_callbacks(runs.run_dir("03_infogan_plain")))
+# history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"], verbose=1,
+#                   callbacks=training_callbacks(runs.run_dir("03_infogan_exercise1")))
 # ```
 #
 # **1. InfoGAN without the recipe's extra terms (two switches, then three more).** Switch off
 # the two extra terms of the appendix, `lambda_ms=0.0` and `lambda_aug=0.0`, keeping the rest of
 # the recipe. Predict the code purity of section 12 and the Fréchet distance, and what the
-# grid of section 9 will look like along each row. Then go back to the tutorial's settings for
-# the categorical code and the learning rate, with this run's small widths: also
-# `code_scale=1.0`, `lambda_cat=1.0` and `g_lr=2e-4` (exercise 2 turns to the continuous codes'
-# `cont_scale` and `lambda_cont`). What
+# grid of section 9 will look like along each row. Then go back to the paper's settings for
+# the codes, with this run's small widths: also `code_scale=1.0`, `cont_scale=1.0`,
+# `lambda_cat=1.0` and `lambda_cont=0.5` — that is §13's plain InfoGAN (`03_infogan_plain`). What
 # do you expect for purity now, and which part of the image will the code end up controlling?
+# Write both predictions down before you read §13, which measured the second step over three
+# seeds; the solutions train the first at a shorter budget.
 #
 # **2. λ for the codes (one number each).** The information loss is
 # $\lambda_\text{cat}\,\mathrm{CE} + \lambda_\text{cont}\,\mathrm{MSE}$ with `lambda_cat` and
@@ -788,6 +877,9 @@ check.continuous_info_loss(my_continuous_info_loss);
 #   the digits in a short run also tempts $G$ to ignore its noise, which a mode-seeking term
 #   counters; and since nothing in the MI term prefers the digit to the slant, asking $Q$ to read
 #   the code from slightly turned and shifted copies rules out the slant and leaves the digit.
+# * Judge such additions against the method without them, at the same budget and over several
+#   seeds: §13 trains plain InfoGAN beside the recipe and prints what the additions bought, and
+#   at what cost, in purity, in the continuous codes and in FD.
 #
 # The run folder (`runs/class/03_infogan` in `class` mode; test runs get a fresh temporary
 # folder) already holds the final generator (`generator.keras`, stock Keras layers:
