@@ -31,6 +31,13 @@ D_STRIDES = (2, 2, 2, 1)
 # Schedule entries that scale the two networks' filters (1: the book's).  At half width each
 # network costs about a quarter of the multiply-adds; benchmarks/speed_atienza.py times them.
 WIDTHS = dict(g_width=1.0, d_width=1.0)
+# The class recipe's (chapters 5 and 6, and their smoke runs): half the book's filters in both
+# networks, so that a chapter fits a class on a CPU without bfloat16 units.  Float32 on a 2-core
+# AMD EPYC (AVX2), benchmarks/speed_atienza.py (run beside other work): a WGAN step costs about
+# 0.29x the book's, an LSGAN step 0.33x; the README's chapter table has the notebooks' times.
+# The chapters' bars over seeds 1-3 at these widths: benchmarks/results/
+# quality_class_seeds_wgan.txt and quality_class_seeds_lsgan.txt.
+CLASS_WIDTHS = dict(g_width=0.5, d_width=0.5)
 
 
 def widths(schedule):

@@ -19,10 +19,12 @@ DECAY = 6e-8
 # Per run mode: generator steps, steps per logging interval, sample refresh (in intervals).
 # `smoke` also names a small batch (`config.batch_size`): tests spend seconds on it.
 SCHEDULES = {
-    "smoke": dict(steps=6, log_every=3, sample_every=1, batch_size=16, **atienza.WIDTHS),
-    "class": dict(steps=1000, log_every=50, sample_every=4, **atienza.WIDTHS),
+    "smoke": dict(steps=6, log_every=3, sample_every=1, batch_size=16, **atienza.CLASS_WIDTHS),
+    "class": dict(steps=1000, log_every=50, sample_every=4, **atienza.CLASS_WIDTHS),
     "full": dict(steps=40000, log_every=500, sample_every=1, **atienza.WIDTHS),
 }
+# `pretrained` mode loads data/pretrained/06_lsgan and 06_dcgan, trained at the book's widths.
+SCHEDULES["pretrained"] = dict(SCHEDULES["class"], **atienza.WIDTHS)
 # loss name → (D's output activation, D loss, G loss)
 LOSSES = {
     "lsgan": (None, losses.discriminator_least_squares, losses.generator_least_squares),

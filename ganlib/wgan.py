@@ -33,8 +33,8 @@ GP_RECIPE = dict(lr=GP_LR, beta_1=GP_BETA_1, n_critic=N_CRITIC)
 # Per run mode: generator steps, steps per logging interval, sample refresh (in intervals).
 # `smoke` also names a small batch (`config.batch_size`): tests spend seconds on it.
 SCHEDULES = {
-    "smoke": dict(steps=6, log_every=3, sample_every=1, batch_size=16, **atienza.WIDTHS),
-    "class": dict(steps=500, log_every=25, sample_every=4, **atienza.WIDTHS),
+    "smoke": dict(steps=6, log_every=3, sample_every=1, batch_size=16, **atienza.CLASS_WIDTHS),
+    "class": dict(steps=500, log_every=25, sample_every=4, **atienza.CLASS_WIDTHS),
     "full": dict(steps=40000, log_every=500, sample_every=1, **atienza.WIDTHS),
 }
 # WGAN-GP in the notebook: a second run after the WGAN one (shorter in class mode, where
@@ -42,12 +42,17 @@ SCHEDULES = {
 GP_SCHEDULES = {
     "smoke": SCHEDULES["smoke"],
     # Class budget: the same 500 generator steps as clipping, at twice the paper's learning
-    # rate. Measured on seed 1 (benchmarks/quality.py, float32, 2,000 images): FD 71.0 at
-    # lr 2e-4 vs 74.4 with beta_1 = 0, against LSGAN's 1000-step class run at about 100.
+    # rate. Measured on seed 1 at the book's widths (benchmarks/quality.py, float32, 2,000
+    # images): FD 71.0 at lr 2e-4 vs 74.4 with beta_1 = 0, against LSGAN's 1000-step class run
+    # at about 100.  At the class recipe's half widths, seeds 1-3 (quality_class_seeds_wgan.txt):
+    # FD 108.0 [99.5-109.7], LSGAN 162.0 [161.5-164.9], clipping 516 [376-540].
     "class": dict(steps=500, log_every=25, sample_every=4, **dict(GP_RECIPE, lr=2e-4),
-                  **atienza.WIDTHS),
+                  **atienza.CLASS_WIDTHS),
     "full": SCHEDULES["full"],
 }
+# `pretrained` mode loads data/pretrained/05_wgan and 05_wgan_gp, trained at the book's widths.
+SCHEDULES["pretrained"] = dict(SCHEDULES["class"], **atienza.WIDTHS)
+GP_SCHEDULES["pretrained"] = dict(GP_SCHEDULES["class"], **atienza.WIDTHS)
 
 
 class WGAN(GAN):

@@ -266,6 +266,21 @@ def test_fit_feeds_d_steps_batches_per_generator_step(monkeypatch):
     assert sizes == [wgan.N_CRITIC * 4]
 
 
+def test_class_runs_use_half_widths_and_full_pretrained_and_the_loss_comparison_the_books():
+    """Chapters 5 and 6 train their class (and smoke) runs at `atienza.CLASS_WIDTHS`; `full`,
+    `pretrained` (the shipped runs' networks) and chapter 5 §9's four-loss comparison keep the
+    book's widths, so those tables and runs stay what they say."""
+    from ganlib import compare
+    assert atienza.CLASS_WIDTHS == dict(g_width=0.5, d_width=0.5)
+    for per_mode in (wgan.SCHEDULES, wgan.GP_SCHEDULES, lsgan.SCHEDULES):
+        for mode, want in (("smoke", 0.5), ("class", 0.5), ("full", 1.0), ("pretrained", 1.0)):
+            assert per_mode[mode]["g_width"] == want == per_mode[mode]["d_width"], mode
+        assert {k: v for k, v in per_mode["pretrained"].items() if k not in atienza.WIDTHS} == \
+            {k: v for k, v in per_mode["class"].items() if k not in atienza.WIDTHS}
+    for mode in ("smoke", "class", "full"):
+        assert compare.SCHEDULES[mode]["g_width"] == 1.0 == compare.SCHEDULES[mode]["d_width"]
+
+
 def test_widths_scale_both_networks_and_reach_every_family_through_the_schedule():
     """``g_width``/``d_width`` (schedule entries, 1 = the book's networks): the generator keeps
     its one image channel, both networks shrink, each family builds them from its schedule (the
@@ -286,7 +301,9 @@ def test_widths_scale_both_networks_and_reach_every_family_through_the_schedule(
         gan = chapters.build(chapter, schedule, seed=0)
         assert gan.generator.count_params() < full["g"] / 2, name
         assert gan.discriminator.count_params() < full["d"] / 8, name
-        assert chapters.build(chapter, chapter.schedule("class"), 0).generator.count_params() \
+        half = chapters.build(chapter, chapter.schedule("class"), 0)   # the class recipe's
+        assert half.generator.count_params() == atienza.generator(width=0.5).count_params()
+        assert chapters.build(chapter, chapter.schedule("full"), 0).generator.count_params() \
             == full["g"]
     gan, _ = lsgan.train(dict(lsgan.SCHEDULES["smoke"], g_width=0.5), images=tiny_images(),
                          seed=0)
