@@ -36,12 +36,12 @@
 # `ganlib.atienza` (networks) and `ganlib.wgan` (the WGAN family), shown below as we use it.
 #
 # **Run modes.** `GANLIB_MODE` picks the length of training: `smoke` (a few steps, for the
-# automated tests), `class` (the default: 500 generator steps for each of the two runs, each
-# step costing five critic steps, with the Fréchet distance measured along the way; about a
-# quarter of an hour on 2 CPU cores with bfloat16 units, several times that in float32 on a
-# CPU without them — each training log prints the seconds per logging interval) or `full` (the
-# book's 40,000 generator steps; use a GPU). Sections 7 and 8 compare what the two `class`
-# runs draw.
+# automated tests), `class` (the default: a few hundred generator steps for each of the two
+# runs, each step costing five critic steps, with the Fréchet distance measured along the way;
+# the README's chapter table gives the notebook's time on a 2-core CPU in float32 and with
+# bfloat16 units) or `full` (the book's 40,000 generator steps; use a GPU). Each training cell
+# prints the mode and precision of its run in one line and shows one progress bar for the
+# whole run. Sections 7 and 8 compare what the two `class` runs draw.
 #
 # To go straight to the demos and the evaluation, set `MODE = "pretrained"` in the next cell
 # (or `GANLIB_MODE=pretrained`): every training cell then loads the generator of a longer
@@ -59,8 +59,8 @@ from ganlib.show import show
 
 MODE = None   # "pretrained": load a shipped reference run, no training; None: $GANLIB_MODE
 config.use_mode(MODE)
-SCHEDULE = config.select(wgan.SCHEDULES)   # generator steps, steps per log line, ...
-PRECISION = config.set_precision()   # bfloat16 where the hardware is fast at it, else float32
+SCHEDULE = config.select(wgan.SCHEDULES, verbose=False)   # generator steps, widths, ...
+PRECISION = config.set_precision(verbose=False)   # bfloat16 where the hardware is fast at it
 SEED = 42
 config.set_seed(SEED)
 
@@ -189,6 +189,10 @@ plt.show()
 #   `"linear"`; the DCGAN and LSGAN of the book call the same builder with `"sigmoid"` and `None`.
 #   There is no batch normalisation in the critic (the book notes the network does not converge
 #   with it, and WGAN-GP's penalty is defined per sample, which batch norm would break).
+#
+# Those are the book's filter counts. A schedule may scale them (`g_width`, `d_width`: every
+# count but the image's one channel is multiplied by the width), and the summaries below print
+# the layers this run mode builds; §9's four-loss comparison keeps the book's widths.
 
 # %%
 show(atienza.generator)
@@ -201,7 +205,7 @@ show(atienza.discriminator)
 show(wgan.make_wgan)
 
 # %%
-gan = wgan.make_wgan(seed=SEED)
+gan = wgan.make_wgan(seed=SEED, **atienza.widths(SCHEDULE))   # this mode's network widths
 gan.generator.summary()
 gan.discriminator.summary()
 
@@ -270,11 +274,14 @@ show(GAN.clip_discriminator)
 # a NaN loss and backs the run up after every logging interval (re-running the cell after an
 # interruption resumes). A `metrics.MetricHistory` measures the Fréchet distance (FD, section 8;
 # lower is better) every second interval, so that we can later ask whether the critic's loss
-# follows the quality of the samples. Each logged "epoch" is `log_every` generator steps, i.e.
-# $5 \times$ `log_every` critic steps.
+# follows the quality of the samples. The progress bar counts generator steps; each one is five
+# critic steps. One bar covers the whole run, with the time spent and the time left; re-running
+# the cell resumes an interrupted training, and a finished one is loaded (the cell says so) —
+# delete its run folder to start over.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+config.describe_run(SCHEDULE)
 RUN_DIR = runs.run_dir("05_wgan")
 fixed_noise = np.random.default_rng(SEED).uniform(-1, 1, (16, atienza.LATENT_DIM)).astype("float32")
 samples = viz.SampleGrid(fixed_noise, every=SCHEDULE["sample_every"], ncols=8, scale="sigmoid", size=5)
@@ -283,7 +290,7 @@ fd_track = metrics.MetricHistory(            # FD of 1,000 samples vs 1,000 held
     lambda g: metrics.frechet_distance(g.generate(inputs=fd_noise), x_test[:1000], "mnist",
                                        scale_a="sigmoid"),
     every=2, at_start=True, name="FD")
-history = atienza.fit(gan, SCHEDULE, images=x_train, seed=SEED, verbose=2,
+history = atienza.fit(gan, SCHEDULE, images=x_train, seed=SEED, verbose=1,
                       callbacks=[samples, fd_track], run_dir=RUN_DIR)
 
 # %%
@@ -421,13 +428,15 @@ for norm in (1.0, 3.0):
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-GP_SCHEDULE = config.select(wgan.GP_SCHEDULES)
-gan_gp = wgan.make_wgan_gp(seed=SEED, **wgan.recipe(GP_SCHEDULE))   # this mode's lr, beta_1, n_critic
+GP_SCHEDULE = config.select(wgan.GP_SCHEDULES, verbose=False)
+config.describe_run(GP_SCHEDULE)
+gan_gp = wgan.make_wgan_gp(seed=SEED, **wgan.recipe(GP_SCHEDULE),   # this mode's lr, beta_1, n_critic
+                           **atienza.widths(GP_SCHEDULE))            # ... and widths
 samples_gp = viz.SampleGrid(fixed_noise, every=GP_SCHEDULE["sample_every"], ncols=8, scale="sigmoid",
                             size=5)
 fd_track_gp = metrics.MetricHistory(fd_track.fn, every=2, at_start=True, name="FD")
 RUN_DIR_GP = runs.run_dir("05_wgan_gp")
-history_gp = atienza.fit(gan_gp, GP_SCHEDULE, images=x_train, seed=SEED, verbose=2,
+history_gp = atienza.fit(gan_gp, GP_SCHEDULE, images=x_train, seed=SEED, verbose=1,
                          callbacks=[samples_gp, fd_track_gp], run_dir=RUN_DIR_GP)
 
 # %%
@@ -580,9 +589,11 @@ print(f"{'met    ' if gp_fd <= ls_fd else 'NOT met'}  the chapter's bar: WGAN-GP
 # %% [markdown]
 # ### What more training gives
 #
-# Both `class` runs stop after 500 generator steps. Longer reference runs of the same two
-# recipes ship with the project in `data/pretrained/05_wgan` and `data/pretrained/05_wgan_gp`
-# (the generators `MODE = "pretrained"` loads; `data/README.md` says how they were made). The
+# Both `class` runs stop after `SCHEDULE["steps"]` generator steps. Longer reference runs of the
+# same two methods ship with the project in `data/pretrained/05_wgan` and `data/pretrained/05_wgan_gp`
+# (the generators `MODE = "pretrained"` loads; `data/README.md` says how they were made). They
+# were trained on the book's full-width networks (`wgan.SCHEDULES["pretrained"]` builds those),
+# so they differ from this notebook's runs in width as well as in length. The
 # next cell trains nothing: it puts those generators into fresh models
 # (`compare.with_references`, through `chapters.load_reference`) and scores all four on this
 # section's scale — the same 1,000 noise vectors and test digits — then draws the 100 digits of
@@ -596,10 +607,10 @@ ref_scores, _ = compare.with_references({"WGAN": gan, "WGAN-GP": gan_gp},
 plt.show()
 
 # %% [markdown]
-# **Reading the references.** The table prints each method at 500 steps (this notebook's runs)
-# and at 1,000 (the reference runs, from another seed). Compare each method's two rows to see
-# what twice the generator steps bought, and the two methods at equal steps to see whether
-# their order holds; in the grids, look at how many of the reference runs' images are digits
+# **Reading the references.** The table prints each method for this notebook's runs and for
+# the reference runs (longer, full width, another seed; each row names its steps). Compare each
+# method's two rows to see what the longer, wider runs bought, and the two methods at equal
+# steps to see whether their order holds; in the grids, look at how many of the reference runs' images are digits
 # you can read. Whether clipping catches up over a long run is what the book's 40,000 steps
 # (`full` mode, on a GPU) would show.
 

@@ -36,10 +36,11 @@
 # (`lsgan-mnist-5.2.1.py` and the shared `gan.py`): the code lives in `ganlib.atienza`
 # (networks and training loop, shared with chapter 5) and `ganlib.lsgan`.
 #
-# **Run modes.** `GANLIB_MODE`: `smoke` (a few steps, for the tests), `class` (the default: the
-# generator steps the next cell prints, for each of the two models; several minutes per model on
-# 2 CPU cores with bfloat16 units, longer in float32 — each training log prints the seconds per
-# logging interval) or `full` (the book's 40,000 generator steps; use a GPU).
+# **Run modes.** `GANLIB_MODE`: `smoke` (a few steps, for the tests), `class` (the default: a
+# thousand generator steps for each of the two models; the README's chapter table gives the
+# notebook's time on a 2-core CPU in float32 and with bfloat16 units) or `full` (the book's
+# 40,000 generator steps; use a GPU). Each training cell prints the mode and precision of its
+# run in one line and shows one progress bar for the whole run.
 #
 # To go straight to the demos and the evaluation, set `MODE = "pretrained"` in the next cell
 # (or `GANLIB_MODE=pretrained`): every training cell then loads the generator of a longer
@@ -59,8 +60,8 @@ from ganlib.show import show
 
 MODE = None   # "pretrained": load a shipped reference run, no training; None: $GANLIB_MODE
 config.use_mode(MODE)
-SCHEDULE = config.select(lsgan.SCHEDULES)   # generator steps, steps per log line, ...
-PRECISION = config.set_precision()   # bfloat16 where the hardware is fast at it, else float32
+SCHEDULE = config.select(lsgan.SCHEDULES, verbose=False)   # generator steps, widths, ...
+PRECISION = config.set_precision(verbose=False)   # bfloat16 where the hardware is fast at it
 SEED = 42
 config.set_seed(SEED)
 
@@ -242,12 +243,14 @@ show(atienza.discriminator)
 # optimisers: RMSprop, learning rate $2 \times 10^{-4}$ for $D$ and half that for $G$ (with the
 # legacy Keras `decay` of $6\times10^{-8}$ per step, negligible here). As in the book's training
 # loop, $D$ sees each batch of 64 real and 64 fake images concatenated in one batch.
+# The schedule may scale both networks' filter counts (`g_width`, `d_width`, as in chapter 5);
+# the summaries below print the layers this run mode builds.
 
 # %%
 show(lsgan.make_gan)
 
 # %%
-gan = lsgan.make_gan("lsgan", seed=SEED)
+gan = lsgan.make_gan("lsgan", seed=SEED, **atienza.widths(SCHEDULE))   # this mode's network widths
 gan.generator.summary()
 gan.discriminator.summary()
 
@@ -268,14 +271,17 @@ show(GAN.generator_loss)
 #
 # `viz.SampleGrid` redraws the samples of 16 fixed noise vectors; `atienza.fit` (shared with
 # chapter 5) builds the input pipeline and runs `fit()` with the NaN guard and the backup /
-# resume callback.
+# resume callback. One progress bar covers the whole run, with the time spent and the time
+# left; re-running the cell resumes an interrupted training, and a finished one is loaded (the
+# cell says so) — delete its run folder to start over.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+config.describe_run(SCHEDULE)
 fixed_noise = np.random.default_rng(SEED).uniform(-1, 1, (16, atienza.LATENT_DIM)).astype("float32")
 samples = viz.SampleGrid(fixed_noise, every=SCHEDULE["sample_every"], ncols=8, scale="sigmoid", size=5)
 RUN_DIR = runs.run_dir("06_lsgan")
-history = atienza.fit(gan, SCHEDULE, images=x_train, seed=SEED, verbose=2,
+history = atienza.fit(gan, SCHEDULE, images=x_train, seed=SEED, verbose=1,
                       callbacks=[samples], run_dir=RUN_DIR)
 
 # %% [markdown]
@@ -313,10 +319,10 @@ plt.show()
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-gan_dc = lsgan.make_gan("dcgan", seed=SEED)
+gan_dc = lsgan.make_gan("dcgan", seed=SEED, **atienza.widths(SCHEDULE))
 samples_dc = viz.SampleGrid(fixed_noise, every=SCHEDULE["sample_every"], ncols=8, scale="sigmoid", size=5)
 RUN_DIR_DC = runs.run_dir("06_dcgan")
-history_dc = atienza.fit(gan_dc, SCHEDULE, images=x_train, seed=SEED, verbose=2,
+history_dc = atienza.fit(gan_dc, SCHEDULE, images=x_train, seed=SEED, verbose=1,
                          callbacks=[samples_dc], run_dir=RUN_DIR_DC)
 
 # %% [markdown]
@@ -339,7 +345,7 @@ plt.show()
 # ## 8. Samples
 #
 # One hundred fresh noise vectors — the same ones — through both generators. In `class` mode
-# expect recognisable but rough digits; the book's 40,000 steps (`full`) give clean ones, where
+# expect rough, digit-like strokes, only some of them readable digits; the book's 40,000 steps (`full`) give clean ones, where
 # Atienza finds LSGAN's perceptually better than the DCGAN's. Look for that difference in the two
 # grids, but do not expect it to be clear after the first 1,000 of those 40,000 steps (and not at
 # all after `smoke` mode's handful): at this length the two may look much alike.
@@ -379,9 +385,11 @@ scores = metrics.score_generators({"LSGAN": gan, "DCGAN loss": gan_dc}, x_train,
 # %% [markdown]
 # ### What more training gives
 #
-# Both `class` runs stop after 1,000 generator steps. Longer reference runs of the same two
-# set-ups ship with the project in `data/pretrained/06_lsgan` and `data/pretrained/06_dcgan`
-# (the generators `MODE = "pretrained"` loads; `data/README.md` says how they were made). The
+# Both `class` runs stop after `SCHEDULE["steps"]` generator steps. Longer reference runs of the
+# same two losses ship with the project in `data/pretrained/06_lsgan` and `data/pretrained/06_dcgan`
+# (the generators `MODE = "pretrained"` loads; `data/README.md` says how they were made). They
+# were trained on the book's full-width networks (`lsgan.SCHEDULES["pretrained"]` builds those),
+# so they differ from this notebook's runs in width as well as in length. The
 # next cell trains nothing: it puts those generators into fresh models
 # (`compare.with_references`, through `chapters.load_reference`) and scores all four on this
 # section's scale — the same 1,000 noise vectors and test digits — then draws the 100 digits of
@@ -397,11 +405,11 @@ ref_scores, _ = compare.with_references({"LSGAN": gan, "DCGAN loss": gan_dc},
 plt.show()
 
 # %% [markdown]
-# **Reading the comparison.** The table prints both losses after this notebook's 1,000 steps and
-# after the reference runs' 3,000 (from another seed). Compare the two losses at equal steps,
-# column by column: FD is lower-is-better, the classifier score higher-is-better, and the two
-# need not agree on which loss is ahead. Then compare the two lengths: does the order at 1,000
-# steps hold at 3,000? In the grids, look for broken and blotchy strokes and for a grid that
+# **Reading the comparison.** The table prints both losses for this notebook's runs and for the
+# reference runs (longer, full width, another seed; each row names its steps). Compare the two
+# losses within each pair of rows, column by column: FD is lower-is-better, the classifier score higher-is-better, and the two
+# need not agree on which loss is ahead. Then compare the two pairs: does the order of this
+# notebook's runs hold for the longer, wider ones? In the grids, look for broken and blotchy strokes and for a grid that
 # repeats a few digits (collapse). One run per loss cannot rank the two losses (the seed table
 # below says how far apart seeds land). The gradient argument of §2 is about fakes stranded
 # far on the real side of $D$'s boundary; these scores do not measure how many such fakes a
@@ -463,8 +471,9 @@ plt.show()
 
 # %% [markdown]
 # **For this chapter.** Compare the LSGAN and DCGAN-loss rows with the two runs of §9, which
-# trained on this notebook's schedule (1,000 steps in `class` mode, against the benchmark's 500)
-# from another seed, scored on 1,000 samples instead of 2,000: where the two orders disagree,
+# trained on this notebook's schedule (more steps in `class` mode than the benchmark's 500, and
+# half-width networks against the benchmark's full-width ones) from another seed, scored on
+# 1,000 samples instead of 2,000: where the two orders disagree,
 # the gap between those two losses is within the run-to-run noise of a single run per loss.
 
 # %% [markdown]
@@ -479,9 +488,10 @@ loss_seeds = compare.load_seeds("losses")   # benchmarks/results/quality_class_s
 print(compare.seed_lines(loss_seeds, ranked_by="FD", measures=("FD", "classifier score", "train s")))
 
 # %% [markdown]
-# **For this chapter.** Set the LSGAN and DCGAN-loss lines (500 steps) beside §9's seed table
-# (the same two losses at 1,000 steps): compare the two losses' FD ranges at each length, and
-# see whether their order, or their overlap, changes with the number of steps. Which loss is
+# **For this chapter.** Set the LSGAN and DCGAN-loss lines (500 steps, full width) beside §9's
+# seed table (the same two losses on this notebook's schedule): compare the two losses' FD
+# ranges in each table, and see whether their order, or their overlap, changes between the two
+# set-ups. Which loss is
 # ahead earlier in a run is a separate question, read from the FD curves of the plot above;
 # neither table measures it.
 
