@@ -33,9 +33,10 @@
 # this notebook; whenever a cell relies on it, we print the relevant source so nothing is hidden.
 #
 # **Run modes.** The environment variable `GANLIB_MODE` picks how long to train:
-# `smoke` (a few steps — what the automated tests run), `class` (the default: 6,000 steps, about
-# 7 minutes on a 2-core laptop CPU with bfloat16 units, twice that in float32) or `full` (the
-# tutorial's 50 epochs — use a GPU).
+# `smoke` (a few steps — what the automated tests run), `class` (the default; the README's chapter
+# table gives its time on a 2-core CPU, in float32 and with bfloat16 units) or `full` (the
+# tutorial's 50 epochs — use a GPU). The training cell (§5) prints the mode and precision of
+# this run in one line.
 #
 # To go straight to the demos and the evaluation, set `MODE = "pretrained"` in the next cell
 # (or `GANLIB_MODE=pretrained`): every training cell then loads the generator of a longer
@@ -54,8 +55,8 @@ from ganlib.show import show
 
 MODE = None   # "pretrained": load a shipped reference run, no training; None: $GANLIB_MODE
 config.use_mode(MODE)
-SCHEDULE = config.select(dcgan.SCHEDULES)   # generator steps, steps per log line, ...
-PRECISION = config.set_precision()   # bfloat16 where the hardware is fast at it (see the appendix)
+SCHEDULE = config.select(dcgan.SCHEDULES, verbose=False)   # generator steps, steps per log line, ...
+PRECISION = config.set_precision(verbose=False)   # bfloat16 where the hardware is fast at it (appendix)
 SEED = 42
 config.set_seed(SEED)
 
@@ -243,17 +244,20 @@ show(dcgan.tutorial_optimizer)
 # ## 5. Training
 #
 # `fit()` runs the loop: progress output, callbacks, checkpoints. We count in generator steps;
-# each "epoch" below is just a logging interval of `log_every` steps. Two callbacks:
+# `fit()`'s "epochs" are logging intervals of `log_every` steps, and one progress bar covers the
+# whole run, with the time spent and the time left. Two callbacks:
 #
 # * `viz.SampleGrid` redraws $G$'s images for a **fixed** batch of noise, so you watch the same 16
 #   "seeds" turn from static into clothes;
 # * `training_callbacks(run_dir)` stops on a NaN or exploding loss (and puts the model back to
 #   its last finite state) and backs the run up after every interval into `run_dir`, a folder
 #   of its own (`runs.run_dir` gives `runs/class/01_dcgan` in `class` mode) — if you interrupt
-#   the cell, running it again resumes where it stopped.
+#   the cell, running it again resumes where it stopped, and a finished run is loaded (the cell
+#   says so) — delete its run folder to start over.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+config.describe_run(SCHEDULE)
 fixed_noise = np.random.default_rng(SEED).uniform(-1, 1, (16, dcgan.LATENT_DIM)).astype("float32")
 samples = viz.SampleGrid(fixed_noise, every=SCHEDULE["sample_every"], ncols=8, size=5)
 fd_noise = np.random.default_rng(1).uniform(-1, 1, (1000, dcgan.LATENT_DIM)).astype("float32")
@@ -262,7 +266,7 @@ fd_track = metrics.MetricHistory(            # FD of 1,000 samples vs 1,000 held
     every=SCHEDULE["sample_every"], at_start=True, name="FD")
 epochs = SCHEDULE["steps"] // SCHEDULE["log_every"]
 RUN_DIR = runs.run_dir("01_dcgan")
-history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"], verbose=2,
+history = gan.fit(dataset, epochs=epochs, steps_per_epoch=SCHEDULE["log_every"], verbose=1,
                   callbacks=training_callbacks(RUN_DIR) + [samples, fd_track])
 
 # %% [markdown]
@@ -423,10 +427,8 @@ plt.show()
 #
 # and give the training cell a run folder of its own, `RUN_DIR = runs.run_dir("01_dcgan_d_lr_x2")`
 # (in the chapter's folder, a finished run would be loaded back instead of trained). A `class` run
-# is `SCHEDULE["steps"]` generator steps: about 7 minutes on a 2-core CPU with bfloat16 units (the
-# speed measured is in `benchmarks/results/quality_class_dcgan.txt`), about twice that in float32
-# — as long as the training cell above took (its log prints the seconds of each interval, and
-# the first cell the precision this copy ran in).
+# is `SCHEDULE["steps"]` generator steps, as long as the training cell above took (its progress
+# bar printed the time, and the line above it the precision this copy ran in).
 # Describe what happened, using the guideline "if the $G$ loss climbs while the $D$ loss collapses,
 # weaken $D$".
 #
@@ -498,10 +500,10 @@ check.saturating_generator_loss(my_saturating_generator_loss);
 # ## Appendix: making it fast
 #
 # Nothing here changes the game; it changes how fast a CPU plays it. The chapter's code has three
-# levers; the first, bfloat16, is pulled only on hardware that is fast at it (the first cell
-# prints the precision this copy ran in).
+# levers; the first, bfloat16, is pulled only on hardware that is fast at it (the training
+# cell prints the precision this copy ran in).
 #
-# **bfloat16.** `config.set_precision()` (first cell) chooses Keras' `mixed_bfloat16` policy on
+# **bfloat16.** `config.set_precision()` (first cell; the training cell prints its choice) chooses Keras' `mixed_bfloat16` policy on
 # hardware with fast bfloat16 units (a GPU, or a CPU with AMX-BF16 / AVX512-BF16), float32
 # elsewhere; `GANLIB_PRECISION=float32` forces float32. Under the policy the layers compute in
 # bfloat16 (float32's exponent range with 8 bits of mantissa) while the weights stay float32; the
