@@ -745,7 +745,7 @@ print(f"\nplain InfoGAN's median purity is {plain_purity:.0%} (chance 10%, the c
 #   as 4 and 9 have to share one value. A small turn or shift changes slant, position and size
 #   but not which digit it is, so the only code $Q$ can still read after the move is one
 #   carried by the digit's identity; slant and width are left to $c_2$, $c_3$ and $z$. On the
-#   same six seeds, 5,000 steps, the median purity was higher with the term than without it
+#   six seeds of the sweep (`benchmarks/infogan_sweep.py`), 5,000 steps, the median purity was higher with the term than without it
 #   (the sweep's results in `benchmarks/results/` give the per-seed values);
 # * multiplies the two continuous codes by `cont_scale` at $G$'s input and weighs their
 #   squared error with `lambda_cont` instead of the paper's smaller weight. The reason is the
@@ -878,7 +878,8 @@ check.continuous_info_loss(my_continuous_info_loss);
 #   counters; and since nothing in the MI term prefers the digit to the slant, asking $Q$ to read
 #   the code from slightly turned and shifted copies rules out the slant and leaves the digit.
 # * Judge such additions against the method without them, at the same budget and over several
-#   seeds: §13 trains plain InfoGAN beside the recipe and prints what the additions bought, and
+#   seeds: §13 sets plain InfoGAN, trained on three seeds by `benchmarks/quality.py`, beside the
+#   recipe and prints what the additions bought, and
 #   at what cost, in purity, in the continuous codes and in FD.
 #
 # The run folder (`runs/class/03_infogan` in `class` mode; test runs get a fresh temporary

@@ -329,8 +329,10 @@ print(f"largest |critic weight|: {largest:.4f} (clip value {wgan.CLIP_VALUE})")
 # long run it should shrink as the samples improve.
 #
 # Do not expect small numbers, though. Clipping bounds each *weight* by 0.01, not the critic's
-# gain: a unit of the last convolution sums $5 \cdot 5 \cdot 128 = 3200$ inputs and the dense unit
-# 4096, so $K$ can be in the thousands, and the critic uses that room. The estimate typically
+# gain: at the book's widths a unit of the last convolution sums $5 \cdot 5 \cdot 128 = 3200$
+# inputs and the dense unit 4096 (half as many at the `class` recipe's half widths; §4's
+# summaries print this run's layers), so $K$ can be in the thousands, and the critic uses that
+# room. The estimate typically
 # first *grows* while the critic learns which features separate real from fake, then shrinks as
 # the generator closes the gap: a **shrinking estimate** $\mathbb{E}[D(x)] - \mathbb{E}[D(G(z))]$ —
 # equivalently a critic loss rising back towards zero — is WGAN's promised progress meter. The
@@ -424,7 +426,8 @@ for norm in (1.0, 3.0):
 # %% [markdown]
 # Now train the same pair of networks — a fresh generator and critic — with the penalty, for
 # the same number of generator steps. `GP_SCHEDULE` also carries the optimiser settings of
-# this run mode (`wgan.recipe` picks them out); the next cell prints them.
+# this run mode, which `wgan.recipe` picks out and passes to `make_wgan_gp`
+# (`print(wgan.recipe(GP_SCHEDULE))` shows them); the cell prints the run mode and precision.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -568,8 +571,8 @@ scores = metrics.score_generators({"WGAN": gan, "WGAN-GP": gan_gp}, x_train, x_t
 # One notebook run is one seed, so the bar is judged on the median over three seeds that the
 # notebooks do not use, trained exactly as these cells train (`benchmarks/quality.py --chapters
 # wgan-gp,lsgan --seeds 1,2,3`). That script draws 2,000 samples per FD where this notebook draws
-# 1,000, and fewer samples raise the FD (two real sets score lower there than the "real" row
-# above). So compare numbers within one table, not across. The next cell reads that table; it
+# 1,000, and the number of samples moves the FD. So compare numbers within one table, not
+# across. The next cell reads that table; it
 # trains nothing, and prints whether the bar is met on the medians.
 
 # %%
@@ -688,8 +691,9 @@ print(compare.seed_lines(loss_seeds, ranked_by="FD", measures=("FD", "classifier
 #
 # From "change one switch and predict" to "write it yourself". The retraining exercises are
 # described, not run here: each costs a `class`-mode run of its own (about as long as the
-# chapter's run of the same method: its training log prints the seconds per logging interval,
-# for 20 intervals). Give each its own run folder, as below, so that the
+# chapter's run of the same method at the same widths: its progress bar printed the time spent;
+# the code below builds the networks at this run mode's widths). Give each its own run folder,
+# as below, so that the
 # chapter's runs stay as they are. Worked answers: [`solutions/05_wgan_solutions.ipynb`](solutions/05_wgan_solutions.ipynb).
 #
 # **Exercise 1 — $n_\text{critic}$ (predict, then run).** Train the clipped WGAN with one critic
@@ -698,12 +702,13 @@ print(compare.seed_lines(loss_seeds, ranked_by="FD", measures=("FD", "classifier
 # Which assumption of the WGAN argument does $n_\text{critic} = 1$ weaken?
 #
 # ```python
-# gan_1 = wgan.WGAN(atienza.generator(), atienza.discriminator(activation="linear"),
+# gan_1 = wgan.WGAN(atienza.generator(width=SCHEDULE["g_width"]),
+#                   atienza.discriminator(activation="linear", width=SCHEDULE["d_width"]),
 #                   latent_dim=atienza.LATENT_DIM, noise="uniform", d_steps=1,
 #                   clip_value=wgan.CLIP_VALUE, joint_d_batch=False, seed=SEED, name="wgan")
 # gan_1.compile(d_optimizer=keras.optimizers.RMSprop(wgan.LR), g_optimizer=keras.optimizers.RMSprop(wgan.LR),
 #               d_loss_fn=losses.critic_wasserstein, g_loss_fn=losses.generator_wasserstein)
-# history_1 = atienza.fit(gan_1, SCHEDULE, images=x_train, seed=SEED, verbose=2,
+# history_1 = atienza.fit(gan_1, SCHEDULE, images=x_train, seed=SEED, verbose=1,
 #                         run_dir=runs.run_dir("05_wgan_ncritic1"))
 # ```
 #
@@ -728,7 +733,8 @@ print(compare.seed_lines(loss_seeds, ranked_by="FD", measures=("FD", "classifier
 #     critic = keras.Sequential([keras.Input((28, 28, 1))])
 #     for filters, strides in zip(atienza.D_FILTERS, atienza.D_STRIDES):
 #         critic.add(keras.layers.LeakyReLU(0.2))
-#         critic.add(keras.layers.Conv2D(filters, atienza.KERNEL_SIZE, strides=strides, padding="same"))
+#         critic.add(keras.layers.Conv2D(int(filters * SCHEDULE["d_width"]), atienza.KERNEL_SIZE,
+#                                        strides=strides, padding="same"))   # this mode's width
 #         critic.add(keras.layers.BatchNormalization())
 #     critic.add(keras.layers.Flatten())
 #     critic.add(keras.layers.Dense(1, dtype="float32"))

@@ -422,8 +422,9 @@ plt.show()
 # this notebook were also trained on three seeds the notebook does not use, exactly as its
 # cells train them, and scored on 2,000 samples
 # (`python benchmarks/quality.py --mode class --chapters lsgan,dcgan-loss --seeds 1,2,3`;
-# table in `benchmarks/results/quality_class_seeds_lsgan.txt`). Numbers on 2,000 samples sit
-# lower than this notebook's on 1,000, so compare the two rows with each other. The next cell
+# table in `benchmarks/results/quality_class_seeds_lsgan.txt`). FD depends on the number of
+# samples and these are other seeds, so this table is on its own scale: compare its two rows
+# with each other, not with the numbers above. The next cell
 # reads that table; it trains nothing.
 
 # %%
@@ -519,7 +520,7 @@ print(compare.seed_lines(loss_seeds, ranked_by="FD", measures=("FD", "classifier
 # in a copy of the notebook: replace the model cell of §4 by
 #
 # ```python
-# gan = lsgan.make_gan("lsgan", seed=SEED)
+# gan = lsgan.make_gan("lsgan", seed=SEED, **atienza.widths(SCHEDULE))   # §4's networks
 # gan.compile(d_optimizer=atienza.rmsprop(lsgan.LR, lsgan.DECAY),
 #             g_optimizer=atienza.rmsprop(lsgan.LR, lsgan.DECAY),
 #             d_loss_fn=losses.discriminator_least_squares, g_loss_fn=losses.generator_least_squares)
@@ -528,7 +529,7 @@ print(compare.seed_lines(loss_seeds, ranked_by="FD", measures=("FD", "classifier
 # and give the training cell a run folder of its own, `RUN_DIR = runs.run_dir("06_lsgan_g_lr_x2")`
 # (in the chapter's folder, a finished run would be loaded back instead of trained). A `class` run
 # is `SCHEDULE["steps"]` generator steps, about as long as the LSGAN training cell of §6 took (its
-# log prints the seconds of each interval of `SCHEDULE["log_every"]` steps). Describe the curves
+# progress bar printed the time spent). Describe the curves
 # against the 0.25 / 0.25 "confused $D$" level of §6.
 #
 # **Exercise 3 — write the LSGAN losses.** With the 0-1 coding ($a = 0$, $b = c = 1$), write $D$'s
@@ -578,7 +579,7 @@ check.lsgan_generator_loss(my_chi2_g_loss, c=0);
 # build the model of §4 as
 #
 # ```python
-# gan = lsgan.make_gan("lsgan", seed=SEED)
+# gan = lsgan.make_gan("lsgan", seed=SEED, **atienza.widths(SCHEDULE))   # §4's networks
 # gan.compile(d_optimizer=atienza.rmsprop(lsgan.LR, lsgan.DECAY),
 #             g_optimizer=atienza.rmsprop(lsgan.LR * 0.5, lsgan.DECAY * 0.5),
 #             d_loss_fn=my_chi2_d_loss, g_loss_fn=my_chi2_g_loss)

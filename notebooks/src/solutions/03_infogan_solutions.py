@@ -31,16 +31,19 @@ SCHEDULE = config.select(infogan.SCHEDULES, verbose=False)   # the chapter's cla
 # **`lambda_ms=0`, `lambda_aug=0`, the rest of the recipe kept.** The code, scaled by 8, still
 # dominates $G$'s first layer, so it still splits the digits early — but nothing now stops $G$
 # from ignoring its noise: expect *mode collapse within a code*, each row of the section 9 grid
-# showing nearly the same image in every column. Purity can stay high (one prototype per code
-# value is easy to classify), while the Fréchet distance gets much worse. Without the moved-copy
+# showing nearly the same image in every column. Collapse alone need not lower purity (one
+# prototype per code value is easy to classify), but it raises the Fréchet distance; the
+# measurement below gives both. Without the moved-copy
 # term, also expect some code values spent on two slants or sizes of one digit, with look-alike
 # digits sharing a value. (The appendix quotes what our runs measured for each term alone.)
 #
 # **The paper's code settings at these widths (`code_scale=1`, `cont_scale=1`, `lambda_cat=1`,
-# `lambda_cont=0.5` as well: §13's plain InfoGAN).** The unscaled one-hot code has length 1 against the noise's $\approx 8$, so $z$ decides the digit
-# and the code settles for a *style* that $Q$ reads just as well — thickness, slant, size.
-# `q_cat_loss` still falls towards 0 (the code is readable), but purity stays low: in our runs
-# with the tutorial's widths, about a quarter after 2,000 steps. The lesson: a low information loss says the code is
+# `lambda_cont=0.5` as well: §13's plain InfoGAN).** The unscaled one-hot code has length 1 against the noise's $\approx 8$, so $z$ competes with the
+# code for the digit, and the code may settle partly for a *style* that $Q$ reads just as well —
+# thickness, slant, size.
+# `q_cat_loss` still falls towards 0 (the code is readable), but that does not guarantee purity:
+# with the tutorial's widths our runs reached only about a quarter after 2,000 steps; at this
+# chapter's widths, the measurement below prints §13's three-seed median next to the recipe's. The lesson: a low information loss says the code is
 # *visible*, not that it means what we hoped.
 #
 # ## 2. λ for the codes
