@@ -382,8 +382,9 @@ print("Reading:", "the fast generator piles its points into one sector at a time
 # Read the counts per mode: a covering generator has all eight counts of similar size; a
 # collapsed one has most of its counts at zero and its points piled up in a few places (or in
 # between modes, where $D$ happened to score high). The modes × steps picture adds the time
-# axis: a collapsed generator's points are not stuck on one mode for good, they move from mode
-# to mode as $D$ catches up with each. A loss value does not count modes; the pictures and the
+# axis: it shows whether a collapsed generator's points stay on one mode or move from mode to
+# mode as $D$ catches up with each (the reading printed with it says which this run did). A
+# loss value does not count modes; the pictures and the
 # counts do, which is why GAN papers on this toy report modes covered.
 
 # %% [markdown]

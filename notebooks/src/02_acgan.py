@@ -279,29 +279,29 @@ show(acgan.ACGAN.generator_verdict)
 # (93,700 steps); on a 2-core CPU its generator is so slow that ten minutes buy only a small
 # fraction of them. Measured with the independent classifier of §10 while we chose the
 # recipe, the tutorial's recipe after a few thousand steps put far too few samples in the
-# requested class for the bars of §10 — trousers, pullovers and shirts were the worst. Four
+# requested class for the bars of §10. Four
 # changes, each with a reason (and a fifth, for speed):
 #
 # 1. **A slimmer generator**: 128 noise channels and 64 filters instead of 384 and 192. The big
 #    transposed convolution dominates the cost (385 × 192 × 25 weights applied at 14×14), so this
-#    is ~5× fewer generator multiply-adds and about twice the steps per minute. It also makes the
+#    is several times fewer generator multiply-adds (about 9× in that convolution) and more
+#    steps per minute. It also makes the
 #    label channel 1 of 129 inputs instead of 1 of 385.
 # 2. **D's class head learns from real images only** (`fake_class_weight=0`). In the tutorial D
 #    is also trained to classify the *fakes* by the label G was asked for. Early on that lets the
 #    two players agree on a private code — "class 1 is this blob" — that D reads perfectly and no
 #    one else does: in our first tuning runs G's class loss fell close to zero while the independent
-#    classifier recognised fewer than half the samples, trousers and dresses almost never. A class
+#    classifier recognised few of the samples (the solutions measure it, exercise 1). A class
 #    head that only ever saw real garments can only be satisfied by images that look like them.
 # 3. **A heavier class term for G**: $L_G = L_S + 2\,L_C$, so G commits to the requested class
 #    early, before the image details are fine.
 # 4. **A mode-seeking term** (Mao et al. 2019, "MSGAN"). The class term rewards images that are
 #    *easy to classify*, and the easiest trouser is the same trouser every time: with changes
-#    1–3 alone, each class shrank to a few items (in the chapter's earlier run, the samples of
-#    the least varied class were half as varied as the real ones). So half of each G batch asks
+#    1–3 alone, each class shrank to a few items in our tuning runs. So half of each G batch asks
 #    for the same classes as the other half, with fresh noise, and G also minimises
 #    $$\mathcal L_\text{ms} = \Big(\frac{\operatorname{mean}|G(z_1, c) - G(z_2, c)|}{\operatorname{mean}|z_1 - z_2|} + \epsilon\Big)^{-1},$$
 #    which is large when two noise vectors give the same image, weighted by
-#    $\lambda_\text{ms} = 1.5$ (`lambda_ms`; the `ms_loss` of the training log).
+#    $\lambda_\text{ms} = 1.5$ (`lambda_ms`; the `ms_loss` of the progress bar and the history).
 # 5. **A discriminator at half the tutorial's width** (`d_width=0.5`: 16-32-64-128 filters).
 #    Once the generator is slim, D's two updates a step cost most of the time; halving its
 #    filters quarters most of its multiply-adds. This keeps the chapter short on a CPU without
@@ -582,7 +582,7 @@ plt.show()
 # reference run, side by side. Compare them row by row: the two accuracy rows and FD say what
 # twice the steps bought in recognisable classes and in distribution (remember that FD is
 # lower-is-better), and the "lowest variety" row says whether it bought variety as well or
-# whether the least varied class stays near the mode-seeking term's floor at either length. In
+# whether the least varied class stays near §10's 0.6 bar at either length. In
 # the grid, look at the classes that were weakest in this run (the bars above name the lowest
 # class) and compare them with the same rows of §8's grid.
 
@@ -682,7 +682,8 @@ print(f"\nwithout the class term, G's samples land in the requested class "
 # head learn from fakes that it cannot learn from real garments?
 #
 # **2. How loud is the class term? (one number).** G minimises
-# $L_S + \text{class\_weight}\cdot L_C$, with `class_weight=2` in this run. Predict what
+# $L_S + \text{class\_weight}\cdot L_C$, with `class_weight=2` in the `class` recipe (1 in the
+# tutorial's). Predict what
 # `class_weight=0` (G ignores the class head entirely) does to the class accuracy — then check
 # your prediction against §11, whose control run is exactly that setting — and what a large
 # weight such as 10 might do to the variety of the samples within a class (look at the
@@ -716,9 +717,9 @@ check.acgan_generator_loss(lambda s, p, w: my_generator_loss(s, p, w, class_weig
 # softmax gives each of the 10 classes about the same probability. Use your function from
 # exercise 4 to compute G's class term for a head that outputs exactly $1/10$ everywhere (pass
 # `source_out` = 0.5 and `class_weight=1` and subtract the source term, or compute the class term
-# alone), and compare it with $\ln 10$ and with the first `g_class` value the training cell
-# printed. Why is the first printed value an *average* over the first interval rather than the
-# value at step 0?
+# alone), and compare it with $\ln 10$ and with the first value of `history.history["g_class"]`
+# (the start of §8's curve). Why is that first value an *average* over the first logging
+# interval rather than the value at step 0?
 
 # %% [markdown]
 # ## Summary

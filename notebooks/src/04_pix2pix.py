@@ -103,7 +103,8 @@ SIZE = SCHEDULE["image_size"]
 # scenes of streets, major roads, building blocks, parks and water, drawn once in flat map
 # colours (the map half) and once as a fake aerial photo with roof colours, texture, noise,
 # building shadows and a per-scene colour cast (the satellite half). It is seeded, so every
-# run sees the same 1,000 training and 200 held-out pairs. It is much simpler than New York —
+# run sees the same scenes: 1,000 training and 200 held-out pairs are generated, and the run
+# mode keeps as many of them as the next cell prints. It is much simpler than New York —
 # numbers from it say nothing about the real benchmark — but it has the same structure: the
 # map is a simplified, colour-coded version of the photo.
 #
@@ -451,7 +452,7 @@ for name, out in outputs.items():
 
 # %% [markdown]
 # The pictures, four held-out places per row block: **source | L1 alone | pix2pix | target**, and
-# below them the same four, enlarged on their top-left quarter, where single roads and building
+# to their right the same four, enlarged on their top-left quarter, where single roads and building
 # edges are a few pixels wide.
 
 # %%
@@ -743,7 +744,7 @@ print("Reading: over the seeds, pix2pix's outputs are "
 # do, and what will the translations look like (sharp? right layout? right colours)?
 #
 # ```python
-# model = pix2pix.make_pix2pix(seed=SEED, **pix2pix.recipe(SCHEDULE), l1_weight=0.0)
+# model = pix2pix.make_pix2pix(seed=SEED, **{**pix2pix.recipe(SCHEDULE), "l1_weight": 0.0})
 # sources, targets = pix2pix.split_direction(DATA.train, "sat2map")
 # model.fit(pix2pix.pair_dataset(sources, targets, batch_size=SCHEDULE["batch_size"], seed=SEED),
 #           epochs=SCHEDULE["steps"] // SCHEDULE["log_every"], steps_per_epoch=SCHEDULE["log_every"],

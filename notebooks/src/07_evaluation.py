@@ -385,8 +385,8 @@ print("verdict: " + ("MORE than twice as many samples sit that close as new real
 # space, where it saw the most training signal; above 1 it is fed inputs it never saw (the DCGAN
 # was trained on noise uniform in $[-1, 1]$). BigGAN's *truncation trick* (Brock et al., 2019)
 # is the same idea with a normal noise redrawn outside a threshold; it is used to trade diversity
-# for quality. The next cell measures the DCGAN at several scales and prints where each measure
-# peaks.
+# for quality. The next cell measures the DCGAN at several scales and prints where precision and
+# recall peak and where FD is lowest.
 
 # %%
 # NBVAL_IGNORE_OUTPUT

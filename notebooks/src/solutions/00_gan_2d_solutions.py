@@ -52,8 +52,8 @@ def report(name, rows, n_modes=toy2d.N_MODES):
 # ## Exercise 1 — fewer modes
 #
 # Fewer, farther-apart modes are an easier target: each mode holds a third of the mass instead
-# of an eighth, and the generator has fewer gaps to learn to leave empty. Expect all three to be
-# covered, usually in fewer steps than the eight of §4; what you see depends on the seed, so
+# of an eighth, and the generator has fewer gaps to learn to leave empty. That suggests all three
+# get covered, perhaps in fewer steps than the eight of §4; but what you see depends on the seed, so
 # train two seeds before concluding. Count with `toy2d.modes_covered(points, n_modes=3)`: the
 # default `n_modes=8` would look for eight centres that the data do not have. The measurement
 # says whether that expectation held on two seeds (snapshots every `log_every` steps, so "from
@@ -126,7 +126,7 @@ check.generator_loss(my_generator_loss);
 # %% [markdown]
 # Training with them: `GAN.compile` takes them as `d_loss_fn` and `g_loss_fn`, in place of
 # `losses.discriminator_bce` and `losses.generator_bce`, which compute the same numbers (the
-# checks above compared them on fixed inputs). The cell below takes one training step with them
+# checks above compared them on fixed inputs). The cell below takes two training steps with them
 # (a fraction of a second) to show that they plug in.
 
 # %%

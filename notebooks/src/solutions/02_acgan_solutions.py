@@ -37,8 +37,7 @@ config.set_precision(verbose=False)
 # images are blobs, and the two players can agree on a private code ("class 1 is this kind of
 # blob") that satisfies both: D classifies the fakes perfectly, G's class loss becomes very
 # small. Prediction: `g_class` ends **lower** than in the notebook's run, while the independent
-# classifier's class accuracy of §10 ends **lower** too, with some classes (in our tuning runs
-# trousers and dresses) rarely recognised. A low `g_class` then says only that D and G agree, not
+# classifier's class accuracy of §10 ends **lower** too, with some classes rarely recognised. A low `g_class` then says only that D and G agree, not
 # that the images look like their class — which is why §10 uses a classifier that never saw a
 # generator. (The notebook's §6 reports what our tuning runs measured.)
 #
@@ -72,7 +71,7 @@ config.set_precision(verbose=False)
 #
 # The next cell trains the chapter's recipe and the two switches of exercises 1 and 3 on the
 # same seed for the same shorter budget, with no run folder, and scores each on 1,000 samples
-# (100 per class) as §10 does; the cell after it reads the table, and prints exercise 2's
+# (100 per class) with §10's classifier and measures; the cell after it reads the table, and prints exercise 2's
 # measurement from the chapter's three-seed table.
 
 # %%
@@ -173,8 +172,9 @@ print(("✓" if np.isclose(class_term, np.log(10), atol=1e-4) else "✗")
       + " uniform class head: the class term equals ln 10")
 
 # %% [markdown]
-# The training log's first `g_class` is the *mean over the first logging interval* (200 steps),
+# The first value of `history.history["g_class"]` is the *mean over the first logging interval*
+# (`SCHEDULE["log_every"]` steps),
 # not the value at step 0: the class head starts near uniform but is not exactly uniform (its
 # weights are random), and it learns the classes of real images within those first steps while
-# G is still drawing blobs it cannot classify. So the first printed value can lie above or below
+# G is still drawing blobs it cannot classify. So that first value can lie above or below
 # $\ln 10$; the later values show how far below it G has pushed its class term.

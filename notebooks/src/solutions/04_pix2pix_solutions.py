@@ -47,7 +47,7 @@ def seed_row(table, row, measures=("ssim", "edge sharpness", "l1")):
 #
 # Measured (`benchmarks/results/quality_class_seeds_pix2pix_lambda.txt`: the chapter's
 # satellite → map recipe with `--set l1_weight=0` and `--set l1_weight=1000`, against the
-# chapter's λ = 100 and L1 alone):
+# chapter's λ = 100):
 
 # %%
 # NBVAL_IGNORE_OUTPUT

@@ -53,7 +53,7 @@ print(f"the FD on n // 4 is {'higher' if quarter['FD'] > full['FD'] else 'NOT hi
 #
 # **Prediction.** Training images are real images: against the test images they score like the
 # table's first row — the lowest FD, precision and recall near the real-vs-real level, density near
-# 1, full coverage. None of the distribution measures can expose them; section 5 can, since every
+# 1, coverage near its real-vs-real level. None of the distribution measures can expose them; section 5 can, since every
 # "sample" is at distance 0 from a training image. The measurement:
 
 # %%
