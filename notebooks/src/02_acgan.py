@@ -582,7 +582,7 @@ plt.show()
 # reference run, side by side. Compare them row by row: the two accuracy rows and FD say what
 # twice the steps bought in recognisable classes and in distribution (remember that FD is
 # lower-is-better), and the "lowest variety" row says whether it bought variety as well or
-# whether the least varied class stays near §10's 0.6 bar at either length. In
+# whether the least varied class stays near §10's bar on variety at either length. In
 # the grid, look at the classes that were weakest in this run (the bars above name the lowest
 # class) and compare them with the same rows of §8's grid.
 
