@@ -92,7 +92,18 @@ BETTER = {"FD": "lower", "l1": "lower", "psnr": "higher", "ssim": "higher",
           "density": "nearer 1", "coverage": "higher",
           # the names benchmarks/quality.py gives them in its seed tables
           "class acc": "higher", "worst class acc": "higher", "variety min": "higher",
-          "variety median": "higher", "code purity": "higher", "best |r|": "higher"}
+          "variety median": "higher", "code purity": "higher", "best |r|": "higher",
+          "lowest class accuracy": "higher"}
+
+
+def against(measure, a, b):
+    """One run's value `a` of `measure` set against another's `b`, as a line: lower, higher or
+    equal, and (better) or (worse) where `BETTER` knows the measure's direction."""
+    text = f"{measure} {a:.3g} against {b:.3g}: " + ("lower" if a < b else "higher" if a > b
+                                                     else "equal")
+    if measure in BETTER and a != b:
+        text += " (better)" if better_of(measure, a, b) > 0 else " (worse)"
+    return text
 
 
 def better_of(measure, a, b, way=None):

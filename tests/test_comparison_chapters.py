@@ -34,3 +34,14 @@ def test_train_sample_and_evaluate_from_the_command_lines_api(name, tmp_path):
     scores = chapters.evaluate(str(run), n=40)
     assert scores["chapter"] == name and NEW[name] in scores
     assert np.isfinite(scores.get("FD", 0.0))
+
+
+def test_against_says_which_way_and_whether_better():
+    from ganlib import compare
+    assert compare.against("FD", 95.65, 54.34) == "FD 95.7 against 54.3: higher (worse)"
+    assert compare.against("code purity", 0.773, 0.749) == "code purity 0.773 against 0.749: higher (better)"
+    assert compare.against("lowest class accuracy", 0.01, 0.3) == \
+        "lowest class accuracy 0.01 against 0.3: lower (worse)"
+    assert compare.against("q_cont_loss (last interval)", 0.2, 0.069) == \
+        "q_cont_loss (last interval) 0.2 against 0.069: higher"   # no known direction
+    assert compare.against("FD", 1.0, 1.0) == "FD 1 against 1: equal"

@@ -107,21 +107,10 @@ print(compare.side_by_side(rows))
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-WAY = {"class accuracy": "class accuracy", "lowest class accuracy": "worst class", "FD": "FD"}
-
-
-def compared(key, run, base="recipe"):
-    a, b = rows[run][key], rows[base][key]
-    text = f"{key} {a:.3g} against {b:.3g}: " + ("lower" if a < b else "higher" if a > b else "equal")
-    if key in WAY and a != b:   # a quality measure: say which way is better
-        text += " (better)" if compare.better_of(WAY[key], a, b) > 0 else " (worse)"
-    return text
-
-
 for run in ("fake_class_weight=1", "D in inference mode"):
     print(f"{run} (against the recipe, same steps and seed):")
     for key in ("g_class (last interval)", "class accuracy", "lowest class accuracy", "FD"):
-        print("   " + compared(key, run))
+        print("   " + compare.against(key, rows[run][key], rows["recipe"][key]))
 seeds = compare.load_seeds("acgan_family")
 noaux, recipe = seeds["acgan-noaux"]["class acc"], seeds["acgan"]["class acc"]
 print(f"class_weight=0 (exercise 2, the chapter's §11, {noaux[3]} seeds at the full budget): "

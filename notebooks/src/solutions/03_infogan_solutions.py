@@ -106,18 +106,10 @@ print(compare.side_by_side(rows))
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-def compared(key, run, base="recipe"):
-    a, b = rows[run][key], rows[base][key]
-    text = f"{key} {a:.3g} against {b:.3g}: " + ("lower" if a < b else "higher" if a > b else "equal")
-    if key in compare.BETTER and a != b:   # a quality measure: say which way is better
-        text += " (better)" if compare.better_of(key, a, b) > 0 else " (worse)"
-    return text
-
-
 for run in ("no extra terms", "tutorial's continuous codes"):
     print(f"{run} (against the recipe, same steps and seed):")
     for key in ("q_cont_loss (last interval)", "code purity", "best |r|", "FD"):
-        print("   " + compared(key, run))
+        print("   " + compare.against(key, rows[run][key], rows["recipe"][key]))
 family = compare.load_seeds("infogan_family")
 plain, recipe = family["infogan-plain"], family["infogan"]
 print(f"\nevery setting the paper's (exercise 1's second step; the chapter's §13, {plain['code purity'][3]} "
