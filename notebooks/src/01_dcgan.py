@@ -412,7 +412,8 @@ plt.show()
 # ## 9. Exercises
 #
 # From "predict, then look" to "write it yourself". Worked solutions:
-# [`solutions/01_dcgan_solutions.ipynb`](solutions/01_dcgan_solutions.ipynb).
+# [`solutions/01_dcgan_solutions.ipynb`](solutions/01_dcgan_solutions.ipynb); they also train exercise 1 at a shorter budget beside the recipe
+# and measure both.
 #
 # **Exercise 1 — a stronger discriminator (predict, then retrain).** Double $D$'s learning rate
 # and leave $G$'s alone. Before you run anything, write down what you expect of the two loss

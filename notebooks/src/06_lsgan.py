@@ -588,7 +588,8 @@ check.lsgan_generator_loss(my_chi2_g_loss, c=0);
 # (fresh optimisers: `compile` builds them for these variables), train it into its own run
 # folder, e.g. `runs.run_dir("06_lsgan_chi2")` — `SCHEDULE["steps"]` generator steps, as long as
 # the LSGAN run of §6 in `class` mode — and compare its samples and scores with the 0-1 coding's. The solutions notebook runs two steps
-# of it to show that it trains.
+# of it to show that it trains, then trains it and exercise 2's run beside the chapter's recipe
+# on one seed and measures all three.
 
 # %% [markdown]
 # ## 12. Summary
