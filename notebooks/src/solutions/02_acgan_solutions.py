@@ -71,8 +71,8 @@ config.set_precision(verbose=False)
 #
 # The next cell trains the chapter's recipe and the two switches of exercises 1 and 3 on the
 # same seed for the same shorter budget, with no run folder, and scores each on 1,000 samples
-# (100 per class) with §10's classifier and measures; the cell after it reads the table, and prints exercise 2's
-# measurement from the chapter's three-seed table.
+# (100 per class) with §10's classifier and measures; the cell after it reads the table, and the
+# next prints exercise 2's measurement from the chapter's three-seed table.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -111,7 +111,10 @@ for run in ("fake_class_weight=1", "D in inference mode"):
     print(f"{run} (against the recipe, same steps and seed):")
     for key in ("g_class (last interval)", "class accuracy", "lowest class accuracy", "FD"):
         print("   " + compare.against(key, rows[run][key], rows["recipe"][key]))
-seeds = compare.load_seeds("acgan_family")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+seeds = compare.load_seeds("acgan_family")   # the chapter's §11 table
 noaux, recipe = seeds["acgan-noaux"]["class acc"], seeds["acgan"]["class acc"]
 print(f"class_weight=0 (exercise 2, the chapter's §11, {noaux[3]} seeds at the full budget): "
       f"class accuracy {noaux[0]:.1%} [{noaux[1]:.1%}-{noaux[2]:.1%}] against the recipe's "
