@@ -62,9 +62,12 @@ SEED_RECIPE = dict(base_filters=384, up_filters=192, class_weight=1.0, fake_clas
 #    class its bar (experiments/quality_class_seeds_acgan_family_6000.txt, float32, seeds 1-3:
 #    accuracy 94.3 % [92.2-94.6], variety 0.602 [0.575-0.615], worst class 76 % [73-82], under
 #    the chapter's 80 %), so the class run trains 8,000 steps (SCHEDULES below; about 17
-#    minutes of D and G at half width in float32, where the full-width D's 6,000 took 27).  The
-#    seed table at 8,000, with the cGAN and the no-auxiliary-term runs at the same budget, is
-#    benchmarks/results/quality_class_seeds_acgan_family.txt.
+#    minutes at that AMD EPYC's 0.128 s a step, 13.6 in notebook 02's float32 run on a 2-core
+#    Intel Xeon).  The seed table at 8,000, with the cGAN and the no-auxiliary-term runs at the
+#    same budget (benchmarks/results/quality_class_seeds_acgan_family.txt, float32, seeds 1-3):
+#    accuracy 94.9 % [94.7-96.0], worst class 87.0 % [84.5-92.0], FD 38.7 [35.0-40.6], but the
+#    least varied class 0.583 [0.579-0.633], under the 0.6 bar (untried: a lighter class_weight,
+#    which changes the ACGAN run alone).
 LIGHT_RECIPE = dict(base_filters=128, up_filters=64, class_weight=2.0, fake_class_weight=0.0,
                     lambda_ms=1.5, d_width=0.5)
 
