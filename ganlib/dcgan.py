@@ -90,16 +90,18 @@ def load_images():
     return np.concatenate([x_train, x_test])
 
 
-def train(schedule=None, images=None, seed=0, callbacks=(), verbose=0, run_dir=None):
+def train(schedule=None, images=None, seed=0, callbacks=(), verbose=0, run_dir=None, make=None):
     """Build and train the tutorial's DCGAN with a run-mode schedule; returns (gan, history).
 
     The notebook runs the same steps cell by cell; `benchmarks/quality.py` calls this.
     `schedule` may name only the entries it changes (`config.training_schedule`: merged into
     the run mode's; unknown entries refused); `seed` seeds everything (`config.set_seed`).
+    `make` (default `make_dcgan`) builds the compiled model from ``steps_per_execution`` and
+    ``seed``, e.g. one compiled with other optimisers (an exercise's change).
     """
     schedule = config.training_schedule(SCHEDULES, schedule, run_dir, seed, who="dcgan.train()")
     images = load_images() if images is None else images
-    gan = make_dcgan(steps_per_execution=schedule["steps_per_execution"], seed=seed)
+    gan = (make or make_dcgan)(steps_per_execution=schedule["steps_per_execution"], seed=seed)
     ds = data.make_dataset(images, batch_size=config.batch_size(schedule, BATCH_SIZE),
                            scale="tanh", seed=seed)
     history = fit_schedule(gan, ds, schedule, run_dir, callbacks, verbose)

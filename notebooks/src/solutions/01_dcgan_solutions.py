@@ -25,7 +25,6 @@ import tensorflow as tf
 from keras import ops
 
 from ganlib import check, compare, config, data, dcgan, losses, metrics
-from ganlib.gan import fit_schedule
 
 SCHEDULE = config.select(dcgan.SCHEDULES, verbose=False)   # the chapter's class schedule
 
@@ -72,18 +71,18 @@ X_TEST = X_TEST[:2000]
 def measure(d_lr, seed=1):
     """Train the chapter's DCGAN for SHORT's steps with D's learning rate `d_lr` (no run
     folder), then measure it; returns one row of measures."""
-    config.set_seed(seed)
-    gan = dcgan.make_dcgan(steps_per_execution=SHORT["steps_per_execution"], seed=seed)
-    gan.compile(d_optimizer=dcgan.tutorial_optimizer(lr=d_lr), g_optimizer=dcgan.tutorial_optimizer(),
-                steps_per_execution=SHORT["steps_per_execution"])
-    ds = data.make_dataset(IMAGES, batch_size=config.batch_size(SHORT, dcgan.BATCH_SIZE),
-                           scale="tanh", seed=seed)
+    def make(**kw):   # the chapter's model, compiled with exercise 1's optimisers
+        gan = dcgan.make_dcgan(**kw)
+        gan.compile(d_optimizer=dcgan.tutorial_optimizer(lr=d_lr), g_optimizer=dcgan.tutorial_optimizer(),
+                    steps_per_execution=kw["steps_per_execution"])
+        return gan
+
     start = time.perf_counter()
-    history = fit_schedule(gan, ds, SHORT).history
+    gan, history = dcgan.train(SHORT, images=IMAGES, seed=seed, make=make)
     seconds = time.perf_counter() - start
     noise = np.random.default_rng(1).uniform(-1, 1, (2000, dcgan.LATENT_DIM)).astype("float32")
-    return {"d_loss (last interval)": float(history["d_loss"][-1]),
-            "g_loss (last interval)": float(history["g_loss"][-1]),
+    return {"d_loss (last interval)": float(history.history["d_loss"][-1]),
+            "g_loss (last interval)": float(history.history["g_loss"][-1]),
             "FD": metrics.frechet_distance(gan.generate(inputs=noise), X_TEST, "fashion_mnist"),
             "seconds": seconds}
 
