@@ -122,13 +122,14 @@ class WGANGP(WGAN):
 
 
 def make_wgan(latent_dim=LATENT_DIM, image_size=atienza.IMAGE_SIZE, seed=None, g_width=1.0,
-              d_width=1.0):
-    """The book's WGAN: linear critic, 5 critic steps per G step, clipping at ±0.01, RMSprop.
-    `g_width` and `d_width` scale the two networks' filters (`atienza.WIDTHS`)."""
+              d_width=1.0, n_critic=N_CRITIC):
+    """The book's WGAN: linear critic, `n_critic` (5) critic steps per G step, clipping at ±0.01,
+    RMSprop.  `g_width` and `d_width` scale the two networks' filters (`atienza.WIDTHS`)."""
     config.check_count(latent_dim, "make_wgan: latent_dim")
+    config.check_count(n_critic, "make_wgan: n_critic")
     gan = WGAN(atienza.generator(latent_dim, image_size, width=g_width),
                atienza.discriminator(image_size, activation="linear", width=d_width),
-               latent_dim=latent_dim, noise="uniform", d_steps=N_CRITIC, clip_value=CLIP_VALUE,
+               latent_dim=latent_dim, noise="uniform", d_steps=n_critic, clip_value=CLIP_VALUE,
                joint_d_batch=False, seed=seed, name="wgan")
     gan.compile(d_optimizer=keras.optimizers.RMSprop(LR), g_optimizer=keras.optimizers.RMSprop(LR),
                 d_loss_fn=losses.critic_wasserstein, g_loss_fn=losses.generator_wasserstein)

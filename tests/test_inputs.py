@@ -192,6 +192,7 @@ def test_infogan_inputs_refuse_empty_and_nan_requests(small_infogan):
     (infogan.make_infogan, dict(latent_dim=-4), "latent_dim=-4"),
     (infogan.make_infogan, dict(g_lr=0.0), "g_lr=0.0.*more than 0"),
     (wgan.make_wgan, dict(latent_dim=0), "latent_dim=0"),
+    (wgan.make_wgan, dict(n_critic=0), "n_critic=0"),
     (wgan.make_wgan_gp, dict(n_critic=0), "n_critic=0"),
     (wgan.make_wgan_gp, dict(beta_1=1.0), "beta_1=1.0"),
     (lsgan.make_gan, dict(latent_dim=0), "latent_dim=0"),
