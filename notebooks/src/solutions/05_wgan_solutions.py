@@ -111,13 +111,7 @@ def measure(gan, schedule, seed=1):
 def clipped_wgan(d_steps, seed=1):
     """Exercise 1's model: the chapter's clipped WGAN with `d_steps` critic updates a G step."""
     config.set_seed(seed)
-    gan = wgan.WGAN(atienza.generator(width=SCHEDULE["g_width"]),
-                    atienza.discriminator(activation="linear", width=SCHEDULE["d_width"]),
-                    latent_dim=atienza.LATENT_DIM, noise="uniform", d_steps=d_steps,
-                    clip_value=wgan.CLIP_VALUE, joint_d_batch=False, seed=seed, name="wgan")
-    gan.compile(d_optimizer=keras.optimizers.RMSprop(wgan.LR), g_optimizer=keras.optimizers.RMSprop(wgan.LR),
-                d_loss_fn=losses.critic_wasserstein, g_loss_fn=losses.generator_wasserstein)
-    return gan
+    return wgan.make_wgan(seed=seed, n_critic=d_steps, **atienza.widths(SCHEDULE))
 
 
 def wgan_gp(gp_weight, seed=1):
