@@ -137,6 +137,9 @@ SEED_RECIPE = dict(code_scale=1.0, g_lr=2e-4, lambda_cat=LAMBDA_CAT, lambda_ms=0
 #  (quality_class_seeds_infogan_family.txt): the recipe purity 89.7 % [83.9-98.1], best |r|
 #  0.60 [0.59-0.66], FD 16.2 [13.7-20.7]; plain 76.1 % [61.6-86.4], 0.43 [0.42-0.62], FD 12.1
 #  [10.4-12.7].  The additions buy purity and a steadier continuous code at a higher FD.
+#  Scale 12 instead of 8 (float32, seeds 1-3, experiments/quality_class_infogan_cs12.txt) did not
+#  lift that float32 |r| over the 0.6 bar: best |r| 0.39 [0.37-0.62], purity 98.2 % [80.2-98.7],
+#  FD 15.5 [13.9-18.5]; the recipe keeps 8.
 CLASS_RECIPE = dict(code_scale=8.0, g_lr=1e-3, lambda_cat=3.0, lambda_ms=0.1, ms_cap=None,
                     lambda_aug=3.0, g_filters=(256, 64, 32), d_filters=(16, 32, 64),
                     cont_scale=8.0, lambda_cont=2.0)
