@@ -86,9 +86,7 @@ def test_wgan_n_critic_sets_the_critic_steps_per_generator_step():
     gan = wgan.make_wgan(seed=0, n_critic=1)
     atienza.fit(gan, dict(steps=3, log_every=1), images=tiny_images(), batch_size=8)
     assert int(gan.d_optimizer.iterations.numpy()) == 3
-    assert int(gan.g_optimizer.iterations.numpy()) == 3
-    with pytest.raises(ValueError, match="n_critic"):
-        wgan.make_wgan(n_critic=0)
+    assert int(gan.g_optimizer.iterations.numpy()) == 3   # bad values: test_inputs.py
 
 
 def test_wgan_critic_sees_real_and_fake_in_separate_batches():

@@ -22,7 +22,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganlib import atienza, check, compare, config, data, losses, metrics, wgan
+from ganlib import atienza, check, compare, config, data, metrics, wgan
 
 SCHEDULE = config.select(wgan.SCHEDULES, verbose=False)         # the chapter's clipped WGAN
 GP_SCHEDULE = config.select(wgan.GP_SCHEDULES, verbose=False)   # and its WGAN-GP
