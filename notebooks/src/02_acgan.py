@@ -319,7 +319,7 @@ show(acgan.ACGAN.generator_verdict)
 # worst-class bar of §10 on the median of three seeds
 # (`benchmarks/results/experiments/quality_class_seeds_acgan_family_6000.txt`), so the number of
 # steps was raised once more, for all three runs of §11 alike. At that step count the least
-# varied class fell under its bar instead, so the mode-seeking weight was raised from 1.5 to 2,
+# varied class fell under its bar instead, so the mode-seeking weight was raised to the value printed below,
 # again for all three runs (the table before:
 # `benchmarks/results/experiments/quality_class_seeds_acgan_family_ms15.txt`). The recipe's own
 # three-seed figures are printed in §10, not typed here. So `class` runs `SCHEDULE["steps"]` generator
@@ -557,7 +557,8 @@ print(f"for scale: the classifier names {real_acc[low]:.1%} of real test images 
 # The `class` run stops after `SCHEDULE["steps"]` generator steps. A longer reference run
 # ships with the project in `data/pretrained/02_acgan` (the generator
 # `MODE = "pretrained"` loads; `data/README.md` says how it was made): the same recipe but for
-# the fifth change of §6, with the tutorial's full-width discriminator. The next cell trains
+# two settings of its day, the tutorial's full-width discriminator instead of the fifth change
+# of §6 and a lighter mode-seeking weight than this run's. The next cell trains
 # nothing: it puts that generator into a fresh ACGAN (`chapters.load_reference`) and measures
 # it exactly as this run was measured above — the same 2,000 labels and noise vectors, the same classifier, the same
 # test images — then draws the grid of section 8 (same labels, same noise) from it.
@@ -586,7 +587,7 @@ plt.show()
 # %% [markdown]
 # **Reading the comparison.** The table prints the same four measures for this run and the
 # reference run, side by side. Compare them row by row: the two accuracy rows and FD say what
-# the longer run with the full-width D bought in recognisable classes and in distribution (remember that FD is
+# the longer run with the full-width D (and the lighter mode-seeking term) bought in recognisable classes and in distribution (remember that FD is
 # lower-is-better), and the "lowest variety" row says whether it bought variety as well or
 # whether the least varied class stays near §10's bar on variety at either length. In
 # the grid, look at the classes that were weakest in this run (the bars above name the lowest
