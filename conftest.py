@@ -18,7 +18,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 SLOW = (
     "tests/test_pretrained.py::test_a_notebook_whose_runs_all_ship_runs_whole_without_training",
     "tests/test_pretrained.py::test_notebook_01_goes_straight_to_the_demos",
-    "tests/test_solutions.py::",
     "tests/test_cli.py::test_bad_sample_and_evaluate_arguments_give_clear_errors",
     "tests/test_cli.py::test_a_run_killed_while_saving_resumes_to_exactly_its_steps",
     "tests/test_cli.py::test_train_sample_evaluate",
