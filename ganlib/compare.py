@@ -93,7 +93,7 @@ BETTER = {"FD": "lower", "l1": "lower", "psnr": "higher", "ssim": "higher",
           # the names benchmarks/quality.py gives them in its seed tables
           "class acc": "higher", "worst class acc": "higher", "variety min": "higher",
           "variety median": "higher", "code purity": "higher", "best |r|": "higher",
-          "lowest class accuracy": "higher"}
+          "lowest class accuracy": "higher", "lowest variety": "higher"}
 
 
 def against(measure, a, b):

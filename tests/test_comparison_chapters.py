@@ -42,6 +42,8 @@ def test_against_says_which_way_and_whether_better():
     assert compare.against("code purity", 0.773, 0.749) == "code purity 0.773 against 0.749: higher (better)"
     assert compare.against("lowest class accuracy", 0.01, 0.3) == \
         "lowest class accuracy 0.01 against 0.3: lower (worse)"
+    assert compare.against("lowest variety", 0.62, 0.52) == \
+        "lowest variety 0.62 against 0.52: higher (better)"
     assert compare.against("q_cont_loss (last interval)", 0.2, 0.069) == \
         "q_cont_loss (last interval) 0.2 against 0.069: higher"   # no known direction
     assert compare.against("FD", 1.0, 1.0) == "FD 1 against 1: equal"
