@@ -1,32 +1,23 @@
-"""The exercises' worked solutions pass their checks, and every committed notebook is built
-from its source.
+"""The exercises' worked solutions pass their checks.
 
 The solutions notebooks are executed by CI's nbval run, which compares each check cell's
 printed verdict with the committed one; so the committed verdicts must all be passes (✓), each
 solutions notebook must print at least one (wrong answers failing is tests/test_check.py's
 job), and a check cell may hide its output from nbval only if it also raises on a failure
-(an ``assert``).  Running the sources again as scripts would repeat nbval's work; instead the
-committed notebooks must hold exactly their sources' cells (tools/build_notebooks.py builds
-one from the other), so what nbval runs is what the sources say.
+(an ``assert``).  Running the sources again as scripts would repeat nbval's work;
+tests/test_build_notebooks.py holds every committed notebook to its source's cells, so what
+nbval runs is what the sources say.
 """
 import glob
 import os
 
-import jupytext
 import nbformat
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NB_DIR = os.path.join(ROOT, "notebooks")
-SOURCES = sorted(glob.glob(os.path.join(NB_DIR, "src", "*.py"))
-                 + glob.glob(os.path.join(NB_DIR, "src", "solutions", "*.py")))
 SOLUTIONS = sorted(glob.glob(os.path.join(NB_DIR, "solutions", "*.ipynb")))
 VERDICT = ("✓", "✗")
-
-
-def built(src):
-    sub = "solutions" if os.path.basename(os.path.dirname(src)) == "solutions" else ""
-    return os.path.join(NB_DIR, sub, os.path.basename(src)[:-3] + ".ipynb")
 
 
 def test_every_chapter_has_a_solutions_source():
@@ -36,20 +27,6 @@ def test_every_chapter_has_a_solutions_source():
     assert sorted(os.path.basename(p)[:2]
                   for p in glob.glob(os.path.join(NB_DIR, "src", "solutions", "*.py"))) == chapters
     assert sorted(os.path.basename(p)[:2] for p in SOLUTIONS) == chapters
-
-
-def cells(nb):
-    return [(c.cell_type, c.source) for c in nb.cells]
-
-
-@pytest.mark.parametrize("src", SOURCES, ids=os.path.basename)
-def test_every_committed_notebook_holds_its_sources_cells(src):
-    want, have = cells(jupytext.read(src)), cells(nbformat.read(built(src), 4))
-    first = next((i for i, (a, b) in enumerate(zip(want, have)) if a != b), min(len(want), len(have)))
-    assert want == have, (
-        f"{os.path.relpath(built(src), ROOT)} differs from {os.path.relpath(src, ROOT)} at cell "
-        f"{first} ({len(have)} cells against {len(want)}): rebuild it with "
-        f"python tools/build_notebooks.py --sync {os.path.basename(src)} (or --execute)")
 
 
 def verdicts(cell):

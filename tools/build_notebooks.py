@@ -47,6 +47,12 @@ def target(src):
     return os.path.join(NB_DIR, sub, os.path.basename(src)[:-3] + ".ipynb")
 
 
+def sources():
+    """Every notebook source: notebooks/src/*.py and notebooks/src/solutions/*.py."""
+    return sorted(glob.glob(os.path.join(NB_DIR, "src", "*.py"))
+                  + glob.glob(os.path.join(NB_DIR, "src", "solutions", "*.py")))
+
+
 def build(src, execute, timeout):
     nb = jupytext.read(src)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
@@ -199,8 +205,7 @@ def main():
     ap.add_argument("--timeout", type=int, default=1800)
     args = ap.parse_args()
     os.environ.setdefault("GANLIB_MODE", "class")
-    srcs = sorted(glob.glob(os.path.join(NB_DIR, "src", "*.py"))
-                  + glob.glob(os.path.join(NB_DIR, "src", "solutions", "*.py")))
+    srcs = sources()
     if args.names:
         srcs = [s for s in srcs if os.path.basename(s).startswith(tuple(args.names))]
     if not srcs:

@@ -319,11 +319,12 @@ show(acgan.ACGAN.generator_verdict)
 # worst-class bar of §10 on the median of three seeds
 # (`benchmarks/results/experiments/quality_class_seeds_acgan_family_6000.txt`), so the number of
 # steps was raised once more, for all three runs of §11 alike. At that step count the least
-# varied class fell under its bar instead, so the mode-seeking weight was raised to the value printed below,
-# again for all three runs (the table before:
+# varied class fell under its bar instead, so the mode-seeking weight was raised to the value
+# printed below, again for all three runs (the table before:
 # `benchmarks/results/experiments/quality_class_seeds_acgan_family_ms15.txt`). The recipe's own
-# three-seed figures are printed in §10, not typed here. So `class` runs `SCHEDULE["steps"]` generator
-# steps (printed below); the training cell's progress bar shows the time left on your machine.
+# three-seed figures are printed in §10, not typed here. So `class` runs `SCHEDULE["steps"]`
+# generator steps (printed below); the training cell's progress bar shows the time left on your
+# machine.
 #
 # The `full` run mode keeps the tutorial's recipe exactly (`acgan.SEED_RECIPE`).
 
@@ -587,8 +588,8 @@ plt.show()
 # %% [markdown]
 # **Reading the comparison.** The table prints the same four measures for this run and the
 # reference run, side by side. Compare them row by row: the two accuracy rows and FD say what
-# the longer run with the full-width D (and the lighter mode-seeking term) bought in recognisable classes and in distribution (remember that FD is
-# lower-is-better), and the "lowest variety" row says whether it bought variety as well or
+# the longer run with the full-width D (and the lighter mode-seeking term) bought in
+# recognisable classes and in distribution (remember that FD is lower-is-better), and the "lowest variety" row says whether it bought variety as well or
 # whether the least varied class stays near §10's bar on variety at either length. In
 # the grid, look at the classes that were weakest in this run (the bars above name the lowest
 # class) and compare them with the same rows of §8's grid.

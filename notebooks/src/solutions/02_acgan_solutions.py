@@ -14,7 +14,8 @@
 # `class_weight=0` is the control run of the chapter's §11, measured over three seeds at the
 # full budget; exercises 1 and 3 and exercise 2's large weight are trained here, on one seed
 # and a shorter budget (the cell prints it) beside the chapter's recipe at the same budget, so
-# read them as a first look, not a verdict. The code exercises run the same `ganlib.check` checks as the notebook.
+# read them as a first look, not a verdict. The code exercises run the same `ganlib.check`
+# checks as the notebook.
 
 # %%
 import functools
